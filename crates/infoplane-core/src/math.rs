@@ -1,0 +1,177 @@
+//! Portable f32 kernels that give bit-identical results on every target.
+//!
+//! Only IEEE-754 `+ - * /`, `sqrt`, comparisons and bit casts are used, all
+//! of which are correctly rounded everywhere, and no operation is fused
+//! (Rust never contracts `a * b + c` into an FMA). Loops are written over
+//! fixed-size lanes so LLVM vectorises them on x86 (SSE/AVX) and on wasm
+//! (simd128) alike while the order of every addition stays the one written.
+
+/// Lanes per block in the network kernels (samples processed side by side).
+pub const LANES: usize = 16;
+
+/// One block of `LANES` values (one unit, `LANES` samples).
+pub type Block = [f32; LANES];
+
+/// TensorFlow's CPU `tanh` for float32: Eigen's `generic_fast_tanh_float`, a
+/// 13/6-degree rational interpolant, here in its non-FMA form (clamp
+/// ±7.90531110763549805, the smallest input where it evaluates to exactly 1).
+/// Faithful to what the original experiments computed, and branch-free, so it
+/// vectorises.
+#[inline(always)]
+pub fn tanh(a: f32) -> f32 {
+    const CLAMP: f32 = 7.905_311_f32;
+    let x = a.clamp(-CLAMP, CLAMP);
+    let x2 = x * x;
+    let mut p = x2 * -2.760_768_5e-16_f32 + 2.000_187_9e-13_f32;
+    p = x2 * p + -8.604_671_5e-11_f32;
+    p = x2 * p + 5.122_297e-8_f32;
+    p = x2 * p + 1.485_722_4e-5_f32;
+    p = x2 * p + 6.372_619_3e-4_f32;
+    p = x2 * p + 4.893_524_6e-3_f32;
+    p *= x;
+    let mut q = x2 * 1.198_258_4e-6_f32 + 1.185_347_1e-4_f32;
+    q = x2 * q + 2.268_434_6e-3_f32;
+    q = x2 * q + 4.893_525e-3_f32;
+    // Below 0.0004 the interpolant is less accurate than tanh(x) = x.
+    if a.abs() < 0.0004 {
+        a
+    } else {
+        p / q
+    }
+}
+
+/// `exp(x)` in f32 (Cephes/Eigen polynomial, max error ~1 ulp), branch-free.
+/// Returns 0 below -87 (where f32 leaves the normal range) and saturates at
+/// `exp(88)` above 88 (far beyond any value the callers can produce).
+#[inline(always)]
+pub fn exp(x: f32) -> f32 {
+    const LOG2E: f32 = std::f32::consts::LOG2_E;
+    // 1.5 * 2^23: adding it rounds to the nearest integer (ties to even)
+    // without calling `floor`, which SSE2 cannot vectorise.
+    const MAGIC: f32 = 12_582_912.0;
+    let xc = x.clamp(-87.0, 88.0);
+    let t = xc * LOG2E + MAGIC;
+    let m = t - MAGIC;
+    // Cody-Waite: ln 2 split into an exactly representable head and a tail.
+    let r = xc - m * 0.693_359_4_f32 - m * -2.121_944_4e-4_f32;
+    let r2 = r * r;
+    let mut y = r * 1.987_569_1e-4_f32 + 1.398_2e-3_f32;
+    y = y * r + 8.333_452e-3_f32;
+    y = y * r + 4.166_579_6e-2_f32;
+    y = y * r + 1.666_666_5e-1_f32;
+    y = y * r + 5.000_000_1e-1_f32;
+    y = y * r2 + r + 1.0;
+    // The integer m sits in the low mantissa bits of t.
+    let mi = (t.to_bits() as i32).wrapping_sub(MAGIC.to_bits() as i32);
+    let scale = f32::from_bits(((mi + 127) as u32) << 23);
+    if x < -87.0 {
+        0.0
+    } else {
+        y * scale
+    }
+}
+
+/// The logistic function 1 / (1 + e^-x).
+#[inline(always)]
+pub fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + exp(-x))
+}
+
+/// Sum of 8 lanes by a fixed pairwise tree (the same on every target).
+#[inline(always)]
+pub fn sum8(v: &[f32; 8]) -> f32 {
+    ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7]))
+}
+
+/// Sum of a block's lanes by a fixed pairwise tree.
+#[inline(always)]
+pub fn sum_block(v: &Block) -> f32 {
+    let mut h = [0.0f32; 8];
+    for i in 0..8 {
+        h[i] = v[i] + v[i + 8];
+    }
+    sum8(&h)
+}
+
+/// Σ a_i b_i with eight interleaved accumulators (deterministic order).
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    debug_assert_eq!(a.len(), b.len());
+    let mut acc = [0.0f32; 8];
+    let n8 = a.len() / 8 * 8;
+    for (ca, cb) in a[..n8].chunks_exact(8).zip(b[..n8].chunks_exact(8)) {
+        for k in 0..8 {
+            acc[k] += ca[k] * cb[k];
+        }
+    }
+    let mut s = sum8(&acc);
+    for k in n8..a.len() {
+        s += a[k] * b[k];
+    }
+    s
+}
+
+/// Σ a_i² (deterministic order).
+pub fn sum_sq(a: &[f32]) -> f32 {
+    dot(a, a)
+}
+
+/// Σ a_i² accumulated in f64 (for norms reported to users).
+pub fn norm2_f64(a: &[f32]) -> f64 {
+    let mut s = 0.0f64;
+    for &v in a {
+        s += f64::from(v) * f64::from(v);
+    }
+    s.sqrt()
+}
+
+/// Natural log in f64, from the pure-Rust `libm` so every target agrees.
+#[inline]
+pub fn ln(x: f64) -> f64 {
+    libm::log(x)
+}
+
+/// Base-2 log in f64 (portable).
+#[inline]
+pub fn log2(x: f64) -> f64 {
+    libm::log2(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tanh_matches_reference_within_a_few_ulp() {
+        let mut x = -10.0f64;
+        while x <= 10.0 {
+            let got = tanh(x as f32) as f64;
+            let want = (x as f32 as f64).tanh();
+            assert!((got - want).abs() <= 4.0 * f32::EPSILON as f64 * want.abs().max(1e-3), "x={x} got={got} want={want}");
+            x += 0.0137;
+        }
+        assert_eq!(tanh(20.0), 1.0);
+        assert_eq!(tanh(-20.0), -1.0);
+        assert_eq!(tanh(1e-5), 1e-5);
+        assert_eq!(tanh(0.0), 0.0);
+    }
+
+    #[test]
+    fn exp_matches_reference() {
+        let mut x = -86.0f64;
+        while x <= 87.0 {
+            let got = exp(x as f32) as f64;
+            let want = (x as f32 as f64).exp();
+            assert!(((got - want) / want).abs() < 3e-7, "x={x} got={got} want={want}");
+            x += 0.0731;
+        }
+        assert_eq!(exp(0.0), 1.0);
+        assert_eq!(exp(-100.0), 0.0);
+        assert!(exp(200.0).is_finite());
+    }
+
+    #[test]
+    fn dot_is_exact_on_small_integers() {
+        let a: Vec<f32> = (0..19).map(|i| i as f32).collect();
+        assert_eq!(dot(&a, &a), (0..19).map(|i| (i * i) as f32).sum::<f32>());
+    }
+}
