@@ -11,7 +11,22 @@
 //! (gradient statistics) → [`record`] (one `EpochRecord` per logged epoch,
 //! streamed as [`run::Event`]s, collected into a JSON `RunRecord`).
 
+// Kernels index several lane arrays with one loop counter on purpose: that
+// is the shape LLVM vectorises.
+#![allow(clippy::needless_range_loop)]
+
+pub mod config;
 pub mod data;
 pub mod estimators;
+pub mod gradients;
 pub mod math;
+pub mod network;
+pub mod optim;
+pub mod params;
+pub mod presets;
+pub mod probe;
+pub mod record;
 pub mod rng;
+pub mod run;
+pub mod schedule;
+pub mod train;

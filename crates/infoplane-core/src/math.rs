@@ -18,20 +18,21 @@ pub type Block = [f32; LANES];
 /// Faithful to what the original experiments computed, and branch-free, so it
 /// vectorises.
 #[inline(always)]
+#[allow(clippy::excessive_precision)] // Eigen's constants, verbatim.
 pub fn tanh(a: f32) -> f32 {
-    const CLAMP: f32 = 7.905_311_f32;
+    const CLAMP: f32 = 7.90531110763549805;
     let x = a.clamp(-CLAMP, CLAMP);
     let x2 = x * x;
-    let mut p = x2 * -2.760_768_5e-16_f32 + 2.000_187_9e-13_f32;
-    p = x2 * p + -8.604_671_5e-11_f32;
-    p = x2 * p + 5.122_297e-8_f32;
-    p = x2 * p + 1.485_722_4e-5_f32;
-    p = x2 * p + 6.372_619_3e-4_f32;
-    p = x2 * p + 4.893_524_6e-3_f32;
+    let mut p = x2 * -2.76076847742355e-16 + 2.00018790482477e-13;
+    p = x2 * p + -8.60467152213735e-11;
+    p = x2 * p + 5.12229709037114e-08;
+    p = x2 * p + 1.48572235717979e-05;
+    p = x2 * p + 6.37261928875436e-04;
+    p = x2 * p + 4.89352455891786e-03;
     p *= x;
-    let mut q = x2 * 1.198_258_4e-6_f32 + 1.185_347_1e-4_f32;
-    q = x2 * q + 2.268_434_6e-3_f32;
-    q = x2 * q + 4.893_525e-3_f32;
+    let mut q = x2 * 1.19825839466702e-06 + 1.18534705686654e-04;
+    q = x2 * q + 2.26843463243900e-03;
+    q = x2 * q + 4.89352518554385e-03;
     // Below 0.0004 the interpolant is less accurate than tanh(x) = x.
     if a.abs() < 0.0004 {
         a
@@ -44,6 +45,7 @@ pub fn tanh(a: f32) -> f32 {
 /// Returns 0 below -87 (where f32 leaves the normal range) and saturates at
 /// `exp(88)` above 88 (far beyond any value the callers can produce).
 #[inline(always)]
+#[allow(clippy::excessive_precision)] // Cephes' constants, verbatim.
 pub fn exp(x: f32) -> f32 {
     const LOG2E: f32 = std::f32::consts::LOG2_E;
     // 1.5 * 2^23: adding it rounds to the nearest integer (ties to even)
@@ -53,13 +55,13 @@ pub fn exp(x: f32) -> f32 {
     let t = xc * LOG2E + MAGIC;
     let m = t - MAGIC;
     // Cody-Waite: ln 2 split into an exactly representable head and a tail.
-    let r = xc - m * 0.693_359_4_f32 - m * -2.121_944_4e-4_f32;
+    let r = xc - m * 0.693359375 - m * -2.12194440e-4;
     let r2 = r * r;
-    let mut y = r * 1.987_569_1e-4_f32 + 1.398_2e-3_f32;
-    y = y * r + 8.333_452e-3_f32;
-    y = y * r + 4.166_579_6e-2_f32;
-    y = y * r + 1.666_666_5e-1_f32;
-    y = y * r + 5.000_000_1e-1_f32;
+    let mut y = r * 1.9875691500e-4 + 1.3981999507e-3;
+    y = y * r + 8.3334519073e-3;
+    y = y * r + 4.1665795894e-2;
+    y = y * r + 1.6666665459e-1;
+    y = y * r + 5.0000001201e-1;
     y = y * r2 + r + 1.0;
     // The integer m sits in the low mantissa bits of t.
     let mi = (t.to_bits() as i32).wrapping_sub(MAGIC.to_bits() as i32);
@@ -146,7 +148,10 @@ mod tests {
         while x <= 10.0 {
             let got = tanh(x as f32) as f64;
             let want = (x as f32 as f64).tanh();
-            assert!((got - want).abs() <= 4.0 * f32::EPSILON as f64 * want.abs().max(1e-3), "x={x} got={got} want={want}");
+            assert!(
+                (got - want).abs() <= 4.0 * f32::EPSILON as f64 * want.abs().max(1e-3),
+                "x={x} got={got} want={want}"
+            );
             x += 0.0137;
         }
         assert_eq!(tanh(20.0), 1.0);
@@ -161,7 +166,10 @@ mod tests {
         while x <= 87.0 {
             let got = exp(x as f32) as f64;
             let want = (x as f32 as f64).exp();
-            assert!(((got - want) / want).abs() < 3e-7, "x={x} got={got} want={want}");
+            assert!(
+                ((got - want) / want).abs() < 3e-7,
+                "x={x} got={got} want={want}"
+            );
             x += 0.0731;
         }
         assert_eq!(exp(0.0), 1.0);

@@ -15,7 +15,10 @@ pub fn parse_csv(name: &str, text: &str) -> Result<Dataset, DataError> {
     let Some((first_no, first)) = lines.next() else {
         return Err(DataError::file("the file is empty"));
     };
-    let sep = [',', ';', '\t'].into_iter().find(|&c| first.contains(c)).unwrap_or(',');
+    let sep = [',', ';', '\t']
+        .into_iter()
+        .find(|&c| first.contains(c))
+        .unwrap_or(',');
     let first_fields: Vec<&str> = first.split(sep).map(str::trim).collect();
     let ncols = first_fields.len();
     if ncols < 2 {
@@ -25,7 +28,10 @@ pub fn parse_csv(name: &str, text: &str) -> Result<Dataset, DataError> {
             message: "need at least two columns (features, then the class)".into(),
         });
     }
-    let header: Vec<String> = if first_fields.last().is_some_and(|f| f.parse::<f64>().is_err()) {
+    let header: Vec<String> = if first_fields
+        .last()
+        .is_some_and(|f| f.parse::<f64>().is_err())
+    {
         first_fields.iter().map(|s| s.to_string()).collect()
     } else {
         Vec::new()
@@ -39,7 +45,9 @@ pub fn parse_csv(name: &str, text: &str) -> Result<Dataset, DataError> {
     let nf = ncols - 1;
     let mut x: Vec<f32> = Vec::new();
     let mut raw_labels: Vec<i64> = Vec::new();
-    let data_lines = std::iter::once((first_no, first)).filter(|_| header.is_empty()).chain(lines);
+    let data_lines = std::iter::once((first_no, first))
+        .filter(|_| header.is_empty())
+        .chain(lines);
     for (no, line) in data_lines {
         let fields: Vec<&str> = line.split(sep).map(str::trim).collect();
         if fields.len() != ncols {
@@ -100,7 +108,11 @@ pub fn parse_csv(name: &str, text: &str) -> Result<Dataset, DataError> {
     }
     let y = raw_labels
         .iter()
-        .map(|l| classes.binary_search(l).expect("label is among the classes") as u32)
+        .map(|l| {
+            classes
+                .binary_search(l)
+                .expect("label is among the classes") as u32
+        })
         .collect();
     Ok(Dataset {
         name: name.to_string(),
@@ -110,6 +122,70 @@ pub fn parse_csv(name: &str, text: &str) -> Result<Dataset, DataError> {
         y,
         class_names: classes.iter().map(|c| c.to_string()).collect(),
     })
+}
+
+/// Parses a CSV of numbers only (an optional header line whose first field
+/// is not a number is skipped), e.g. activations exported from another
+/// framework. Returns the row-major values, the row count and the column
+/// count. Errors name the 1-based line and column.
+pub fn parse_matrix(text: &str) -> Result<(Vec<f32>, usize, usize), DataError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
+        .filter(|(_, l)| !l.trim().is_empty())
+        .peekable();
+    let Some(&(_, first)) = lines.peek() else {
+        return Err(DataError::file("the file is empty"));
+    };
+    let sep = [',', ';', '\t']
+        .into_iter()
+        .find(|&c| first.contains(c))
+        .unwrap_or(',');
+    if first
+        .split(sep)
+        .next()
+        .is_some_and(|f| f.trim().parse::<f64>().is_err())
+    {
+        lines.next();
+    }
+    let (mut values, mut rows, mut cols) = (Vec::new(), 0usize, None);
+    for (no, line) in lines {
+        let fields: Vec<&str> = line.split(sep).map(str::trim).collect();
+        let n = *cols.get_or_insert(fields.len());
+        if fields.len() != n {
+            return Err(DataError {
+                line: Some(no),
+                column: None,
+                message: format!("expected {n} columns, found {}", fields.len()),
+            });
+        }
+        if values.len() + n > MAX_CELLS {
+            return Err(DataError {
+                line: Some(no),
+                column: None,
+                message: format!("too large: at most {MAX_CELLS} values are accepted"),
+            });
+        }
+        for (c, f) in fields.iter().enumerate() {
+            match f.parse::<f32>() {
+                Ok(v) => values.push(v),
+                Err(_) => {
+                    return Err(DataError {
+                        line: Some(no),
+                        column: Some((c + 1).to_string()),
+                        message: format!("\"{f}\" is not a number"),
+                    })
+                }
+            }
+        }
+        rows += 1;
+    }
+    match cols {
+        Some(c) if rows > 0 => Ok((values, rows, c)),
+        _ => Err(DataError::file("the file has no data rows")),
+    }
 }
 
 #[cfg(test)]
@@ -127,18 +203,40 @@ mod tests {
     }
 
     #[test]
+    fn matrices_parse_with_errors_located() {
+        assert_eq!(
+            parse_matrix("u0,u1\n1,2\n3,4\n").unwrap(),
+            (vec![1.0, 2.0, 3.0, 4.0], 2, 2)
+        );
+        assert_eq!(parse_matrix("0\n1\n").unwrap(), (vec![0.0, 1.0], 2, 1));
+        assert_eq!(
+            parse_matrix("1,2\n3,y\n").unwrap_err().to_string(),
+            "line 2, column 2: \"y\" is not a number"
+        );
+    }
+
+    #[test]
     fn errors_name_line_and_column() {
         let e = parse_csv("t", "a,b,y\n1,2,0\n1,x,1\n").unwrap_err();
         assert_eq!(e.line, Some(3));
         assert_eq!(e.column.as_deref(), Some("2 (\"b\")"));
-        assert_eq!(e.to_string(), "line 3, column 2 (\"b\"): \"x\" is not a number");
+        assert_eq!(
+            e.to_string(),
+            "line 3, column 2 (\"b\"): \"x\" is not a number"
+        );
         let e = parse_csv("t", "1,2,0\n1,2\n").unwrap_err();
         assert_eq!(e.to_string(), "line 2: expected 3 columns, found 2");
         let e = parse_csv("t", "1,2,0\n1,2,0.5\n").unwrap_err();
-        assert_eq!(e.to_string(), "line 2, column 3: the class \"0.5\" is not an integer");
+        assert_eq!(
+            e.to_string(),
+            "line 2, column 3: the class \"0.5\" is not an integer"
+        );
         let e = parse_csv("t", "1,2,0\n3,4,0\n").unwrap_err();
         assert!(e.to_string().contains("single class"));
-        assert_eq!(parse_csv("t", "").unwrap_err().to_string(), "the file is empty");
+        assert_eq!(
+            parse_csv("t", "").unwrap_err().to_string(),
+            "the file is empty"
+        );
         let e = parse_csv("t", "1,nan,0\n").unwrap_err();
         assert!(e.to_string().contains("not a finite number"), "{e}");
     }

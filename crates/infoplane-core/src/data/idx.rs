@@ -3,7 +3,11 @@
 use super::{DataError, Dataset, MAX_CELLS};
 
 fn header_err(file: &str, field: &str, message: String) -> DataError {
-    DataError { line: None, column: Some(format!("{file} header, {field}")), message }
+    DataError {
+        line: None,
+        column: Some(format!("{file} header, {field}")),
+        message,
+    }
 }
 
 fn be_u32(b: &[u8], at: usize) -> u32 {
@@ -13,7 +17,11 @@ fn be_u32(b: &[u8], at: usize) -> u32 {
 /// Reads the dimensions of an IDX file of unsigned bytes with `ndims` dimensions.
 fn idx_dims(file: &str, b: &[u8], ndims: u8) -> Result<Vec<usize>, DataError> {
     if b.len() < 4 {
-        return Err(header_err(file, "magic number", format!("the file has only {} bytes", b.len())));
+        return Err(header_err(
+            file,
+            "magic number",
+            format!("the file has only {} bytes", b.len()),
+        ));
     }
     if b[0] != 0 || b[1] != 0 {
         return Err(header_err(
@@ -23,22 +31,40 @@ fn idx_dims(file: &str, b: &[u8], ndims: u8) -> Result<Vec<usize>, DataError> {
         ));
     }
     if b[2] != 0x08 {
-        return Err(header_err(file, "data type", format!("0x{:02x}, expected 0x08 (unsigned byte)", b[2])));
+        return Err(header_err(
+            file,
+            "data type",
+            format!("0x{:02x}, expected 0x08 (unsigned byte)", b[2]),
+        ));
     }
     if b[3] != ndims {
-        return Err(header_err(file, "number of dimensions", format!("{}, expected {ndims}", b[3])));
+        return Err(header_err(
+            file,
+            "number of dimensions",
+            format!("{}, expected {ndims}", b[3]),
+        ));
     }
     let head = 4 + 4 * ndims as usize;
     if b.len() < head {
-        return Err(header_err(file, "dimensions", "the header is cut short".into()));
+        return Err(header_err(
+            file,
+            "dimensions",
+            "the header is cut short".into(),
+        ));
     }
-    let dims: Vec<usize> = (0..ndims as usize).map(|i| be_u32(b, 4 + 4 * i) as usize).collect();
+    let dims: Vec<usize> = (0..ndims as usize)
+        .map(|i| be_u32(b, 4 + 4 * i) as usize)
+        .collect();
     let body: usize = dims.iter().product();
     if b.len() - head != body {
         return Err(header_err(
             file,
             "dimensions",
-            format!("{:?} announce {body} bytes of data but the file holds {}", dims, b.len() - head),
+            format!(
+                "{:?} announce {body} bytes of data but the file holds {}",
+                dims,
+                b.len() - head
+            ),
         ));
     }
     Ok(dims)
@@ -51,7 +77,11 @@ pub fn parse_idx(name: &str, images: &[u8], labels: &[u8]) -> Result<Dataset, Da
     let l = idx_dims("labels", labels, 1)?;
     let (n, nf) = (d[0], d[1] * d[2]);
     if l[0] != n {
-        return Err(header_err("labels", "item count", format!("{} labels for {n} images", l[0])));
+        return Err(header_err(
+            "labels",
+            "item count",
+            format!("{} labels for {n} images", l[0]),
+        ));
     }
     if n == 0 || nf == 0 {
         return Err(header_err("images", "dimensions", "no images".into()));
@@ -69,9 +99,16 @@ pub fn parse_idx(name: &str, images: &[u8], labels: &[u8]) -> Result<Dataset, Da
     classes.sort_unstable();
     classes.dedup();
     if classes.len() < 2 {
-        return Err(header_err("labels", "values", "a single class; at least two are needed".into()));
+        return Err(header_err(
+            "labels",
+            "values",
+            "a single class; at least two are needed".into(),
+        ));
     }
-    let y = raw.iter().map(|v| classes.binary_search(v).expect("present") as u32).collect();
+    let y = raw
+        .iter()
+        .map(|v| classes.binary_search(v).expect("present") as u32)
+        .collect();
     Ok(Dataset {
         name: name.to_string(),
         n_features: nf,
@@ -115,10 +152,16 @@ mod tests {
             "images header, data type: 0x0d, expected 0x08 (unsigned byte)"
         );
         let e = parse_idx("m", &idx(&[2, 1, 1], &[0]), &lb).unwrap_err();
-        assert!(e.to_string().starts_with("images header, dimensions:"), "{e}");
+        assert!(
+            e.to_string().starts_with("images header, dimensions:"),
+            "{e}"
+        );
         let e = parse_idx("m", &[0x1f, 0x8b, 8, 0], &lb).unwrap_err();
         assert!(e.to_string().contains("gzip"), "{e}");
         let e = parse_idx("m", &idx(&[2, 1, 1], &[0, 1]), &lb).unwrap_err();
-        assert_eq!(e.to_string(), "labels header, item count: 1 labels for 2 images");
+        assert_eq!(
+            e.to_string(),
+            "labels header, item count: 1 labels for 2 images"
+        );
     }
 }

@@ -7,7 +7,7 @@ mod idx;
 mod split;
 
 pub use builtin::{digits, var_u};
-pub use csv::parse_csv;
+pub use csv::{parse_csv, parse_matrix};
 pub use idx::parse_idx;
 pub use split::Split;
 
@@ -96,7 +96,11 @@ pub struct DataError {
 
 impl DataError {
     pub(crate) fn file(message: impl Into<String>) -> Self {
-        DataError { line: None, column: None, message: message.into() }
+        DataError {
+            line: None,
+            column: None,
+            message: message.into(),
+        }
     }
 }
 

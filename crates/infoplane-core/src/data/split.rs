@@ -26,7 +26,11 @@ impl Split {
     /// training set (`min_test_data = 80`).
     pub fn first(n: usize, train_pct: f64) -> Split {
         let stop = idnns_count(train_pct, n);
-        let start_test = if train_pct > 80.0 { idnns_count(80.0, n) } else { stop };
+        let start_test = if train_pct > 80.0 {
+            idnns_count(80.0, n)
+        } else {
+            stop
+        };
         Split {
             train: (0..stop as u32).collect(),
             test: (start_test as u32..n as u32).collect(),

@@ -1,0 +1,134 @@
+//! Presets: partial assignments over the parameter table, each naming its
+//! source.
+
+/// A named experiment from the literature.
+#[derive(Debug, PartialEq)]
+pub struct Preset {
+    /// Name in URLs and on the CLI.
+    pub name: &'static str,
+    /// One line: what it is and where the settings come from.
+    pub description: &'static str,
+    /// Parameters that differ from the table's defaults.
+    pub assignments: &'static [(&'static str, &'static str)],
+    /// Number of seeds the source ran.
+    pub seeds: usize,
+}
+
+/// Every preset, in the order the letter meets them.
+pub static PRESETS: &[Preset] = &[
+    Preset {
+        name: "idnns-default",
+        description: "What the letter ran: IDNNs main.py defaults at c4abb1d (12-10-7-5-4-3-2 tanh, Adam 4e-4, batch 512, 8000 epochs, 30 bin edges)",
+        assignments: &[],
+        seeds: 1,
+    },
+    Preset {
+        name: "idnns-relu",
+        description: "IDNNs main.py with -activation_function 1 (ReLU), the letter's ReLU runs; binned on IDNNs' [-1, 1] edges",
+        assignments: &[("activation", "relu")],
+        seeds: 1,
+    },
+    Preset {
+        name: "caption-12-10-8-6-4-2-1",
+        description: "SZT Fig. 3 caption's architecture 12-10-8-6-4-2-1: a single sigmoid output unit, otherwise IDNNs defaults",
+        assignments: &[("hidden", "10,8,6,4,2"), ("output", "sigmoid")],
+        seeds: 1,
+    },
+    Preset {
+        name: "saxe-tanh",
+        description: "Saxe et al. (2018) Fig. 1A with ibsgd's settings: tanh, Adam 4e-4, batch 256, shuffled 80/20, 10000 epochs, bins of 0.07",
+        assignments: &[
+            ("split", "shuffled"),
+            ("batch_size", "256"),
+            ("epochs", "10000"),
+            ("batch_order", "reshuffle"),
+            ("log_schedule", "ibsgd"),
+            ("act_time", "end"),
+            ("grad_time", "before"),
+            ("estimator", "uniform-binning"),
+            ("bin_size", "0.07"),
+            ("noise_var", "0.001"),
+            ("grad_def", "saxe"),
+        ],
+        seeds: 1,
+    },
+    Preset {
+        name: "saxe-relu",
+        description: "Saxe et al. (2018) Fig. 1B: saxe-tanh with ReLU, 100 bins between the run's min and max activity",
+        assignments: &[
+            ("split", "shuffled"),
+            ("activation", "relu"),
+            ("batch_size", "256"),
+            ("epochs", "10000"),
+            ("batch_order", "reshuffle"),
+            ("log_schedule", "ibsgd"),
+            ("act_time", "end"),
+            ("grad_time", "before"),
+            ("estimator", "uniform-binning"),
+            ("bins", "100"),
+            ("range", "run"),
+            ("noise_var", "0.001"),
+            ("grad_def", "saxe"),
+        ],
+        seeds: 1,
+    },
+    Preset {
+        name: "szt-2017-stored-run",
+        description: "The run SZT stored in IDNNs' jobs/ (FACTS.md §5): 10-7-5-4-4-3 tanh, Adam 2e-4 full batch on 4095 shuffled rows, 10000 epochs, S=1800, 50 edges, 20 seeds",
+        assignments: &[
+            ("split", "shuffled"),
+            ("train_pct", "99.98"),
+            ("hidden", "10,7,5,4,4,3"),
+            ("lr", "0.0002"),
+            ("batch_size", "full"),
+            ("epochs", "10000"),
+            ("log_samples", "1800"),
+            ("edges", "50"),
+        ],
+        seeds: 20,
+    },
+    Preset {
+        name: "digits-relu",
+        description: "A 2-hidden-layer ReLU network (32-16) on the UCI digits set, as the letter tried on MNIST; per-layer uniform bins",
+        assignments: &[
+            ("dataset", "digits"),
+            ("split", "shuffled"),
+            ("hidden", "32,16"),
+            ("activation", "relu"),
+            ("lr", "0.001"),
+            ("batch_size", "128"),
+            ("epochs", "1000"),
+            ("batch_order", "reshuffle"),
+            ("log_samples", "200"),
+            ("estimator", "uniform-binning"),
+            ("range", "layer"),
+            ("grad_def", "per-layer"),
+        ],
+        seeds: 1,
+    },
+];
+
+/// The preset called `name`.
+pub fn find(name: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.name == name)
+}
+
+/// All preset names.
+pub fn names() -> Vec<&'static str> {
+    PRESETS.iter().map(|p| p.name).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::params::Params;
+
+    #[test]
+    fn every_preset_is_valid() {
+        for p in PRESETS {
+            let params = Params::from_preset(p);
+            Config::from_params(&params).unwrap_or_else(|e| panic!("{}: {e}", p.name));
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Probes taken at logged epochs: activations of every layer on the MI
+//! rows, weight norms, loss and accuracy, and the per-batch weight
+//! gradients of the epoch.
+
+use crate::data::{Dataset, Split};
+use crate::gradients::{layer_moments, LayerMoments};
+use crate::network::{Gradients, Network, Workspace};
+
+/// The state of the network at one moment of a logged epoch.
+#[derive(Clone, Debug, Default)]
+pub struct Probe {
+    /// Per layer (hidden layers, then the output probabilities), row-major
+    /// activations on the MI rows.
+    pub activations: Vec<Vec<f32>>,
+    /// ‖W_l‖_F per layer.
+    pub wnorm: Vec<f64>,
+    /// Mean training loss (nats).
+    pub loss_train: f64,
+    /// Mean test loss (nats).
+    pub loss_test: f64,
+    /// Training accuracy.
+    pub acc_train: f64,
+    /// Test accuracy.
+    pub acc_test: f64,
+}
+
+impl Probe {
+    /// Probes `net` on `mi_rows` (activations) and on both sides of `split`
+    /// (loss, accuracy). Reuses `self`'s buffers.
+    pub fn take(
+        &mut self,
+        ws: &mut Workspace,
+        net: &Network,
+        data: &Dataset,
+        split: &Split,
+        mi_rows: &[u32],
+    ) {
+        self.activations.resize(net.layers.len(), Vec::new());
+        ws.forward_rows(net, data, mi_rows, &mut self.activations);
+        self.wnorm = net.weight_norms();
+        (self.loss_train, self.acc_train) = ws.evaluate(net, data, &split.train);
+        (self.loss_test, self.acc_test) = ws.evaluate(net, data, &split.test);
+    }
+}
+
+/// The weight gradients of each mini-batch of a logged epoch.
+#[derive(Clone, Debug, Default)]
+pub struct BatchGradients {
+    /// `[batch][layer]` flattened weight gradients (biases excluded).
+    batches: Vec<Vec<Vec<f32>>>,
+    used: usize,
+}
+
+impl BatchGradients {
+    /// Forgets the previous epoch's gradients (keeps the buffers).
+    pub fn clear(&mut self) {
+        self.used = 0;
+    }
+
+    /// Records one batch's weight gradients.
+    pub fn push(&mut self, g: &Gradients) {
+        if self.used == self.batches.len() {
+            self.batches.push(g.w.clone());
+        } else {
+            for (dst, src) in self.batches[self.used].iter_mut().zip(&g.w) {
+                dst.copy_from_slice(src);
+            }
+        }
+        self.used += 1;
+    }
+
+    /// Number of batches recorded.
+    pub fn len(&self) -> usize {
+        self.used
+    }
+
+    /// True if no batch was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.used == 0
+    }
+
+    /// Per-layer moments m_l, s_l over the recorded batches.
+    pub fn moments(&self, n_layers: usize) -> Vec<LayerMoments> {
+        (0..n_layers)
+            .map(|l| {
+                let per_batch: Vec<&[f32]> = self.batches[..self.used]
+                    .iter()
+                    .map(|b| b[l].as_slice())
+                    .collect();
+                layer_moments(&per_batch)
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,462 @@
+//! Run records: what a logged epoch produced, a seed's whole run, and a run
+//! set with its aggregate over seeds. All serialise to JSON (the CLI's
+//! output and the app's export share this schema); NaN is written as `null`.
+
+use crate::data::DatasetInfo;
+use crate::gradients::{curves, GradCurves, GradDefinition};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Serde helpers writing NaN as `null` and reading `null` back as NaN.
+pub(crate) mod nan_null {
+    use serde::de::DeserializeOwned;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// A value whose NaNs travel as `null`.
+    pub trait NanNull: Sized {
+        /// The JSON-facing form.
+        type Repr: Serialize + DeserializeOwned;
+        /// To the JSON-facing form.
+        fn to_repr(&self) -> Self::Repr;
+        /// From the JSON-facing form.
+        fn from_repr(r: Self::Repr) -> Self;
+    }
+
+    impl NanNull for f64 {
+        type Repr = Option<f64>;
+        fn to_repr(&self) -> Option<f64> {
+            (!self.is_nan()).then_some(*self)
+        }
+        fn from_repr(r: Option<f64>) -> f64 {
+            r.unwrap_or(f64::NAN)
+        }
+    }
+
+    impl<T: NanNull> NanNull for Vec<T> {
+        type Repr = Vec<T::Repr>;
+        fn to_repr(&self) -> Self::Repr {
+            self.iter().map(T::to_repr).collect()
+        }
+        fn from_repr(r: Self::Repr) -> Self {
+            r.into_iter().map(T::from_repr).collect()
+        }
+    }
+
+    pub fn serialize<T: NanNull, S: Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+        v.to_repr().serialize(s)
+    }
+
+    pub fn deserialize<'de, T: NanNull, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+        T::Repr::deserialize(d).map(T::from_repr)
+    }
+}
+
+/// Everything measured at one logged epoch of one seed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EpochRecord {
+    /// 0-based epoch index.
+    pub epoch: usize,
+    /// I(X;T) per layer, bits.
+    #[serde(with = "nan_null")]
+    pub ixt: Vec<f64>,
+    /// I(T;Y) per layer, bits.
+    #[serde(with = "nan_null")]
+    pub ity: Vec<f64>,
+    /// ‖mean_b g_b‖ per layer (see [`crate::gradients::LayerMoments`]).
+    #[serde(with = "nan_null")]
+    pub grad_m: Vec<f64>,
+    /// √(Σ_i Var_b g_b,i) per layer.
+    #[serde(with = "nan_null")]
+    pub grad_s: Vec<f64>,
+    /// ‖W_l‖_F per layer, when the activations were probed.
+    #[serde(with = "nan_null")]
+    pub wnorm: Vec<f64>,
+    /// Mean loss on the training rows (nats).
+    #[serde(with = "nan_null")]
+    pub loss_train: f64,
+    /// Mean loss on the test rows (nats; NaN if there are none).
+    #[serde(with = "nan_null")]
+    pub loss_test: f64,
+    /// Accuracy on the training rows.
+    #[serde(with = "nan_null")]
+    pub acc_train: f64,
+    /// Accuracy on the test rows.
+    #[serde(with = "nan_null")]
+    pub acc_test: f64,
+}
+
+/// How a seed's run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Still running.
+    Running,
+    /// All epochs trained.
+    Done,
+    /// Stopped by the user before the last epoch.
+    Stopped,
+    /// Stopped by an error (e.g. NaN weights); see the message.
+    Failed,
+}
+
+/// One seed's run, columnar: every series is indexed `[epoch][layer]` (or
+/// `[epoch]`) in the order of `epochs`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SeedRecord {
+    /// The seed.
+    pub seed: u64,
+    /// How the run ended.
+    pub status: Status,
+    /// Why it failed or stopped, if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Wall-clock seconds of training and estimation (not part of results).
+    #[serde(default)]
+    pub seconds: f64,
+    /// Logged epoch indexes.
+    pub epochs: Vec<usize>,
+    /// I(X;T), `[epoch][layer]`, bits.
+    #[serde(with = "nan_null")]
+    pub ixt: Vec<Vec<f64>>,
+    /// I(T;Y), `[epoch][layer]`, bits.
+    #[serde(with = "nan_null")]
+    pub ity: Vec<Vec<f64>>,
+    /// m_l = ‖mean_b g_b‖, `[epoch][layer]`.
+    #[serde(with = "nan_null")]
+    pub grad_m: Vec<Vec<f64>>,
+    /// s_l = √(Σ Var_b g_b), `[epoch][layer]`.
+    #[serde(with = "nan_null")]
+    pub grad_s: Vec<Vec<f64>>,
+    /// The plotted gradient curves under every definition, by name
+    /// (`idnns`, `per-layer`, `normalised`, `saxe`).
+    pub grad_stats: BTreeMap<String, GradSeries>,
+    /// ‖W_l‖_F, `[epoch][layer]`.
+    #[serde(with = "nan_null")]
+    pub wnorm: Vec<Vec<f64>>,
+    /// Training loss per logged epoch.
+    #[serde(with = "nan_null")]
+    pub loss_train: Vec<f64>,
+    /// Test loss per logged epoch.
+    #[serde(with = "nan_null")]
+    pub loss_test: Vec<f64>,
+    /// Training accuracy per logged epoch.
+    #[serde(with = "nan_null")]
+    pub acc_train: Vec<f64>,
+    /// Test accuracy per logged epoch.
+    #[serde(with = "nan_null")]
+    pub acc_test: Vec<f64>,
+}
+
+/// One gradient definition's curves over a run, `[epoch][layer]`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct GradSeries {
+    /// "mean" curve.
+    #[serde(with = "nan_null")]
+    pub mean: Vec<Vec<f64>>,
+    /// "std" curve.
+    #[serde(with = "nan_null")]
+    pub std: Vec<Vec<f64>>,
+    /// SNR curve.
+    #[serde(with = "nan_null")]
+    pub snr: Vec<Vec<f64>>,
+}
+
+impl SeedRecord {
+    /// An empty record for `seed`.
+    pub fn new(seed: u64) -> Self {
+        SeedRecord {
+            seed,
+            status: Status::Running,
+            message: None,
+            seconds: 0.0,
+            epochs: Vec::new(),
+            ixt: Vec::new(),
+            ity: Vec::new(),
+            grad_m: Vec::new(),
+            grad_s: Vec::new(),
+            grad_stats: GradDefinition::ALL
+                .iter()
+                .map(|d| (d.name().to_string(), GradSeries::default()))
+                .collect(),
+            wnorm: Vec::new(),
+            loss_train: Vec::new(),
+            loss_test: Vec::new(),
+            acc_train: Vec::new(),
+            acc_test: Vec::new(),
+        }
+    }
+
+    /// Appends one logged epoch.
+    pub fn push(&mut self, e: &EpochRecord) {
+        self.epochs.push(e.epoch);
+        self.ixt.push(e.ixt.clone());
+        self.ity.push(e.ity.clone());
+        self.grad_m.push(e.grad_m.clone());
+        self.grad_s.push(e.grad_s.clone());
+        for d in GradDefinition::ALL {
+            let GradCurves { mean, std, snr } = curves(d, &e.grad_m, &e.grad_s, &e.wnorm);
+            let s = self.grad_stats.entry(d.name().to_string()).or_default();
+            s.mean.push(mean);
+            s.std.push(std);
+            s.snr.push(snr);
+        }
+        self.wnorm.push(e.wnorm.clone());
+        self.loss_train.push(e.loss_train);
+        self.loss_test.push(e.loss_test);
+        self.acc_train.push(e.acc_train);
+        self.acc_test.push(e.acc_test);
+    }
+
+    /// Rebuilds the epoch records (e.g. to replay a loaded record).
+    pub fn epoch_records(&self) -> Vec<EpochRecord> {
+        (0..self.epochs.len())
+            .map(|k| EpochRecord {
+                epoch: self.epochs[k],
+                ixt: self.ixt[k].clone(),
+                ity: self.ity[k].clone(),
+                grad_m: self.grad_m[k].clone(),
+                grad_s: self.grad_s[k].clone(),
+                wnorm: self.wnorm[k].clone(),
+                loss_train: self.loss_train[k],
+                loss_test: self.loss_test[k],
+                acc_train: self.acc_train[k],
+                acc_test: self.acc_test[k],
+            })
+            .collect()
+    }
+
+    /// A digest of every result bit (FNV-1a over the f64 bit patterns), to
+    /// compare runs across platforms without comparing text.
+    pub fn digest(&self) -> String {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut eat = |x: u64| {
+            for b in x.to_le_bytes() {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        };
+        for k in 0..self.epochs.len() {
+            eat(self.epochs[k] as u64);
+            for s in [
+                &self.ixt,
+                &self.ity,
+                &self.grad_m,
+                &self.grad_s,
+                &self.wnorm,
+            ] {
+                s[k].iter().for_each(|v| eat(v.to_bits()));
+            }
+            for s in [
+                &self.loss_train,
+                &self.loss_test,
+                &self.acc_train,
+                &self.acc_test,
+            ] {
+                eat(s[k].to_bits());
+            }
+        }
+        format!("{h:016x}")
+    }
+}
+
+/// Mean and spread over seeds of the per-layer series.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Aggregate {
+    /// Seeds contributing (those that logged every epoch listed).
+    pub seeds: usize,
+    /// Logged epochs present in every contributing seed.
+    pub epochs: Vec<usize>,
+    /// Mean I(X;T) `[epoch][layer]`.
+    #[serde(with = "nan_null")]
+    pub ixt: Vec<Vec<f64>>,
+    /// Mean I(T;Y).
+    #[serde(with = "nan_null")]
+    pub ity: Vec<Vec<f64>>,
+    /// Standard deviation of I(X;T) over seeds (population).
+    #[serde(with = "nan_null")]
+    pub ixt_sd: Vec<Vec<f64>>,
+    /// Standard deviation of I(T;Y) over seeds.
+    #[serde(with = "nan_null")]
+    pub ity_sd: Vec<Vec<f64>>,
+    /// Mean m_l.
+    #[serde(with = "nan_null")]
+    pub grad_m: Vec<Vec<f64>>,
+    /// Mean s_l.
+    #[serde(with = "nan_null")]
+    pub grad_s: Vec<Vec<f64>>,
+    /// Mean ‖W_l‖.
+    #[serde(with = "nan_null")]
+    pub wnorm: Vec<Vec<f64>>,
+}
+
+fn mean_sd(series: &[&Vec<Vec<f64>>], k: usize) -> (Vec<f64>, Vec<f64>) {
+    let n = series.len() as f64;
+    let layers = series[0][k].len();
+    let mut mean = vec![0.0; layers];
+    let mut sd = vec![0.0; layers];
+    for l in 0..layers {
+        let m = series.iter().map(|s| s[k][l]).sum::<f64>() / n;
+        mean[l] = m;
+        sd[l] = (series.iter().map(|s| (s[k][l] - m).powi(2)).sum::<f64>() / n).sqrt();
+    }
+    (mean, sd)
+}
+
+impl Aggregate {
+    /// Mean and spread over `seeds`, over the epochs all of them logged.
+    pub fn of(seeds: &[SeedRecord]) -> Aggregate {
+        let with_data: Vec<&SeedRecord> = seeds.iter().filter(|s| !s.epochs.is_empty()).collect();
+        let Some(shortest) = with_data.iter().map(|s| s.epochs.len()).min() else {
+            return Aggregate::default();
+        };
+        let mut a = Aggregate {
+            seeds: with_data.len(),
+            epochs: with_data[0].epochs[..shortest].to_vec(),
+            ..Default::default()
+        };
+        let pick = |f: fn(&SeedRecord) -> &Vec<Vec<f64>>| {
+            with_data.iter().map(|s| f(s)).collect::<Vec<_>>()
+        };
+        let (ixt, ity, gm, gs, wn) = (
+            pick(|s| &s.ixt),
+            pick(|s| &s.ity),
+            pick(|s| &s.grad_m),
+            pick(|s| &s.grad_s),
+            pick(|s| &s.wnorm),
+        );
+        for k in 0..shortest {
+            let (m, sd) = mean_sd(&ixt, k);
+            a.ixt.push(m);
+            a.ixt_sd.push(sd);
+            let (m, sd) = mean_sd(&ity, k);
+            a.ity.push(m);
+            a.ity_sd.push(sd);
+            a.grad_m.push(mean_sd(&gm, k).0);
+            a.grad_s.push(mean_sd(&gs, k).0);
+            a.wnorm.push(mean_sd(&wn, k).0);
+        }
+        a
+    }
+}
+
+/// A run set: the resolved parameters, the data, every seed and the
+/// aggregate. The JSON the CLI writes and the app exports and loads.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    /// Always `"infoplane-run"`.
+    pub format: String,
+    /// Schema version.
+    pub version: u32,
+    /// The experiment as a query string (preset and overrides).
+    pub query: String,
+    /// The preset, if one was used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    /// Every parameter's resolved value.
+    pub params: serde_json::Map<String, serde_json::Value>,
+    /// The data set.
+    pub dataset: DatasetInfo,
+    /// Units per layer in the information plane (hidden layers, then output).
+    pub layers: Vec<usize>,
+    /// Rows the MI estimates used.
+    pub mi_rows: usize,
+    /// H(Y) over those rows (bits): the ceiling of I(T;Y).
+    pub label_entropy: f64,
+    /// log2 of those rows: the ceiling of I(X;T).
+    pub max_ixt: f64,
+    /// One record per seed.
+    pub seeds: Vec<SeedRecord>,
+    /// Mean and spread over seeds.
+    pub mean: Aggregate,
+}
+
+/// Schema identifier of [`RunRecord`].
+pub const FORMAT: &str = "infoplane-run";
+/// Current schema version.
+pub const VERSION: u32 = 1;
+
+impl RunRecord {
+    /// Recomputes the aggregate from the seeds.
+    pub fn update_mean(&mut self) {
+        self.mean = Aggregate::of(&self.seeds);
+    }
+
+    /// Parses a record, checking the format and version.
+    pub fn from_json(text: &str) -> Result<RunRecord, String> {
+        let r: RunRecord =
+            serde_json::from_str(text).map_err(|e| format!("not an infoplane run record: {e}"))?;
+        if r.format != FORMAT {
+            return Err(format!("format is \"{}\", expected \"{FORMAT}\"", r.format));
+        }
+        if r.version != VERSION {
+            return Err(format!(
+                "version {} is not supported (expected {VERSION})",
+                r.version
+            ));
+        }
+        for s in &r.seeds {
+            let n = s.epochs.len();
+            let ok = [&s.ixt, &s.ity, &s.grad_m, &s.grad_s, &s.wnorm]
+                .iter()
+                .all(|v| v.len() == n && v.iter().all(|e| e.len() == r.layers.len()))
+                && [&s.loss_train, &s.loss_test, &s.acc_train, &s.acc_test]
+                    .iter()
+                    .all(|v| v.len() == n);
+            if !ok {
+                return Err(format!(
+                    "seed {}: series lengths do not match its {n} epochs and {} layers",
+                    s.seed,
+                    r.layers.len()
+                ));
+            }
+        }
+        Ok(r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn epoch(e: usize, v: f64) -> EpochRecord {
+        EpochRecord {
+            epoch: e,
+            ixt: vec![v, 1.0],
+            ity: vec![0.5, v],
+            grad_m: vec![5.0, 5.0],
+            grad_s: vec![2f64.sqrt(), 2f64.sqrt()],
+            wnorm: vec![1.0, 2.0],
+            loss_train: 0.7,
+            loss_test: f64::NAN,
+            acc_train: 0.5,
+            acc_test: f64::NAN,
+        }
+    }
+
+    #[test]
+    fn json_round_trip_keeps_nan_and_bits() {
+        let mut s = SeedRecord::new(3);
+        s.push(&epoch(0, 0.1 + 0.2));
+        s.push(&epoch(1, 1.0 / 3.0));
+        let text = serde_json::to_string(&s).unwrap();
+        assert!(text.contains("\"loss_test\":[null,null]"));
+        let back: SeedRecord = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.digest(), s.digest());
+        assert_eq!(back.ixt, s.ixt);
+        assert!(back.loss_test[0].is_nan());
+        assert_eq!(back.grad_stats["idnns"].mean[0], vec![5.0, 10.0]);
+    }
+
+    #[test]
+    fn aggregate_mean_and_spread() {
+        let mut a = SeedRecord::new(0);
+        let mut b = SeedRecord::new(1);
+        a.push(&epoch(0, 1.0));
+        b.push(&epoch(0, 3.0));
+        b.push(&epoch(1, 3.0));
+        let m = Aggregate::of(&[a, b]);
+        assert_eq!(m.epochs, vec![0]);
+        assert_eq!(m.ixt[0], vec![2.0, 1.0]);
+        assert_eq!(m.ixt_sd[0], vec![1.0, 0.0]);
+    }
+}

@@ -1,0 +1,423 @@
+//! Driving runs: the event stream (the one interface between compute and
+//! any front end), single seeds, and run sets over several seeds.
+
+use crate::config::Config;
+use crate::data::{Dataset, DatasetInfo};
+use crate::estimators::label_entropy;
+use crate::params::{Experiment, ParamError};
+use crate::record::{EpochRecord, RunRecord, SeedRecord, Status, FORMAT, VERSION};
+use crate::train::Trainer;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// What a run reports, in order: `Started`, then `Progress` and `Epoch`
+/// events, then `Finished` (also after a stop or a failure).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// The seed's run is set up.
+    Started {
+        /// The seed.
+        seed: u64,
+        /// Total epochs.
+        epochs: usize,
+        /// The logged epochs.
+        logged: Vec<usize>,
+        /// Units per layer in the information plane.
+        layers: Vec<usize>,
+        /// The data set.
+        dataset: DatasetInfo,
+        /// Rows the MI estimates use.
+        mi_rows: usize,
+        /// H(Y) over those rows (bits), the ceiling of I(T;Y).
+        label_entropy: f64,
+    },
+    /// Training advanced.
+    Progress {
+        /// The seed.
+        seed: u64,
+        /// Epochs trained so far.
+        epoch: usize,
+        /// Total epochs.
+        epochs: usize,
+        /// Seconds since the seed started.
+        seconds: f64,
+    },
+    /// A logged epoch's measurements.
+    Epoch {
+        /// The seed.
+        seed: u64,
+        /// The measurements.
+        record: EpochRecord,
+    },
+    /// The seed ended (done, stopped or failed); the final record.
+    Finished {
+        /// The seed.
+        seed: u64,
+        /// The whole record (with `range=run`, MI revised over the run's range).
+        record: SeedRecord,
+    },
+}
+
+/// Seconds between progress events.
+const PROGRESS_INTERVAL: f64 = 0.1;
+
+/// One seed's run, advanced in slices so a front end can interleave it with
+/// other work (drawing, messages) and pause, step or stop it.
+#[derive(Debug)]
+pub struct SeedRun {
+    trainer: Option<Trainer>,
+    seed: u64,
+    t0: f64,
+    last_progress: f64,
+}
+
+impl SeedRun {
+    /// Sets up the run and emits `Started`. `now` is the current time in seconds.
+    pub fn start(
+        cfg: &Config,
+        data: Arc<Dataset>,
+        now: f64,
+        emit: &mut dyn FnMut(Event),
+    ) -> Result<SeedRun, ParamError> {
+        let info = data.info();
+        let n_classes = data.n_classes;
+        let t = Trainer::new(cfg, data)?;
+        let (rows, labels) = t.mi_rows();
+        emit(Event::Started {
+            seed: cfg.seed,
+            epochs: t.epochs(),
+            logged: t.logged_epochs().to_vec(),
+            layers: t.layer_widths(),
+            dataset: info,
+            mi_rows: rows.len(),
+            label_entropy: label_entropy(labels, n_classes),
+        });
+        Ok(SeedRun {
+            trainer: Some(t),
+            seed: cfg.seed,
+            t0: now,
+            last_progress: now,
+        })
+    }
+
+    /// True once `Finished` has been emitted.
+    pub fn is_finished(&self) -> bool {
+        self.trainer.is_none()
+    }
+
+    /// The next epoch to train.
+    pub fn epoch(&self) -> Option<usize> {
+        self.trainer.as_ref().map(Trainer::epoch)
+    }
+
+    /// Trains up to `max_epochs` epochs, returning early once `now()` passes
+    /// `deadline`. Emits `Epoch` for logged epochs, `Progress` at most every
+    /// 0.1 s (and at the end of the slice), and `Finished` when the run ends
+    /// or fails.
+    pub fn advance(
+        &mut self,
+        max_epochs: usize,
+        deadline: f64,
+        now: &dyn Fn() -> f64,
+        emit: &mut dyn FnMut(Event),
+    ) {
+        let Some(t) = self.trainer.as_mut() else {
+            return;
+        };
+        let seed = self.seed;
+        let mut failed = false;
+        for _ in 0..max_epochs {
+            if t.is_done() {
+                break;
+            }
+            match t.step() {
+                Ok(Some(record)) => emit(Event::Epoch { seed, record }),
+                Ok(None) => {}
+                Err(_) => {
+                    failed = true;
+                    break;
+                }
+            }
+            let n = now();
+            if n - self.last_progress >= PROGRESS_INTERVAL {
+                self.last_progress = n;
+                emit(Event::Progress {
+                    seed,
+                    epoch: t.epoch(),
+                    epochs: t.epochs(),
+                    seconds: n - self.t0,
+                });
+            }
+            if n >= deadline {
+                break;
+            }
+        }
+        let n = now();
+        emit(Event::Progress {
+            seed,
+            epoch: t.epoch(),
+            epochs: t.epochs(),
+            seconds: n - self.t0,
+        });
+        if failed || t.is_done() {
+            self.finish(Status::Done, n, emit);
+        }
+    }
+
+    /// Ends the run (as `status` unless it failed) and emits `Finished`.
+    pub fn finish(
+        &mut self,
+        status: Status,
+        now: f64,
+        emit: &mut dyn FnMut(Event),
+    ) -> Option<SeedRecord> {
+        let t = self.trainer.take()?;
+        let record = t.finish(status, now - self.t0);
+        emit(Event::Finished {
+            seed: self.seed,
+            record: record.clone(),
+        });
+        Some(record)
+    }
+}
+
+/// Runs one seed to the end (or until `stop()` returns true), sending every
+/// event to `emit`. `now()` gives seconds from any fixed origin (the core
+/// has no clock of its own: wasm has none in `std`).
+pub fn run_seed(
+    cfg: &Config,
+    data: Arc<Dataset>,
+    emit: &mut dyn FnMut(Event),
+    stop: &dyn Fn() -> bool,
+    now: &dyn Fn() -> f64,
+) -> Result<SeedRecord, ParamError> {
+    let mut run = SeedRun::start(cfg, data, now(), emit)?;
+    loop {
+        if stop() {
+            return Ok(run
+                .finish(Status::Stopped, now(), emit)
+                .expect("not finished yet"));
+        }
+        // Small slices keep Ctrl-C responsive.
+        let mut last = None;
+        run.advance(16, f64::INFINITY, now, &mut |e| {
+            if let Event::Finished { record, .. } = &e {
+                last = Some(record.clone());
+            }
+            emit(e)
+        });
+        if let Some(r) = last {
+            return Ok(r);
+        }
+    }
+}
+
+/// A record with the experiment's header and no seeds yet.
+pub fn run_record(exp: &Experiment, cfg: &Config, data: &Dataset) -> RunRecord {
+    let split = cfg.split_rows(data.len());
+    let rows = cfg.mi_rows_of(data.len(), &split);
+    let labels: Vec<u32> = rows.iter().map(|&r| data.y[r as usize]).collect();
+    let mut layers = cfg.hidden.clone();
+    layers.push(match cfg.output {
+        crate::network::Output::Softmax => data.n_classes,
+        crate::network::Output::Sigmoid => 1,
+    });
+    RunRecord {
+        format: FORMAT.into(),
+        version: VERSION,
+        query: exp.to_query(),
+        preset: exp.preset.map(|p| p.name.to_string()),
+        params: exp.params.to_json(),
+        dataset: data.info(),
+        layers,
+        mi_rows: rows.len(),
+        label_entropy: label_entropy(&labels, data.n_classes),
+        max_ixt: crate::math::log2(rows.len() as f64),
+        seeds: Vec::new(),
+        mean: Default::default(),
+    }
+}
+
+/// Runs seeds `cfg.seed .. cfg.seed + seeds` and collects the run record.
+/// Natively, seeds run on up to `threads` threads; every seed's result is
+/// the same whatever the thread count. Events arrive on the calling thread.
+pub fn run_set(
+    exp: &Experiment,
+    cfg: &Config,
+    data: Arc<Dataset>,
+    threads: usize,
+    emit: &mut dyn FnMut(Event),
+    stop: &(dyn Fn() -> bool + Sync),
+    now: &(dyn Fn() -> f64 + Sync),
+) -> Result<RunRecord, ParamError> {
+    let mut rec = run_record(exp, cfg, &data);
+    cfg.check_data(&data)?;
+    let seeds: Vec<u64> = (0..exp.seeds as u64).map(|k| cfg.seed + k).collect();
+    let mut results = run_seeds(cfg, &data, &seeds, threads, emit, stop, now)?;
+    results.sort_by_key(|r| r.seed);
+    rec.seeds = results;
+    rec.update_mean();
+    Ok(rec)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn run_seeds(
+    cfg: &Config,
+    data: &Arc<Dataset>,
+    seeds: &[u64],
+    _threads: usize,
+    emit: &mut dyn FnMut(Event),
+    stop: &(dyn Fn() -> bool + Sync),
+    now: &(dyn Fn() -> f64 + Sync),
+) -> Result<Vec<SeedRecord>, ParamError> {
+    seeds
+        .iter()
+        .map(|&s| run_seed(&cfg.with_seed(s), data.clone(), emit, stop, now))
+        .collect()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn run_seeds(
+    cfg: &Config,
+    data: &Arc<Dataset>,
+    seeds: &[u64],
+    threads: usize,
+    emit: &mut dyn FnMut(Event),
+    stop: &(dyn Fn() -> bool + Sync),
+    now: &(dyn Fn() -> f64 + Sync),
+) -> Result<Vec<SeedRecord>, ParamError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc;
+    let threads = threads.clamp(1, seeds.len().max(1));
+    if threads == 1 {
+        return seeds
+            .iter()
+            .map(|&s| run_seed(&cfg.with_seed(s), data.clone(), emit, stop, now))
+            .collect();
+    }
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel::<Event>();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let tx = tx.clone();
+                let next = &next;
+                scope.spawn(move || -> Result<Vec<SeedRecord>, ParamError> {
+                    let mut out = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, Ordering::SeqCst);
+                        let Some(&s) = seeds.get(k) else { break };
+                        let mut send = |e: Event| {
+                            let _ = tx.send(e);
+                        };
+                        out.push(run_seed(
+                            &cfg.with_seed(s),
+                            data.clone(),
+                            &mut send,
+                            stop,
+                            now,
+                        )?);
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        drop(tx);
+        for e in rx {
+            emit(e);
+        }
+        let mut all = Vec::new();
+        for h in handles {
+            all.extend(h.join().expect("a seed's thread panicked")?);
+        }
+        Ok(all)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::Params;
+
+    fn short() -> (Experiment, Config) {
+        let mut p = Params::default();
+        p.set("epochs", "30").unwrap();
+        p.set("log_samples", "10").unwrap();
+        let cfg = Config::from_params(&p).unwrap();
+        (
+            Experiment {
+                preset: None,
+                params: p,
+                seeds: 2,
+            },
+            cfg,
+        )
+    }
+
+    #[test]
+    fn same_seed_gives_identical_records_and_threads_do_not_matter() {
+        let (exp, cfg) = short();
+        let data = Arc::new(crate::data::var_u());
+        let clock = || 0.0;
+        let a = run_set(&exp, &cfg, data.clone(), 1, &mut |_| {}, &|| false, &clock).unwrap();
+        let b = run_set(&exp, &cfg, data.clone(), 2, &mut |_| {}, &|| false, &clock).unwrap();
+        assert_eq!(a.seeds.len(), 2);
+        assert_eq!(a.seeds[0].digest(), b.seeds[0].digest());
+        assert_eq!(a.seeds[1].digest(), b.seeds[1].digest());
+        assert_ne!(a.seeds[0].digest(), a.seeds[1].digest());
+        assert_eq!(a.seeds[0].status, Status::Done);
+        assert_eq!(a.seeds[0].epochs.len(), a.seeds[0].ixt.len());
+        assert_eq!(a.layers, vec![10, 7, 5, 4, 3, 2]);
+    }
+
+    #[test]
+    fn events_come_in_order_and_stop_is_clean() {
+        let (_, cfg) = short();
+        let data = Arc::new(crate::data::var_u());
+        let mut events = Vec::new();
+        let rec = run_seed(
+            &cfg,
+            data.clone(),
+            &mut |e| events.push(e),
+            &|| false,
+            &|| 0.0,
+        )
+        .unwrap();
+        assert!(matches!(events[0], Event::Started { .. }));
+        assert!(matches!(events.last(), Some(Event::Finished { .. })));
+        let n_epochs = events
+            .iter()
+            .filter(|e| matches!(e, Event::Epoch { .. }))
+            .count();
+        assert_eq!(n_epochs, rec.epochs.len());
+        let stopped = run_seed(&cfg, data, &mut |_| {}, &|| true, &|| 0.0).unwrap();
+        assert_eq!(stopped.status, Status::Stopped);
+        assert!(stopped.epochs.is_empty());
+    }
+
+    #[test]
+    fn a_diverging_run_fails_with_an_explanation() {
+        let mut p = Params::default();
+        p.set("epochs", "50").unwrap();
+        p.set("optimizer", "sgd").unwrap();
+        p.set("lr", "10").unwrap();
+        p.set("activation", "linear").unwrap();
+        p.set("hidden", "100,100,100,100").unwrap();
+        let cfg = Config::from_params(&p).unwrap();
+        let rec = run_seed(
+            &cfg,
+            Arc::new(crate::data::var_u()),
+            &mut |_| {},
+            &|| false,
+            &|| 0.0,
+        )
+        .unwrap();
+        assert_eq!(rec.status, Status::Failed);
+        let msg = rec.message.unwrap();
+        assert!(
+            msg.contains("NaN or infinite") || msg.contains("loss became"),
+            "{msg}"
+        );
+    }
+}
