@@ -1,0 +1,30 @@
+//! Title bar: what this is, and the share link.
+
+use leptos::prelude::*;
+
+/// The header with "Copy link".
+#[component]
+pub fn Header() -> impl IntoView {
+    let copied = RwSignal::new(None::<String>);
+    let copy = move |_| {
+        let url = crate::browser::href();
+        leptos::task::spawn_local(async move {
+            copied.set(Some(match crate::browser::copy_text(&url).await {
+                Ok(()) => "Link copied".into(),
+                Err(_) => format!("Copy this link: {url}"),
+            }));
+        });
+    };
+    view! {
+        <header class="header">
+            <div class="title">
+                <h1>"infoplane"</h1>
+                <p class="tagline">"Re-run the information-plane experiments of Shwartz-Ziv & Tishby (2017) in your browser, and check the open letter \"Failure to replicate\" point by point."</p>
+            </div>
+            <nav class="share">
+                <button id="copy-link" on:click=copy>"Copy link"</button>
+                <span class="copied" aria-live="polite">{move || copied.get()}</span>
+            </nav>
+        </header>
+    }
+}

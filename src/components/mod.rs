@@ -1,0 +1,10 @@
+//! The lab's components, small and one concern each; state comes from the
+//! [`Lab`](crate::state::Lab) context.
+
+pub mod canvas;
+pub mod controls;
+pub mod data_file;
+pub mod figures;
+pub mod header;
+pub mod notices;
+pub mod runbar;

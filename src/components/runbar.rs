@@ -1,0 +1,61 @@
+//! Run controls and per-seed progress.
+
+use crate::actions;
+use crate::state::{Lab, RunState, SeedView};
+use infoplane_core::record::Status;
+use leptos::prelude::*;
+
+fn seed_line(s: &SeedView) -> String {
+    let what = match (s.ended, s.started) {
+        (Some(Status::Done), _) => "done".to_string(),
+        (Some(Status::Stopped), _) => "stopped".to_string(),
+        (Some(Status::Failed), _) => "failed".to_string(),
+        (Some(Status::Running), _) | (None, true) => s
+            .eta()
+            .map_or("running".to_string(), |t| format!("{t:.1} s left")),
+        (None, false) => "queued".to_string(),
+    };
+    format!(
+        "epoch {}/{} · {:.1} s · {what}",
+        s.epoch, s.epochs, s.seconds
+    )
+}
+
+/// Buttons and progress bars.
+#[component]
+pub fn RunBar() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let state = Memo::new(move |_| lab.runs.with(|r| r.state()));
+    let busy = move || matches!(state.get(), RunState::Running | RunState::Paused);
+    view! {
+        <section class="runbar" aria-label="Run controls">
+            <div class="buttons">
+                <button class="primary" id="run" on:click=move |_| actions::start(lab) disabled=busy>"Run"</button>
+                <button id="pause" on:click=move |_| actions::pause(lab) disabled=move || state.get() != RunState::Running>"Pause"</button>
+                <button id="resume" on:click=move |_| actions::resume(lab) disabled=move || state.get() != RunState::Paused>"Resume"</button>
+                <button id="step" on:click=move |_| actions::step(lab) disabled=move || !busy() title="Train one epoch of every running seed, then stay paused">"Step 1 epoch"</button>
+                <button id="stop" on:click=move |_| actions::stop(lab) disabled=move || !busy()>"Stop"</button>
+                <button id="reset" on:click=move |_| actions::reset(lab) disabled=busy>"Reset"</button>
+                <span class="state" aria-live="polite">{move || state.get().as_str()}</span>
+            </div>
+            {move || lab.runs.with(|r| r.error.clone()).map(|e| view! { <p class="run-error" role="alert">{e}</p> })}
+            <ul class="seeds">
+                <For each=move || lab.runs.with(|r| r.seeds.iter().map(|s| s.seed).collect::<Vec<_>>()) key=|s| *s let:seed>
+                    {
+                        let view_of = move || lab.runs.with(|r| r.seeds.iter().find(|s| s.seed == seed).cloned());
+                        view! {
+                            <li class="seed">
+                                <label for=format!("progress-{seed}")>"seed " {seed}</label>
+                                <progress id=format!("progress-{seed}")
+                                    max=move || view_of().map_or(1, |s| s.epochs.max(1))
+                                    value=move || view_of().map_or(0, |s| s.epoch)></progress>
+                                <span class="seed-status">{move || view_of().map(|s| seed_line(&s))}</span>
+                                {move || view_of().and_then(|s| s.message).map(|m| view! { <span class="seed-error" role="alert">{m}</span> })}
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+        </section>
+    }
+}
