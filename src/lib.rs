@@ -9,11 +9,10 @@ pub mod actions;
 pub mod browser;
 pub mod components;
 pub mod pool;
-pub mod protocol;
 pub mod state;
 pub mod url;
-#[cfg(target_arch = "wasm32")]
-pub mod worker;
+
+pub use infoplane_worker::protocol;
 
 use components::controls::Controls;
 use components::figures::Figures;

@@ -294,6 +294,15 @@ impl Default for ViewOptions {
     }
 }
 
+/// Which record the single-record figures show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// Seed at this index of the run.
+    Seed(usize),
+    /// The mean over seeds.
+    Mean,
+}
+
 /// Everything the components share, provided by context.
 #[derive(Clone, Copy)]
 pub struct Lab {
@@ -309,6 +318,8 @@ pub struct Lab {
     pub view: RwSignal<ViewOptions>,
     /// The reader's data file, if any (name, rows, features, classes).
     pub custom: RwSignal<Option<(crate::protocol::CustomData, DatasetInfo)>>,
+    /// The record the single-record figures show.
+    pub subject: RwSignal<Subject>,
 }
 
 impl Lab {
@@ -321,6 +332,7 @@ impl Lab {
             runs: RwSignal::new(Runs::default()),
             view: RwSignal::new(ViewOptions::default()),
             custom: RwSignal::new(None),
+            subject: RwSignal::new(Subject::Seed(0)),
         }
     }
 }

@@ -14,6 +14,9 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// Shortest time between two redraws of one canvas.
+const MIN_INTERVAL_MS: f64 = 250.0;
+
 /// Draws a figure on the canvas's drawing area at `scale` (= devicePixelRatio).
 pub type DrawFn =
     Rc<dyn Fn(&DrawingArea<CanvasBackend, Shift>, f64) -> Result<Vec<HitPoint>, String>>;
@@ -40,6 +43,10 @@ pub fn PlotCanvas(
     let hits: Rc<RefCell<Vec<HitPoint>>> = Rc::default();
     let tooltip = RwSignal::new(None::<(f64, f64, String)>);
     let scheduled = Rc::new(Cell::new(false));
+    // Off-screen canvases are not drawn (saves the CPU for training); they
+    // catch up when scrolled into view.
+    let visible = Rc::new(Cell::new(true));
+    let stale = Rc::new(Cell::new(false));
 
     let redraw = {
         let hits = hits.clone();
@@ -75,16 +82,35 @@ pub fn PlotCanvas(
             let _ = canvas.set_attribute("data-drawn", &hits.borrow().len().to_string());
         }
     };
+    // Redraws are coalesced to one per animation frame and, while records
+    // stream in, to one per MIN_INTERVAL_MS, so the page stays fluid.
+    let last_draw = Rc::new(Cell::new(f64::NEG_INFINITY));
     let schedule: Rc<dyn Fn()> = {
         let scheduled = scheduled.clone();
         let redraw = Rc::new(redraw);
+        let (visible, stale) = (visible.clone(), stale.clone());
         Rc::new(move || {
-            if !scheduled.replace(true) {
-                let (scheduled, redraw) = (scheduled.clone(), redraw.clone());
+            if !visible.get() {
+                stale.set(true);
+                return;
+            }
+            if scheduled.replace(true) {
+                return;
+            }
+            let wait = last_draw.get() + MIN_INTERVAL_MS - crate::browser::now_ms();
+            let (scheduled, redraw, last_draw) =
+                (scheduled.clone(), redraw.clone(), last_draw.clone());
+            let frame = move || {
                 request_animation_frame(move || {
                     scheduled.set(false);
+                    last_draw.set(crate::browser::now_ms());
                     redraw();
-                });
+                })
+            };
+            if wait > 0.0 {
+                set_timeout(frame, std::time::Duration::from_millis(wait as u64));
+            } else {
+                frame();
             }
         })
     };
@@ -103,15 +129,36 @@ pub fn PlotCanvas(
             let Some(canvas) = canvas_ref.get() else {
                 return;
             };
-            let schedule = schedule.clone();
-            let cb =
-                Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries: js_sys::Array| schedule());
+            let on_resize = schedule.clone();
+            let cb = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries: js_sys::Array| {
+                on_resize()
+            });
             if let Ok(obs) = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()) {
                 obs.observe(&canvas);
                 // Lives as long as the page: figures are created once.
                 std::mem::forget(obs);
             }
             cb.forget();
+            let (visible, stale, schedule) = (visible.clone(), stale.clone(), schedule.clone());
+            let on_view =
+                Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                    let Some(entry) = entries
+                        .iter()
+                        .last()
+                        .and_then(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
+                    else {
+                        return;
+                    };
+                    visible.set(entry.is_intersecting());
+                    if entry.is_intersecting() && stale.replace(false) {
+                        schedule();
+                    }
+                });
+            if let Ok(obs) = web_sys::IntersectionObserver::new(on_view.as_ref().unchecked_ref()) {
+                obs.observe(&canvas);
+                std::mem::forget(obs);
+            }
+            on_view.forget();
         });
     }
     let on_move = {

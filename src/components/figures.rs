@@ -4,22 +4,16 @@
 //! canvas; options live in the URL.
 
 use crate::components::canvas::{DepsFn, DrawFn, PlotCanvas};
-use crate::state::{Lab, PlaneStyle, Runs};
+use crate::components::export::{FigureExport, RecordIo};
+use crate::state::{Lab, PlaneStyle, Runs, Subject};
 use infoplane_core::gradients::GradDefinition;
 use infoplane_core::params::Value;
 use infoplane_core::record::Aggregate;
 use infoplane_figures as fig;
 use leptos::prelude::*;
+use plotters::coord::Shift;
+use plotters::prelude::*;
 use std::rc::Rc;
-
-/// Which record the single-record figures show.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Subject {
-    /// Seed at this index of the run.
-    Seed(usize),
-    /// The mean over seeds.
-    Mean,
-}
 
 /// The figures the page shows, by the names `view=` uses.
 pub const FIGURES: &[&str] = &["plane", "gradients", "snr", "loss", "norms"];
@@ -64,45 +58,46 @@ fn with_subject<T>(runs: &Runs, subject: Subject, f: impl FnOnce(fig::RecordView
     f(view)
 }
 
-fn plane_draw(lab: Lab) -> DrawFn {
-    Rc::new(move |area, scale| {
-        let v = lab.view.get_untracked();
-        lab.runs.with_untracked(|runs| {
-            let (total, max_ixt, h) = scales(lab, runs);
-            let mean: Aggregate;
-            let mut views: Vec<fig::RecordView> = runs
-                .seeds
-                .iter()
-                .map(|s| fig::RecordView::seed(&s.record))
-                .collect();
-            if runs.seeds.len() > 1 {
-                mean = runs.aggregate();
-                views.push(fig::RecordView::mean(&mean));
-            }
-            let opts = fig::GridOptions {
-                plane: fig::PlaneOptions {
-                    style: match v.style {
-                        PlaneStyle::Trajectories => fig::PlaneStyle::Trajectories,
-                        PlaneStyle::Polylines => fig::PlaneStyle::Polylines,
-                    },
-                    colour_scale: if v.log_colors {
-                        fig::EpochScale::Log
-                    } else {
-                        fig::EpochScale::Linear
-                    },
-                    total_epochs: total,
-                    max_ixt,
-                    label_entropy: h,
-                    title: String::new(),
-                    layer_labels: true,
-                    scale,
-                },
-                colour_bar: true,
-                title: String::new(),
-            };
-            fig::draw_plane_grid(area, &views, &opts)
-        })
-    })
+/// The figures of the lab, by the names `view=` and exports use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FigureKind {
+    /// Information plane grid.
+    Plane,
+    /// Gradient mean and std.
+    Gradients,
+    /// Gradient SNR.
+    Snr,
+    /// Loss and accuracy.
+    Loss,
+    /// Weight norms.
+    Norms,
+}
+
+impl FigureKind {
+    /// Every figure, in page order.
+    pub const ALL: [FigureKind; 5] = [
+        FigureKind::Plane,
+        FigureKind::Gradients,
+        FigureKind::Snr,
+        FigureKind::Loss,
+        FigureKind::Norms,
+    ];
+
+    /// Its name in `view=` and in file names.
+    pub fn name(self) -> &'static str {
+        FIGURES[self as usize]
+    }
+
+    /// The canvas element's id.
+    pub fn canvas_id(self) -> &'static str {
+        match self {
+            FigureKind::Plane => "fig-plane",
+            FigureKind::Gradients => "fig-gradients",
+            FigureKind::Snr => "fig-snr",
+            FigureKind::Loss => "fig-loss",
+            FigureKind::Norms => "fig-norms",
+        }
+    }
 }
 
 fn grad_options(lab: Lab, runs: &Runs, scale: f64, title: &str) -> fig::GradOptions {
@@ -116,11 +111,102 @@ fn grad_options(lab: Lab, runs: &Runs, scale: f64, title: &str) -> fig::GradOpti
     }
 }
 
+/// Draws figure `kind` of the lab's current runs on any plotters backend:
+/// the canvas (live), SVG (export) alike. `subject` picks the record of the
+/// single-record figures.
+pub fn draw_figure<DB: DrawingBackend>(
+    kind: FigureKind,
+    lab: Lab,
+    subject: Subject,
+    area: &DrawingArea<DB, Shift>,
+    scale: f64,
+) -> Result<Vec<fig::HitPoint>, String> {
+    lab.runs.with_untracked(|runs| {
+        let curve_opts = |title: &str| fig::CurveOptions {
+            total_epochs: scales(lab, runs).0,
+            title: title.into(),
+            scale,
+        };
+        match kind {
+            FigureKind::Plane => {
+                let v = lab.view.get_untracked();
+                let (total, max_ixt, h) = scales(lab, runs);
+                let mean: Aggregate;
+                let mut views: Vec<fig::RecordView> = runs
+                    .seeds
+                    .iter()
+                    .map(|s| fig::RecordView::seed(&s.record))
+                    .collect();
+                if runs.seeds.len() > 1 {
+                    mean = runs.aggregate();
+                    views.push(fig::RecordView::mean(&mean));
+                }
+                let opts = fig::GridOptions {
+                    plane: fig::PlaneOptions {
+                        style: match v.style {
+                            PlaneStyle::Trajectories => fig::PlaneStyle::Trajectories,
+                            PlaneStyle::Polylines => fig::PlaneStyle::Polylines,
+                        },
+                        colour_scale: if v.log_colors {
+                            fig::EpochScale::Log
+                        } else {
+                            fig::EpochScale::Linear
+                        },
+                        total_epochs: total,
+                        max_ixt,
+                        label_entropy: h,
+                        title: String::new(),
+                        layer_labels: true,
+                        scale,
+                    },
+                    colour_bar: true,
+                    title: String::new(),
+                };
+                fig::draw_plane_grid(area, &views, &opts)
+            }
+            FigureKind::Gradients => {
+                let o = grad_options(lab, runs, scale, "Gradient mean (solid) and std (dashed)");
+                with_subject(runs, subject, |v| fig::draw_gradients(area, &v, &o))
+            }
+            FigureKind::Snr => {
+                let o = grad_options(lab, runs, scale, "Signal-to-noise ratio");
+                with_subject(runs, subject, |v| fig::draw_snr(area, &v, &o))
+            }
+            FigureKind::Loss => {
+                let o = curve_opts("Loss and accuracy (train solid, test dashed)");
+                with_subject(runs, subject, |v| fig::draw_loss_accuracy(area, &v, &o))
+            }
+            FigureKind::Norms => {
+                let o = curve_opts("Weight norms ‖W_l‖_F");
+                with_subject(runs, subject, |v| fig::draw_weight_norms(area, &v, &o))
+            }
+        }
+    })
+}
+
+/// The figure as an SVG document of `w` × `h` pixels.
+pub fn figure_svg(
+    kind: FigureKind,
+    lab: Lab,
+    subject: Subject,
+    w: u32,
+    h: u32,
+) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        area.fill(&WHITE).map_err(|e| e.to_string())?;
+        draw_figure(kind, lab, subject, &area, 1.0)?;
+        area.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
 /// The figure panels.
 #[component]
 pub fn Figures() -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let subject = RwSignal::new(Subject::Seed(0));
+    let subject = lab.subject;
     let n_seeds = Memo::new(move |_| lab.runs.with(|r| r.seeds.len()));
     // Everything the figures read: redraw when any of it changes.
     let deps: DepsFn = Rc::new(move || {
@@ -134,43 +220,9 @@ pub fn Figures() -> impl IntoView {
         2..=3 => 820,
         _ => 1000,
     });
-    let gradients: DrawFn = Rc::new(move |area, scale| {
-        lab.runs.with_untracked(|runs| {
-            let o = grad_options(lab, runs, scale, "Gradient mean (solid) and std (dashed)");
-            with_subject(runs, subject.get_untracked(), |v| {
-                fig::draw_gradients(area, &v, &o)
-            })
-        })
-    });
-    let snr: DrawFn = Rc::new(move |area, scale| {
-        lab.runs.with_untracked(|runs| {
-            let o = grad_options(lab, runs, scale, "Signal-to-noise ratio");
-            with_subject(runs, subject.get_untracked(), |v| {
-                fig::draw_snr(area, &v, &o)
-            })
-        })
-    });
-    let curve_opts = move |runs: &Runs, scale: f64, title: &str| fig::CurveOptions {
-        total_epochs: scales(lab, runs).0,
-        title: title.into(),
-        scale,
+    let draw = move |kind: FigureKind| -> DrawFn {
+        Rc::new(move |area, scale| draw_figure(kind, lab, subject.get_untracked(), area, scale))
     };
-    let loss: DrawFn = Rc::new(move |area, scale| {
-        lab.runs.with_untracked(|runs| {
-            let o = curve_opts(runs, scale, "Loss and accuracy (train solid, test dashed)");
-            with_subject(runs, subject.get_untracked(), |v| {
-                fig::draw_loss_accuracy(area, &v, &o)
-            })
-        })
-    });
-    let norms: DrawFn = Rc::new(move |area, scale| {
-        lab.runs.with_untracked(|runs| {
-            let o = curve_opts(runs, scale, "Weight norms ‖W_l‖_F");
-            with_subject(runs, subject.get_untracked(), |v| {
-                fig::draw_weight_norms(area, &v, &o)
-            })
-        })
-    });
     let set_view = move |f: Box<dyn Fn(&mut crate::state::ViewOptions)>| lab.view.update(|v| f(v));
     let set_param = move |name: &'static str, value: String| {
         lab.experiment.update(|e| {
@@ -199,7 +251,8 @@ pub fn Figures() -> impl IntoView {
                     </select>
                 </div>
             </div>
-            <PlotCanvas id="fig-plane" label="Information plane: I(X;T) against I(T;Y) per layer, coloured by epoch".into() height=plane_height draw=plane_draw(lab) deps=deps.clone() />
+            <PlotCanvas id="fig-plane" label="Information plane: I(X;T) against I(T;Y) per layer, coloured by epoch".into() height=plane_height draw=draw(FigureKind::Plane) deps=deps.clone() />
+            <FigureExport kind=FigureKind::Plane />
         </section>
         <section class="figure-panel" id="panel-gradients" aria-labelledby="h-grad">
             <h2 id="h-grad">"Gradient statistics"</h2>
@@ -236,16 +289,21 @@ pub fn Figures() -> impl IntoView {
                     "original axis labels (IDNNs: every label 10× too small) " <code>"labels"</code>
                 </label>
             </div>
-            <PlotCanvas id="fig-gradients" label="Gradient mean and standard deviation per layer against epoch".into() height=Signal::derive(|| 420) draw=gradients deps=deps.clone() />
-            <PlotCanvas id="fig-snr" label="Gradient signal-to-noise ratio per layer against epoch".into() height=Signal::derive(|| 320) draw=snr deps=deps.clone() />
+            <PlotCanvas id="fig-gradients" label="Gradient mean and standard deviation per layer against epoch".into() height=Signal::derive(|| 420) draw=draw(FigureKind::Gradients) deps=deps.clone() />
+            <FigureExport kind=FigureKind::Gradients />
+            <PlotCanvas id="fig-snr" label="Gradient signal-to-noise ratio per layer against epoch".into() height=Signal::derive(|| 320) draw=draw(FigureKind::Snr) deps=deps.clone() />
+            <FigureExport kind=FigureKind::Snr />
         </section>
         <section class="figure-panel" id="panel-loss" aria-labelledby="h-loss">
             <h2 id="h-loss">"Loss and accuracy"</h2>
-            <PlotCanvas id="fig-loss" label="Training and test loss and accuracy against epoch".into() height=Signal::derive(|| 320) draw=loss deps=deps.clone() />
+            <PlotCanvas id="fig-loss" label="Training and test loss and accuracy against epoch".into() height=Signal::derive(|| 320) draw=draw(FigureKind::Loss) deps=deps.clone() />
+            <FigureExport kind=FigureKind::Loss />
         </section>
         <section class="figure-panel" id="panel-norms" aria-labelledby="h-norms">
             <h2 id="h-norms">"Weight norms"</h2>
-            <PlotCanvas id="fig-norms" label="Frobenius norm of each layer's weights against epoch".into() height=Signal::derive(|| 300) draw=norms deps=deps />
+            <PlotCanvas id="fig-norms" label="Frobenius norm of each layer's weights against epoch".into() height=Signal::derive(|| 300) draw=draw(FigureKind::Norms) deps=deps />
+            <FigureExport kind=FigureKind::Norms />
         </section>
+        <RecordIo />
     }
 }

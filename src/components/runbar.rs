@@ -5,13 +5,39 @@ use crate::state::{Lab, RunState, SeedView};
 use infoplane_core::record::Status;
 use leptos::prelude::*;
 
-fn seed_line(s: &SeedView) -> String {
+/// What a progress line shows of a seed.
+#[derive(Clone, Debug, PartialEq)]
+struct SeedProgress {
+    epoch: usize,
+    epochs: usize,
+    seconds: f64,
+    ended: Option<Status>,
+    started: bool,
+    eta: Option<f64>,
+    message: Option<String>,
+}
+
+impl SeedProgress {
+    fn of(s: &SeedView) -> Self {
+        SeedProgress {
+            epoch: s.epoch,
+            epochs: s.epochs,
+            seconds: s.seconds,
+            ended: s.ended,
+            started: s.started,
+            eta: s.eta(),
+            message: s.message.clone(),
+        }
+    }
+}
+
+fn seed_line(s: &SeedProgress) -> String {
     let what = match (s.ended, s.started) {
         (Some(Status::Done), _) => "done".to_string(),
         (Some(Status::Stopped), _) => "stopped".to_string(),
         (Some(Status::Failed), _) => "failed".to_string(),
         (Some(Status::Running), _) | (None, true) => s
-            .eta()
+            .eta
             .map_or("running".to_string(), |t| format!("{t:.1} s left")),
         (None, false) => "queued".to_string(),
     };
@@ -42,15 +68,16 @@ pub fn RunBar() -> impl IntoView {
             <ul class="seeds">
                 <For each=move || lab.runs.with(|r| r.seeds.iter().map(|s| s.seed).collect::<Vec<_>>()) key=|s| *s let:seed>
                     {
-                        let view_of = move || lab.runs.with(|r| r.seeds.iter().find(|s| s.seed == seed).cloned());
+                        // Only the progress fields, not the whole record, per update.
+                        let view_of = Memo::new(move |_| lab.runs.with(|r| r.seeds.iter().find(|s| s.seed == seed).map(SeedProgress::of)));
                         view! {
                             <li class="seed">
                                 <label for=format!("progress-{seed}")>"seed " {seed}</label>
                                 <progress id=format!("progress-{seed}")
-                                    max=move || view_of().map_or(1, |s| s.epochs.max(1))
-                                    value=move || view_of().map_or(0, |s| s.epoch)></progress>
-                                <span class="seed-status">{move || view_of().map(|s| seed_line(&s))}</span>
-                                {move || view_of().and_then(|s| s.message).map(|m| view! { <span class="seed-error" role="alert">{m}</span> })}
+                                    max=move || view_of.get().map_or(1, |s| s.epochs.max(1))
+                                    value=move || view_of.get().map_or(0, |s| s.epoch)></progress>
+                                <span class="seed-status">{move || view_of.get().map(|s| seed_line(&s))}</span>
+                                {move || view_of.get().and_then(|s| s.message).map(|m| view! { <span class="seed-error" role="alert">{m}</span> })}
                             </li>
                         }
                     }

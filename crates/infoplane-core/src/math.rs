@@ -7,10 +7,25 @@
 //! (simd128) alike while the order of every addition stays the one written.
 
 /// Lanes per block in the network kernels (samples processed side by side).
-pub const LANES: usize = 16;
+pub const LANES: usize = 32;
 
 /// One block of `LANES` values (one unit, `LANES` samples).
 pub type Block = [f32; LANES];
+
+/// `x` limited to `[lo, hi]` by compare-and-select (NaN passes through).
+/// Not `f32::clamp`: wasm's min/max differ from IEEE minNum/maxNum on NaN, so
+/// `clamp` costs extra instructions there; selects map to plain SIMD blends.
+#[inline(always)]
+#[allow(clippy::manual_clamp)]
+fn clamp_select(x: f32, lo: f32, hi: f32) -> f32 {
+    if x > hi {
+        hi
+    } else if x < lo {
+        lo
+    } else {
+        x
+    }
+}
 
 /// TensorFlow's CPU `tanh` for float32: Eigen's `generic_fast_tanh_float`, a
 /// 13/6-degree rational interpolant, here in its non-FMA form (clamp
@@ -21,7 +36,7 @@ pub type Block = [f32; LANES];
 #[allow(clippy::excessive_precision)] // Eigen's constants, verbatim.
 pub fn tanh(a: f32) -> f32 {
     const CLAMP: f32 = 7.90531110763549805;
-    let x = a.clamp(-CLAMP, CLAMP);
+    let x = clamp_select(a, -CLAMP, CLAMP);
     let x2 = x * x;
     let mut p = x2 * -2.76076847742355e-16 + 2.00018790482477e-13;
     p = x2 * p + -8.60467152213735e-11;
@@ -51,7 +66,7 @@ pub fn exp(x: f32) -> f32 {
     // 1.5 * 2^23: adding it rounds to the nearest integer (ties to even)
     // without calling `floor`, which SSE2 cannot vectorise.
     const MAGIC: f32 = 12_582_912.0;
-    let xc = x.clamp(-87.0, 88.0);
+    let xc = clamp_select(x, -87.0, 88.0);
     let t = xc * LOG2E + MAGIC;
     let m = t - MAGIC;
     // Cody-Waite: ln 2 split into an exactly representable head and a tail.
@@ -90,7 +105,7 @@ pub fn sum8(v: &[f32; 8]) -> f32 {
 pub fn sum_block(v: &Block) -> f32 {
     let mut h = [0.0f32; 8];
     for i in 0..8 {
-        h[i] = v[i] + v[i + 8];
+        h[i] = (v[i] + v[i + 8]) + (v[i + 16] + v[i + 24]);
     }
     sum8(&h)
 }

@@ -149,7 +149,9 @@ impl Network {
 fn activate(act: Activation, z: &mut Block) {
     match act {
         Activation::Tanh => z.iter_mut().for_each(|v| *v = math::tanh(*v)),
-        Activation::Relu => z.iter_mut().for_each(|v| *v = v.max(0.0)),
+        Activation::Relu => z
+            .iter_mut()
+            .for_each(|v| *v = if *v > 0.0 { *v } else { 0.0 }),
         Activation::Linear => {}
         Activation::Sigmoid => z.iter_mut().for_each(|v| *v = math::sigmoid(*v)),
     }

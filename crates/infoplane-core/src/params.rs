@@ -631,7 +631,7 @@ fn unknown(name: &str) -> ParamError {
         .iter()
         .map(|p| (edit_distance(name, p.name), p.name))
         .min()
-        .filter(|(d, _)| *d <= 3)
+        .filter(|(d, _)| *d <= 2)
         .map(|(_, n)| format!(" (did you mean {n}?)"))
         .unwrap_or_default();
     ParamError::new(name, format!("unknown parameter{best}"))

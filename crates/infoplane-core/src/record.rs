@@ -414,6 +414,49 @@ impl RunRecord {
     }
 }
 
+impl RunRecord {
+    /// The record as CSV in long form: one row per seed, logged epoch and
+    /// layer, with the per-epoch scalars repeated on each layer's row.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("seed,epoch,layer,units,ixt,ity,grad_m,grad_s,wnorm,loss_train,loss_test,acc_train,acc_test\n");
+        let num = |v: f64| {
+            if v.is_nan() {
+                String::new()
+            } else {
+                format!("{v}")
+            }
+        };
+        for s in &self.seeds {
+            for (k, &epoch) in s.epochs.iter().enumerate() {
+                for (l, &units) in self.layers.iter().enumerate() {
+                    let at = |series: &Vec<Vec<f64>>| {
+                        series
+                            .get(k)
+                            .and_then(|r| r.get(l))
+                            .copied()
+                            .unwrap_or(f64::NAN)
+                    };
+                    out.push_str(&format!(
+                        "{},{epoch},{},{units},{},{},{},{},{},{},{},{},{}\n",
+                        s.seed,
+                        l + 1,
+                        num(at(&s.ixt)),
+                        num(at(&s.ity)),
+                        num(at(&s.grad_m)),
+                        num(at(&s.grad_s)),
+                        num(at(&s.wnorm)),
+                        num(s.loss_train[k]),
+                        num(s.loss_test[k]),
+                        num(s.acc_train[k]),
+                        num(s.acc_test[k]),
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -445,6 +488,37 @@ mod tests {
         assert_eq!(back.ixt, s.ixt);
         assert!(back.loss_test[0].is_nan());
         assert_eq!(back.grad_stats["idnns"].mean[0], vec![5.0, 10.0]);
+    }
+
+    #[test]
+    fn csv_has_one_row_per_seed_epoch_and_layer() {
+        let mut s = SeedRecord::new(7);
+        s.push(&epoch(0, 0.5));
+        s.push(&epoch(3, 0.25));
+        let rec = RunRecord {
+            format: FORMAT.into(),
+            version: VERSION,
+            query: String::new(),
+            preset: None,
+            params: Default::default(),
+            dataset: DatasetInfo {
+                name: "t".into(),
+                rows: 4,
+                features: 1,
+                classes: 2,
+            },
+            layers: vec![3, 2],
+            mi_rows: 4,
+            label_entropy: 1.0,
+            max_ixt: 2.0,
+            seeds: vec![s],
+            mean: Aggregate::default(),
+        };
+        let csv = rec.to_csv();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 1 + 2 * 2);
+        assert_eq!(lines[1], "7,0,1,3,0.5,0.5,5,1.4142135623730951,1,0.7,,0.5,");
+        assert!(lines[4].starts_with("7,3,2,2,1,0.25,"));
     }
 
     #[test]

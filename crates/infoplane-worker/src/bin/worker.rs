@@ -3,5 +3,5 @@
 
 fn main() {
     #[cfg(target_arch = "wasm32")]
-    infoplane::worker::start();
+    infoplane_worker::runtime::start();
 }

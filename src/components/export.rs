@@ -1,0 +1,171 @@
+//! Taking results away and bringing them back: each figure as PNG (the
+//! canvas) or SVG (redrawn with plotters' SVG backend), the run record as
+//! JSON (the CLI's schema) or CSV, and loading a JSON record to view it
+//! without recomputing.
+
+use crate::browser;
+use crate::components::figures::{figure_svg, FigureKind};
+use crate::state::{Lab, Runs};
+use infoplane_core::params::Experiment;
+use infoplane_core::record::RunRecord;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+fn stem(lab: Lab) -> String {
+    lab.runs.with_untracked(|r| {
+        r.experiment
+            .as_ref()
+            .and_then(|e| e.preset.map(|p| p.name))
+            .unwrap_or("infoplane")
+            .to_string()
+    })
+}
+
+fn canvas_png(kind: FigureKind) -> Result<Vec<u8>, String> {
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let canvas: web_sys::HtmlCanvasElement = doc
+        .get_element_by_id(kind.canvas_id())
+        .ok_or("figure not on the page")?
+        .unchecked_into();
+    let url = canvas
+        .to_data_url_with_type("image/png")
+        .map_err(|e| format!("{e:?}"))?;
+    let b64 = url.split_once(',').map(|(_, b)| b).ok_or("bad data URL")?;
+    let bin = web_sys::window()
+        .ok_or("no window")?
+        .atob(b64)
+        .map_err(|e| format!("{e:?}"))?;
+    Ok(bin.chars().map(|c| c as u8).collect())
+}
+
+/// Export buttons for one figure.
+#[component]
+pub fn FigureExport(kind: FigureKind) -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let error = RwSignal::new(None::<String>);
+    let png = move |_| {
+        let r = canvas_png(kind).and_then(|b| {
+            browser::download(
+                &format!("{}-{}.png", stem(lab), kind.name()),
+                "image/png",
+                &b,
+            )
+        });
+        error.set(r.err());
+    };
+    let svg = move |_| {
+        // Same size as on screen, at 1× scale.
+        let (w, h) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(kind.canvas_id()))
+            .map_or((900, 500), |c| {
+                (
+                    c.client_width().max(300) as u32,
+                    c.client_height().max(200) as u32,
+                )
+            });
+        let r = figure_svg(kind, lab, lab.subject.get_untracked(), w, h).and_then(|s| {
+            browser::download(
+                &format!("{}-{}.svg", stem(lab), kind.name()),
+                "image/svg+xml",
+                s.as_bytes(),
+            )
+        });
+        error.set(r.err());
+    };
+    view! {
+        <div class="figure-export">
+            <button class="small" data-export=format!("{}-png", kind.name()) on:click=png>"PNG"</button>
+            <button class="small" data-export=format!("{}-svg", kind.name()) on:click=svg>"SVG"</button>
+            <span class="error" role="alert">{move || error.get()}</span>
+        </div>
+    }
+}
+
+/// Record export (JSON, CSV) and import (JSON).
+#[component]
+pub fn RecordIo() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let message = RwSignal::new(None::<(bool, String)>);
+    let has_record = move || lab.runs.with(|r| r.header.is_some());
+    let json = move |_| {
+        let r = lab
+            .runs
+            .with_untracked(Runs::to_record)
+            .ok_or_else(|| "nothing to export yet: run an experiment first".to_string())
+            .and_then(|rec| {
+                let text = serde_json::to_string_pretty(&rec).map_err(|e| e.to_string())?;
+                browser::download(
+                    &format!("{}-run.json", stem(lab)),
+                    "application/json",
+                    text.as_bytes(),
+                )
+            });
+        message.set(r.err().map(|e| (false, e)));
+    };
+    let csv = move |_| {
+        let r = lab
+            .runs
+            .with_untracked(Runs::to_record)
+            .ok_or_else(|| "nothing to export yet: run an experiment first".to_string())
+            .and_then(|rec| {
+                browser::download(
+                    &format!("{}-run.csv", stem(lab)),
+                    "text/csv",
+                    rec.to_csv().as_bytes(),
+                )
+            });
+        message.set(r.err().map(|e| (false, e)));
+    };
+    let load = move |ev: leptos::ev::Event| {
+        let Some(file) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|i| i.files())
+            .and_then(|f| f.get(0))
+        else {
+            return;
+        };
+        if file.size() > crate::components::data_file::MAX_FILE_BYTES {
+            message.set(Some((false, format!("{}: larger than 64 MB", file.name()))));
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let name = file.name();
+            let result = browser::read_file(&file)
+                .await
+                .and_then(|b| String::from_utf8(b).map_err(|_| "not a text file".to_string()))
+                .and_then(|t| RunRecord::from_json(&t));
+            match result {
+                Ok(rec) => {
+                    crate::pool::reset();
+                    let exp: Experiment = Experiment::from_query(&rec.query, &[]).experiment;
+                    let n = rec.seeds.len();
+                    lab.experiment.set(exp);
+                    lab.runs.set(Runs::from_record(rec));
+                    message.set(Some((
+                        true,
+                        format!("Loaded {name}: {n} seed(s), shown without recomputing"),
+                    )));
+                }
+                Err(e) => message.set(Some((false, format!("{name}: {e}")))),
+            }
+        });
+    };
+    view! {
+        <section class="figure-panel record-io" aria-labelledby="h-io">
+            <h2 id="h-io">"Run record"</h2>
+            <div class="buttons">
+                <button id="export-json" on:click=json disabled=move || !has_record()>"Download JSON"</button>
+                <button id="export-csv" on:click=csv disabled=move || !has_record()>"Download CSV"</button>
+                <label class="file-button">
+                    "Load a JSON record (from here or from "<code>"infoplane run"</code>") "
+                    <input id="load-json" type="file" accept=".json,application/json" on:change=load />
+                </label>
+            </div>
+            {move || message.get().map(|(ok, m)| view! { <p class=if ok { "status" } else { "error" } role="status">{m}</p> })}
+        </section>
+    }
+}
