@@ -8,7 +8,10 @@
 pub mod actions;
 pub mod browser;
 pub mod components;
+pub mod figures;
+pub mod letter;
 pub mod pool;
+pub mod session;
 pub mod state;
 pub mod url;
 
@@ -21,6 +24,20 @@ use components::notices::Notices;
 use components::runbar::RunBar;
 use leptos::prelude::*;
 use state::Lab;
+
+/// Chooses the page from the path: `…/letter/` is the open letter, claim
+/// by claim; anything else is the lab.
+#[component]
+pub fn Root() -> impl IntoView {
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    if path.trim_end_matches('/').ends_with("/letter") {
+        view! { <letter::LetterPage /> }.into_any()
+    } else {
+        view! { <App /> }.into_any()
+    }
+}
 
 /// The whole lab page.
 #[component]

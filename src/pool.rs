@@ -1,17 +1,17 @@
-//! The page's training workers: one Web Worker per seed running at a time
+//! A set of training workers: one Web Worker per seed running at a time
 //! (up to the number of cores); queued seeds start as workers free up.
 //! No SharedArrayBuffer, so the page works on static hosting and inside
-//! third-party iframes.
+//! third-party iframes. Each [`Session`](crate::session::Session) owns one.
 
 use crate::protocol::{CustomData, FromWorker, ToWorker};
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
 
-/// What the pool reports to the page: the seed concerned and the message.
+/// What the pool reports: the seed concerned and the message.
 pub type Sink = Rc<dyn Fn(u64, FromWorker)>;
 
 struct Slot {
@@ -21,7 +21,7 @@ struct Slot {
 }
 
 #[derive(Default)]
-struct Pool {
+struct Inner {
     slots: Vec<Slot>,
     queue: VecDeque<u64>,
     query: String,
@@ -29,9 +29,9 @@ struct Pool {
     paused: bool,
 }
 
-thread_local! {
-    static POOL: RefCell<Pool> = RefCell::new(Pool::default());
-}
+/// Workers running one experiment's seeds.
+#[derive(Clone, Default)]
+pub struct Pool(Rc<RefCell<Inner>>);
 
 /// The worker script; a version query defeats stale caches (Trunk does not
 /// hash worker files).
@@ -45,55 +45,57 @@ fn send(worker: &Worker, msg: &ToWorker) {
     }
 }
 
-/// Workers to use: one per core, at most one per seed.
+/// Workers to use: one per core.
 pub fn max_workers() -> usize {
     let cores = web_sys::window().map_or(2.0, |w| w.navigator().hardware_concurrency());
     (cores as usize).max(1)
 }
 
-/// Starts the next queued seed on slot `i`, if any.
-fn feed(pool: &mut Pool, i: usize) {
-    let next = pool.queue.pop_front();
-    let slot = &mut pool.slots[i];
-    slot.seed = next;
-    if let Some(seed) = next {
-        send(
-            &slot.worker,
-            &ToWorker::Start {
-                query: pool.query.clone(),
-                seed,
-                data: pool.data.clone(),
-            },
-        );
-        if pool.paused {
-            send(&slot.worker, &ToWorker::Pause);
+impl Inner {
+    /// Starts the next queued seed on slot `i`, if any.
+    fn feed(&mut self, i: usize) {
+        let next = self.queue.pop_front();
+        let slot = &mut self.slots[i];
+        slot.seed = next;
+        if let Some(seed) = next {
+            send(
+                &slot.worker,
+                &ToWorker::Start {
+                    query: self.query.clone(),
+                    seed,
+                    data: self.data.clone(),
+                },
+            );
+            if self.paused {
+                send(&slot.worker, &ToWorker::Pause);
+            }
         }
     }
 }
 
-/// Terminates every worker and forgets the queue.
-pub fn reset() {
-    POOL.with(|p| {
-        let mut p = p.borrow_mut();
+impl Pool {
+    /// Terminates every worker and forgets the queue.
+    pub fn reset(&self) {
+        let mut p = self.0.borrow_mut();
         for s in p.slots.drain(..) {
             s.worker.terminate();
         }
         p.queue.clear();
         p.paused = false;
-    });
-}
+    }
 
-/// Runs `seeds` of the experiment `query`, reporting through `sink`.
-pub fn start(
-    query: String,
-    seeds: Vec<u64>,
-    data: Option<CustomData>,
-    sink: Sink,
-) -> Result<(), String> {
-    reset();
-    let n = max_workers().min(seeds.len());
-    POOL.with(|p| {
-        let mut p = p.borrow_mut();
+    /// Runs `seeds` of the experiment `query`, reporting through `sink`.
+    pub fn start(
+        &self,
+        query: String,
+        seeds: Vec<u64>,
+        data: Option<CustomData>,
+        sink: Sink,
+    ) -> Result<(), String> {
+        self.reset();
+        let n = max_workers().min(seeds.len());
+        let weak = Rc::downgrade(&self.0);
+        let mut p = self.0.borrow_mut();
         p.query = query;
         p.data = data;
         p.queue = seeds.into();
@@ -102,16 +104,15 @@ pub fn start(
             options.set_type(web_sys::WorkerType::Classic);
             let worker = Worker::new_with_options(&worker_url(), &options)
                 .map_err(|e| format!("cannot start a worker: {e:?}"))?;
-            let sink = sink.clone();
-            let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-                let msg = match serde_wasm_bindgen::from_value::<FromWorker>(ev.data()) {
-                    Ok(m) => m,
-                    Err(e) => FromWorker::Error {
-                        message: format!("bad message from a worker: {e}"),
-                    },
-                };
-                on_message(i, msg, &sink);
-            });
+            let (sink, weak) = (sink.clone(), weak.clone());
+            let onmessage =
+                Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+                    let msg = serde_wasm_bindgen::from_value::<FromWorker>(ev.data())
+                        .unwrap_or_else(|e| FromWorker::Error {
+                            message: format!("bad message from a worker: {e}"),
+                        });
+                    on_message(&weak, i, msg, &sink);
+                });
             worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
             p.slots.push(Slot {
                 worker,
@@ -120,60 +121,47 @@ pub fn start(
             });
         }
         Ok(())
-    })
-}
-
-fn on_message(i: usize, msg: FromWorker, sink: &Sink) {
-    let (seed, next_msg) = POOL.with(|p| {
-        let mut p = p.borrow_mut();
-        let Some(slot) = p.slots.get(i) else {
-            return (None, None);
-        };
-        let seed = slot.seed;
-        match &msg {
-            FromWorker::Ready => {
-                feed(&mut p, i);
-                (None, None)
-            }
-            FromWorker::Events { events } => {
-                let finished = events
-                    .iter()
-                    .any(|e| matches!(e, infoplane_core::run::Event::Finished { .. }));
-                if finished {
-                    feed(&mut p, i);
-                }
-                (seed, Some(msg))
-            }
-            FromWorker::Error { .. } => {
-                feed(&mut p, i);
-                (seed, Some(msg))
-            }
-        }
-    });
-    if let (Some(seed), Some(m)) = (seed, next_msg) {
-        sink(seed, m);
     }
-}
 
-/// Sends a control message to every busy worker.
-pub fn broadcast(msg: ToWorker) {
-    POOL.with(|p| {
-        let mut p = p.borrow_mut();
+    /// Sends a control message to every busy worker.
+    pub fn broadcast(&self, msg: ToWorker) {
+        let mut p = self.0.borrow_mut();
         match msg {
             ToWorker::Pause => p.paused = true,
             ToWorker::Resume => p.paused = false,
+            ToWorker::Stop => p.queue.clear(),
             _ => {}
-        }
-        if msg == ToWorker::Stop {
-            p.queue.clear();
         }
         for s in p.slots.iter().filter(|s| s.seed.is_some()) {
             send(&s.worker, &msg);
         }
-    });
+    }
+
+    /// Seeds still waiting for a worker.
+    pub fn queued(&self) -> Vec<u64> {
+        self.0.borrow().queue.iter().copied().collect()
+    }
 }
 
-/// Seeds still waiting for a worker.
-pub fn queued() -> Vec<u64> {
-    POOL.with(|p| p.borrow().queue.iter().copied().collect())
+fn on_message(pool: &Weak<RefCell<Inner>>, i: usize, msg: FromWorker, sink: &Sink) {
+    let Some(pool) = pool.upgrade() else { return };
+    let seed = {
+        let mut p = pool.borrow_mut();
+        let Some(slot) = p.slots.get(i) else { return };
+        let seed = slot.seed;
+        let frees_worker = match &msg {
+            FromWorker::Ready => true,
+            FromWorker::Events { events } => events
+                .iter()
+                .any(|e| matches!(e, infoplane_core::run::Event::Finished { .. })),
+            FromWorker::Error { .. } => true,
+        };
+        if frees_worker {
+            p.feed(i);
+        }
+        seed
+    };
+    if let (Some(seed), false) = (seed, matches!(msg, FromWorker::Ready)) {
+        sink(seed, msg);
+    }
 }

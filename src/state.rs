@@ -312,8 +312,10 @@ pub struct Lab {
     pub field_errors: RwSignal<BTreeMap<String, (String, String)>>,
     /// Dismissible notices (e.g. malformed URL parameters).
     pub notices: RwSignal<Vec<String>>,
-    /// The current run.
+    /// The current run (the session's runs).
     pub runs: RwSignal<Runs>,
+    /// The run session: its runs and workers.
+    pub session: crate::session::Session,
     /// Figure options.
     pub view: RwSignal<ViewOptions>,
     /// The reader's data file, if any (name, rows, features, classes).
@@ -325,11 +327,13 @@ pub struct Lab {
 impl Lab {
     /// Fresh state for `experiment`.
     pub fn new(experiment: Experiment, notices: Vec<ParamError>) -> Self {
+        let session = crate::session::Session::new();
         Lab {
             experiment: RwSignal::new(experiment),
             field_errors: RwSignal::new(BTreeMap::new()),
             notices: RwSignal::new(notices.iter().map(|e| e.to_string()).collect()),
-            runs: RwSignal::new(Runs::default()),
+            runs: session.runs,
+            session,
             view: RwSignal::new(ViewOptions::default()),
             custom: RwSignal::new(None),
             subject: RwSignal::new(Subject::Seed(0)),

@@ -29,7 +29,8 @@ pub type DepsFn = Rc<dyn Fn()>;
 #[component]
 pub fn PlotCanvas(
     /// Element id (tests and exports find canvases by it).
-    id: &'static str,
+    #[prop(into)]
+    id: String,
     /// Accessible description of the figure.
     label: String,
     /// CSS height in pixels (the width follows the container).

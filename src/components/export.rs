@@ -4,7 +4,7 @@
 //! without recomputing.
 
 use crate::browser;
-use crate::components::figures::{figure_svg, FigureKind};
+use crate::figures::{figure_svg, FigureKind};
 use crate::state::{Lab, Runs};
 use infoplane_core::params::Experiment;
 use infoplane_core::record::RunRecord;
@@ -26,7 +26,7 @@ fn canvas_png(kind: FigureKind) -> Result<Vec<u8>, String> {
         .and_then(|w| w.document())
         .ok_or("no document")?;
     let canvas: web_sys::HtmlCanvasElement = doc
-        .get_element_by_id(kind.canvas_id())
+        .get_element_by_id(&kind.canvas_id())
         .ok_or("figure not on the page")?
         .unchecked_into();
     let url = canvas
@@ -59,20 +59,22 @@ pub fn FigureExport(kind: FigureKind) -> impl IntoView {
         // Same size as on screen, at 1× scale.
         let (w, h) = web_sys::window()
             .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(kind.canvas_id()))
+            .and_then(|d| d.get_element_by_id(&kind.canvas_id()))
             .map_or((900, 500), |c| {
                 (
                     c.client_width().max(300) as u32,
                     c.client_height().max(200) as u32,
                 )
             });
-        let r = figure_svg(kind, lab, lab.subject.get_untracked(), w, h).and_then(|s| {
-            browser::download(
-                &format!("{}-{}.svg", stem(lab), kind.name()),
-                "image/svg+xml",
-                s.as_bytes(),
-            )
-        });
+        let r = lab
+            .with_figure_input(|input| figure_svg(kind, input, w, h))
+            .and_then(|s| {
+                browser::download(
+                    &format!("{}-{}.svg", stem(lab), kind.name()),
+                    "image/svg+xml",
+                    s.as_bytes(),
+                )
+            });
         error.set(r.err());
     };
     view! {
@@ -140,11 +142,10 @@ pub fn RecordIo() -> impl IntoView {
                 .and_then(|t| RunRecord::from_json(&t));
             match result {
                 Ok(rec) => {
-                    crate::pool::reset();
                     let exp: Experiment = Experiment::from_query(&rec.query, &[]).experiment;
                     let n = rec.seeds.len();
                     lab.experiment.set(exp);
-                    lab.runs.set(Runs::from_record(rec));
+                    lab.session.show(Runs::from_record(rec));
                     message.set(Some((
                         true,
                         format!("Loaded {name}: {n} seed(s), shown without recomputing"),

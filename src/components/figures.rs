@@ -5,201 +5,28 @@
 
 use crate::components::canvas::{DepsFn, DrawFn, PlotCanvas};
 use crate::components::export::{FigureExport, RecordIo};
-use crate::state::{Lab, PlaneStyle, Runs, Subject};
-use infoplane_core::gradients::GradDefinition;
-use infoplane_core::params::Value;
-use infoplane_core::record::Aggregate;
-use infoplane_figures as fig;
+use crate::figures::{draw_figure, epochs_of, grad_def_of, FigureInput, FigureKind};
+use crate::state::{Lab, PlaneStyle, Subject};
 use leptos::prelude::*;
-use plotters::coord::Shift;
-use plotters::prelude::*;
 use std::rc::Rc;
 
-/// The figures the page shows, by the names `view=` uses.
-pub const FIGURES: &[&str] = &["plane", "gradients", "snr", "loss", "norms"];
-
-fn grad_def(lab: Lab) -> GradDefinition {
-    lab.experiment.with(|e| match e.params.get("grad_def") {
-        Value::Choice(c) => GradDefinition::from_name(c).unwrap_or(GradDefinition::Idnns),
-        _ => GradDefinition::Idnns,
-    })
-}
-
-/// (total epochs, max I(X;T), H(Y)) for axes and colours.
-fn scales(lab: Lab, runs: &Runs) -> (usize, f64, f64) {
-    match &runs.header {
-        Some(h) => (h.epochs, (h.mi_rows as f64).log2(), h.label_entropy),
-        None => {
-            let epochs = lab
-                .experiment
-                .with_untracked(|e| match e.params.get("epochs") {
-                    Value::Int(v) => *v as usize,
-                    _ => 1,
-                });
-            (epochs, 12.0, 1.0)
-        }
+impl Lab {
+    /// The lab's current figure input, read without tracking.
+    pub fn with_figure_input<T>(self, f: impl FnOnce(&FigureInput) -> T) -> T {
+        let view = self.view.get_untracked();
+        let (grad_def, default_epochs) = self
+            .experiment
+            .with_untracked(|e| (grad_def_of(&e.params), epochs_of(&e.params)));
+        self.runs.with_untracked(|runs| {
+            f(&FigureInput {
+                runs,
+                view: &view,
+                grad_def,
+                subject: self.subject.get_untracked(),
+                default_epochs,
+            })
+        })
     }
-}
-
-/// Draws `f` on the chosen subject's record.
-fn with_subject<T>(runs: &Runs, subject: Subject, f: impl FnOnce(fig::RecordView) -> T) -> T {
-    let mean: Aggregate;
-    let view = match subject {
-        Subject::Mean if runs.seeds.len() > 1 => {
-            mean = runs.aggregate();
-            fig::RecordView::mean(&mean)
-        }
-        Subject::Seed(i) if i < runs.seeds.len() => fig::RecordView::seed(&runs.seeds[i].record),
-        _ => runs.seeds.first().map_or_else(
-            || fig::RecordView::empty("no run yet"),
-            |s| fig::RecordView::seed(&s.record),
-        ),
-    };
-    f(view)
-}
-
-/// The figures of the lab, by the names `view=` and exports use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FigureKind {
-    /// Information plane grid.
-    Plane,
-    /// Gradient mean and std.
-    Gradients,
-    /// Gradient SNR.
-    Snr,
-    /// Loss and accuracy.
-    Loss,
-    /// Weight norms.
-    Norms,
-}
-
-impl FigureKind {
-    /// Every figure, in page order.
-    pub const ALL: [FigureKind; 5] = [
-        FigureKind::Plane,
-        FigureKind::Gradients,
-        FigureKind::Snr,
-        FigureKind::Loss,
-        FigureKind::Norms,
-    ];
-
-    /// Its name in `view=` and in file names.
-    pub fn name(self) -> &'static str {
-        FIGURES[self as usize]
-    }
-
-    /// The canvas element's id.
-    pub fn canvas_id(self) -> &'static str {
-        match self {
-            FigureKind::Plane => "fig-plane",
-            FigureKind::Gradients => "fig-gradients",
-            FigureKind::Snr => "fig-snr",
-            FigureKind::Loss => "fig-loss",
-            FigureKind::Norms => "fig-norms",
-        }
-    }
-}
-
-fn grad_options(lab: Lab, runs: &Runs, scale: f64, title: &str) -> fig::GradOptions {
-    let def = grad_def(lab);
-    fig::GradOptions {
-        definition: def,
-        original_labels: lab.view.with_untracked(|v| v.original_labels),
-        total_epochs: scales(lab, runs).0,
-        title: format!("{title} — {}", def.name()),
-        scale,
-    }
-}
-
-/// Draws figure `kind` of the lab's current runs on any plotters backend:
-/// the canvas (live), SVG (export) alike. `subject` picks the record of the
-/// single-record figures.
-pub fn draw_figure<DB: DrawingBackend>(
-    kind: FigureKind,
-    lab: Lab,
-    subject: Subject,
-    area: &DrawingArea<DB, Shift>,
-    scale: f64,
-) -> Result<Vec<fig::HitPoint>, String> {
-    lab.runs.with_untracked(|runs| {
-        let curve_opts = |title: &str| fig::CurveOptions {
-            total_epochs: scales(lab, runs).0,
-            title: title.into(),
-            scale,
-        };
-        match kind {
-            FigureKind::Plane => {
-                let v = lab.view.get_untracked();
-                let (total, max_ixt, h) = scales(lab, runs);
-                let mean: Aggregate;
-                let mut views: Vec<fig::RecordView> = runs
-                    .seeds
-                    .iter()
-                    .map(|s| fig::RecordView::seed(&s.record))
-                    .collect();
-                if runs.seeds.len() > 1 {
-                    mean = runs.aggregate();
-                    views.push(fig::RecordView::mean(&mean));
-                }
-                let opts = fig::GridOptions {
-                    plane: fig::PlaneOptions {
-                        style: match v.style {
-                            PlaneStyle::Trajectories => fig::PlaneStyle::Trajectories,
-                            PlaneStyle::Polylines => fig::PlaneStyle::Polylines,
-                        },
-                        colour_scale: if v.log_colors {
-                            fig::EpochScale::Log
-                        } else {
-                            fig::EpochScale::Linear
-                        },
-                        total_epochs: total,
-                        max_ixt,
-                        label_entropy: h,
-                        title: String::new(),
-                        layer_labels: true,
-                        scale,
-                    },
-                    colour_bar: true,
-                    title: String::new(),
-                };
-                fig::draw_plane_grid(area, &views, &opts)
-            }
-            FigureKind::Gradients => {
-                let o = grad_options(lab, runs, scale, "Gradient mean (solid) and std (dashed)");
-                with_subject(runs, subject, |v| fig::draw_gradients(area, &v, &o))
-            }
-            FigureKind::Snr => {
-                let o = grad_options(lab, runs, scale, "Signal-to-noise ratio");
-                with_subject(runs, subject, |v| fig::draw_snr(area, &v, &o))
-            }
-            FigureKind::Loss => {
-                let o = curve_opts("Loss and accuracy (train solid, test dashed)");
-                with_subject(runs, subject, |v| fig::draw_loss_accuracy(area, &v, &o))
-            }
-            FigureKind::Norms => {
-                let o = curve_opts("Weight norms ‖W_l‖_F");
-                with_subject(runs, subject, |v| fig::draw_weight_norms(area, &v, &o))
-            }
-        }
-    })
-}
-
-/// The figure as an SVG document of `w` × `h` pixels.
-pub fn figure_svg(
-    kind: FigureKind,
-    lab: Lab,
-    subject: Subject,
-    w: u32,
-    h: u32,
-) -> Result<String, String> {
-    let mut svg = String::new();
-    {
-        let area = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        area.fill(&WHITE).map_err(|e| e.to_string())?;
-        draw_figure(kind, lab, subject, &area, 1.0)?;
-        area.present().map_err(|e| e.to_string())?;
-    }
-    Ok(svg)
 }
 
 /// The figure panels.
@@ -221,7 +48,9 @@ pub fn Figures() -> impl IntoView {
         _ => 1000,
     });
     let draw = move |kind: FigureKind| -> DrawFn {
-        Rc::new(move |area, scale| draw_figure(kind, lab, subject.get_untracked(), area, scale))
+        Rc::new(move |area, scale| {
+            lab.with_figure_input(|input| draw_figure(kind, input, area, scale))
+        })
     };
     let set_view = move |f: Box<dyn Fn(&mut crate::state::ViewOptions)>| lab.view.update(|v| f(v));
     let set_param = move |name: &'static str, value: String| {
@@ -260,7 +89,7 @@ pub fn Figures() -> impl IntoView {
             <div class="view-options">
                 <div class="field">
                     <label for="opt-grad">"Definition " <code>"grad_def"</code></label>
-                    <select id="opt-grad" prop:value=move || grad_def(lab).name().to_string() on:change=move |ev| set_param("grad_def", event_target_value(&ev))>
+                    <select id="opt-grad" prop:value=move || lab.experiment.with(|e| grad_def_of(&e.params).name().to_string()) on:change=move |ev| set_param("grad_def", event_target_value(&ev))>
                         <option value="idnns">"IDNNs, cumulative over layers (as coded)"</option>
                         <option value="per-layer">"per layer (not cumulative)"</option>
                         <option value="normalised">"normalised by ‖W_l‖ (the caption's claim)"</option>

@@ -22,6 +22,7 @@ pub fn Header() -> impl IntoView {
                 <p class="tagline">"Re-run the information-plane experiments of Shwartz-Ziv & Tishby (2017) in your browser, and check the open letter \"Failure to replicate\" point by point."</p>
             </div>
             <nav class="share">
+                <a id="to-letter" href="letter/">"The open letter, claim by claim"</a>
                 <button id="copy-link" on:click=copy>"Copy link"</button>
                 <span class="copied" aria-live="polite">{move || copied.get()}</span>
             </nav>

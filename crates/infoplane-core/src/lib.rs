@@ -15,6 +15,7 @@
 // is the shape LLVM vectorises.
 #![allow(clippy::needless_range_loop)]
 
+pub mod analysis;
 pub mod config;
 pub mod data;
 pub mod estimators;
