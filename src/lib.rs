@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod browser;
+pub mod embed;
 pub mod components;
 pub mod figures;
 pub mod letter;
@@ -39,47 +40,61 @@ pub fn Root() -> impl IntoView {
     }
 }
 
-/// The whole lab page.
+/// The whole lab page (or, with `embed=1`, its figures only).
 #[component]
 pub fn App() -> impl IntoView {
     let loc = url::parse(&browser::query());
     let page_keys = loc.parsed.extras.clone();
-    let autorun = page_keys.iter().any(|(k, v)| k == "autorun" && v != "0");
     let lab = Lab::new(loc.parsed.experiment, loc.parsed.errors);
     lab.view.set(loc.view);
+    let display = loc.display;
+    let embed = display.embed;
+    lab.display.set_value(display.clone());
     provide_context(lab);
 
     // Keep the URL in step with the form, replacing the history entry.
+    let keys = page_keys.clone();
     Effect::new(move |_| {
-        let q = lab
-            .experiment
-            .with(|e| lab.view.with(|v| url::build(e, v, &page_keys)));
+        let q = lab.experiment.with(|e| lab.view.with(|v| url::build(e, v, &keys)));
         browser::replace_query(&q);
     });
-    if autorun {
+    if loc.autorun {
         request_animation_frame(move || actions::start(lab));
     }
-    let run_state = move || lab.runs.with(|r| r.state().as_str());
+    let state = Memo::new(move |_| lab.runs.with(|r| r.state()));
+    let root = NodeRef::<leptos::html::Div>::new();
+    if embed {
+        embed::install(lab, state, root);
+    }
+    // The full lab with the same experiment (no embed keys).
+    let full_lab = move || {
+        let keep: Vec<(String, String)> = page_keys.iter().filter(|(k, _)| k == "autorun").cloned().collect();
+        let q = lab.experiment.with(|e| lab.view.with(|v| url::build(e, v, &keep)));
+        if q.is_empty() { "./".to_string() } else { format!("./?{q}") }
+    };
     view! {
-        <div id="lab" class="lab" data-run-state=run_state>
-            <Header />
+        <div id="lab" class="lab" class:embed=embed data-run-state=move || state.get().as_str() node_ref=root>
+            {display.shows_control("header").then(|| view! { <Header /> })}
             <Notices />
-            <main class="layout">
-                <aside class="sidebar">
-                    <Controls />
-                </aside>
+            <main class="layout" class:no-sidebar=!display.shows_control("sidebar")>
+                {display.shows_control("sidebar").then(|| view! { <aside class="sidebar"><Controls /></aside> })}
                 <section class="work">
-                    <RunBar />
+                    {display.shows_control("runbar").then(|| view! { <RunBar /> })}
                     <Figures />
                 </section>
             </main>
-            <footer class="footer">
-                <p>
-                    "infoplane re-runs Shwartz-Ziv & Tishby (2017), \"Opening the Black Box of Deep Neural Networks via Information\", "
-                    "and Saxe et al. (2018) in your browser. Data: var_u from ravidziv/IDNNs; UCI optical digits (Alpaydin & Kaynak 1998, CC BY 4.0). "
-                    <a href="DATA-ATTRIBUTION.txt">"Attribution"</a>
-                </p>
-            </footer>
+            {(embed && display.shows_control("link")).then(|| view! {
+                <p class="open-lab"><a href=full_lab target="_blank" rel="noopener">"Open the full lab ↗"</a> " · infoplane"</p>
+            })}
+            {(!embed).then(|| view! {
+                <footer class="footer">
+                    <p>
+                        "infoplane re-runs Shwartz-Ziv & Tishby (2017), \"Opening the Black Box of Deep Neural Networks via Information\", "
+                        "and Saxe et al. (2018) in your browser. Data: var_u from ravidziv/IDNNs; UCI optical digits (Alpaydin & Kaynak 1998, CC BY 4.0). "
+                        <a href="DATA-ATTRIBUTION.txt">"Attribution"</a>
+                    </p>
+                </footer>
+            })}
         </div>
     }
 }

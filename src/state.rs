@@ -294,6 +294,35 @@ impl Default for ViewOptions {
     }
 }
 
+/// What the page shows: the full lab, or an embed of some figures, and
+/// which controls are hidden (`embed=1`, `view=`, `hide=`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Display {
+    /// Embedded: figures (and a compact run bar) only, with a link to the full lab.
+    pub embed: bool,
+    /// The figures shown (all when empty).
+    pub figures: Vec<crate::figures::FigureKind>,
+    /// Hidden controls (names from [`Display::HIDEABLE`]).
+    pub hidden: Vec<&'static str>,
+}
+
+impl Display {
+    /// Controls `hide=` can name.
+    pub const HIDEABLE: &'static [&'static str] = &["header", "sidebar", "runbar", "options", "export", "captions", "record", "link"];
+
+    /// Whether figure `kind` is shown.
+    pub fn shows(&self, kind: crate::figures::FigureKind) -> bool {
+        self.figures.is_empty() || self.figures.contains(&kind)
+    }
+
+    /// Whether control `name` is shown; embeds never show the header, the
+    /// parameter sidebar or the record panel.
+    pub fn shows_control(&self, name: &str) -> bool {
+        let embed_hides = self.embed && matches!(name, "header" | "sidebar" | "record");
+        !embed_hides && !self.hidden.contains(&name)
+    }
+}
+
 /// Which record the single-record figures show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Subject {
@@ -322,6 +351,11 @@ pub struct Lab {
     pub custom: RwSignal<Option<(crate::protocol::CustomData, DatasetInfo)>>,
     /// The record the single-record figures show.
     pub subject: RwSignal<Subject>,
+    /// What the page shows (fixed at load).
+    pub display: StoredValue<Display>,
+    /// True while training is paused because the embed is out of view or
+    /// its tab is hidden (it resumes by itself).
+    pub auto_paused: RwSignal<bool>,
 }
 
 impl Lab {
@@ -337,6 +371,8 @@ impl Lab {
             view: RwSignal::new(ViewOptions::default()),
             custom: RwSignal::new(None),
             subject: RwSignal::new(Subject::Seed(0)),
+            display: StoredValue::new(Display::default()),
+            auto_paused: RwSignal::new(false),
         }
     }
 }

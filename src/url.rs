@@ -2,7 +2,8 @@
 //! `preset`, `seeds`), the figure options below, and the page's own keys.
 //! Defaults are omitted; edits replace the history entry.
 
-use crate::state::{PlaneStyle, ViewOptions};
+use crate::figures::FigureKind;
+use crate::state::{Display, PlaneStyle, ViewOptions};
 use infoplane_core::params::{Experiment, Group, Kind, ParamError, ParamSpec, QueryParse, Value};
 
 /// Figure options, declared like the core's parameters (same parser, same
@@ -43,6 +44,46 @@ pub struct Location {
     pub parsed: QueryParse,
     /// Figure options.
     pub view: ViewOptions,
+    /// Embed, figures shown, hidden controls.
+    pub display: Display,
+    /// Whether to start training on load.
+    pub autorun: bool,
+}
+
+fn is_on(v: &str) -> bool {
+    !matches!(v.trim(), "0" | "false" | "no" | "off")
+}
+
+/// Reads `embed`, `view`, `hide` (errors name the key and the bad item).
+fn display_of(page: &[(String, String)], errors: &mut Vec<ParamError>) -> Display {
+    let mut d = Display::default();
+    for (k, v) in page {
+        let items = || v.split(',').map(str::trim).filter(|s| !s.is_empty());
+        match k.as_str() {
+            "embed" => d.embed = is_on(v),
+            "view" => {
+                for item in items() {
+                    match FigureKind::from_name(item) {
+                        Some(f) => d.figures.push(f),
+                        None => errors.push(ParamError::new(
+                            "view",
+                            format!("\"{item}\" is not a figure (one of {})", FigureKind::ALL.map(FigureKind::name).join(", ")),
+                        )),
+                    }
+                }
+            }
+            "hide" => {
+                for item in items() {
+                    match Display::HIDEABLE.iter().find(|h| **h == item) {
+                        Some(h) => d.hidden.push(h),
+                        None => errors.push(ParamError::new("hide", format!("\"{item}\" is not a control (one of {})", Display::HIDEABLE.join(", ")))),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    d
 }
 
 fn view_value(name: &str, raw: &str) -> Result<&'static str, ParamError> {
@@ -83,8 +124,10 @@ pub fn parse(query: &str) -> Location {
             Err(e) => parsed.errors.push(e),
         }
     }
+    let display = display_of(&page, &mut parsed.errors);
+    let autorun = page.iter().any(|(k, v)| k == "autorun" && is_on(v));
     parsed.extras = page;
-    Location { parsed, view }
+    Location { parsed, view, display, autorun }
 }
 
 /// The query string for the current state (without `?`).
@@ -112,6 +155,20 @@ pub fn build(exp: &Experiment, view: &ViewOptions, page: &[(String, String)]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn embed_view_and_hide_are_read_and_checked() {
+        let loc = parse("embed=1&view=plane,snr,bogus&hide=runbar,nope&autorun=1");
+        assert!(loc.display.embed && loc.autorun);
+        assert_eq!(loc.display.figures, vec![FigureKind::Plane, FigureKind::Snr]);
+        assert_eq!(loc.display.hidden, vec!["runbar"]);
+        let names: Vec<_> = loc.parsed.errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(names.len(), 2);
+        assert!(names[0].starts_with("view: \"bogus\" is not a figure"), "{names:?}");
+        assert!(names[1].starts_with("hide: \"nope\" is not a control"), "{names:?}");
+        assert!(!loc.display.shows_control("header") && !loc.display.shows_control("runbar") && loc.display.shows_control("options"));
+        assert!(!parse("autorun=0").autorun);
+    }
 
     #[test]
     fn view_options_round_trip_and_errors_are_named() {

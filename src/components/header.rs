@@ -23,6 +23,7 @@ pub fn Header() -> impl IntoView {
             </div>
             <nav class="share">
                 <a id="to-letter" href="letter/">"The open letter, claim by claim"</a>
+                <crate::components::embed_dialog::EmbedDialog />
                 <button id="copy-link" on:click=copy>"Copy link"</button>
                 <span class="copied" aria-live="polite">{move || copied.get()}</span>
             </nav>

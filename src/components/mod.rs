@@ -4,6 +4,7 @@
 pub mod canvas;
 pub mod controls;
 pub mod data_file;
+pub mod embed_dialog;
 pub mod export;
 pub mod figures;
 pub mod header;
