@@ -41,6 +41,16 @@ pub struct LayerView<'a> {
     pub width: usize,
 }
 
+impl<'a> LayerView<'a> {
+    /// A view of an `ndarray` matrix (rows = inputs, columns = units), e.g.
+    /// activations computed in another Rust program. `None` unless the
+    /// array is in standard (row-major, contiguous) layout.
+    pub fn from_array(a: ndarray::ArrayView2<'a, f32>) -> Option<LayerView<'a>> {
+        let (rows, width) = a.dim();
+        a.to_slice().map(|data| LayerView { data, rows, width })
+    }
+}
+
 impl LayerView<'_> {
     /// True when the view is non-empty, its shape matches its data and it
     /// has one row per label.
@@ -352,4 +362,17 @@ fn binned_layers(
             }
         },
     )
+}
+
+#[cfg(test)]
+mod ndarray_view_tests {
+    use super::*;
+
+    #[test]
+    fn array_views_are_taken_row_major_only() {
+        let a = ndarray::arr2(&[[0.1f32, 0.2], [0.3, 0.4], [0.5, 0.6]]);
+        let v = LayerView::from_array(a.view()).unwrap();
+        assert_eq!((v.rows, v.width, v.data[2]), (3, 2, 0.3));
+        assert!(LayerView::from_array(a.t()).is_none());
+    }
 }
