@@ -186,3 +186,42 @@ test('the browser computes the same numbers as the native CLI', async () => {
   }
   assert.deepEqual(web.mean, cli.mean);
 });
+
+test('canvases are sharp on HiDPI screens and follow the page size', async () => {
+  const hi = await launch({ deviceScaleFactor: 2, viewport: { width: 1200, height: 900 } });
+  try {
+    const { page } = await open(hi, `${srv.url}/?${SHORT}&autorun=1`);
+    await waitForState(page, 'done');
+    const size = () => page.evaluate(() => {
+      const c = document.querySelector('#fig-plane');
+      return { w: c.width, h: c.height, cw: c.clientWidth, ch: c.clientHeight };
+    });
+    await page.waitForTimeout(400);
+    const a = await size();
+    assert.equal(a.w, Math.round(a.cw * 2), 'backing store is 2× the CSS width');
+    assert.equal(a.h, Math.round(a.ch * 2));
+    await shot(page.locator('#panel-plane'), 'hidpi-plane');
+    await page.setViewportSize({ width: 900, height: 900 });
+    await page.waitForFunction((w) => document.querySelector('#fig-plane').width !== w, a.w);
+    const b = await size();
+    assert.ok(b.cw !== a.cw && b.w === Math.round(b.cw * 2), `resized: ${JSON.stringify(b)}`);
+  } finally {
+    await hi.close();
+  }
+});
+
+test('every control has a label and the run can be driven from the keyboard', async () => {
+  const { page } = await open(ctx, `${srv.url}/?${SHORT}`);
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll('input, select, textarea, button, canvas')]
+      .filter((el) => {
+        const name = el.getAttribute('aria-label') || (el.labels && [...el.labels].map((l) => l.textContent).join('')) || el.textContent;
+        return !name || !name.trim();
+      })
+      .map((el) => el.outerHTML.slice(0, 80)));
+  assert.deepEqual(unlabelled, []);
+  await page.focus('#run');
+  await page.keyboard.press('Enter');
+  assert.equal(await waitForState(page, ['running', 'done']), 'running');
+  assert.equal(await waitForState(page, ['done', 'error']), 'done');
+});
