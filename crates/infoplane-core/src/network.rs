@@ -473,7 +473,7 @@ impl Workspace {
             // SAFETY: the CPU supports AVX2 (checked just above).
             return unsafe { self.forward_rows_avx2(net, data, rows, acts_out) };
         }
-        self.forward_rows_impl(net, data, rows, acts_out)
+        self.forward_rows_impl(net, data, rows, Some(acts_out))
     }
 
     #[cfg(target_arch = "x86_64")]
@@ -485,7 +485,7 @@ impl Workspace {
         rows: &[u32],
         acts_out: &mut [Vec<f32>],
     ) -> (f64, f64) {
-        self.forward_rows_impl(net, data, rows, acts_out)
+        self.forward_rows_impl(net, data, rows, Some(acts_out))
     }
 
     #[inline(always)]
@@ -494,12 +494,14 @@ impl Workspace {
         net: &Network,
         data: &Dataset,
         rows: &[u32],
-        acts_out: &mut [Vec<f32>],
+        mut acts_out: Option<&mut [Vec<f32>]>,
     ) -> (f64, f64) {
         let n = rows.len();
-        for (a, l) in acts_out.iter_mut().zip(&net.layers) {
-            a.clear();
-            a.resize(n * l.n_out, 0.0);
+        if let Some(out) = acts_out.as_deref_mut() {
+            for (a, l) in out.iter_mut().zip(&net.layers) {
+                a.clear();
+                a.resize(n * l.n_out, 0.0);
+            }
         }
         let mut loss = 0.0f64;
         let mut correct = 0usize;
@@ -511,10 +513,13 @@ impl Workspace {
                 loss += o.loss[c];
                 correct += usize::from(o.correct[c]);
             }
+            let Some(out) = acts_out.as_deref_mut() else {
+                continue;
+            };
             for (l, layer) in net.layers.iter().enumerate() {
                 let w = layer.n_out;
                 let off = self.offsets[l + 1];
-                let dst = &mut acts_out[l];
+                let dst = &mut out[l];
                 for c in 0..chunk.len() {
                     let r = bi * LANES + c;
                     for u in 0..w {
@@ -531,21 +536,7 @@ impl Workspace {
 
     /// Mean loss and accuracy over `rows` without keeping activations.
     pub fn evaluate(&mut self, net: &Network, data: &Dataset, rows: &[u32]) -> (f64, f64) {
-        let mut loss = 0.0f64;
-        let mut correct = 0usize;
-        for chunk in rows.chunks(LANES) {
-            self.load(net, data, chunk);
-            self.forward_block(net);
-            let o = self.outcome(net, chunk.len());
-            for c in 0..chunk.len() {
-                loss += o.loss[c];
-                correct += usize::from(o.correct[c]);
-            }
-        }
-        if rows.is_empty() {
-            return (f64::NAN, f64::NAN);
-        }
-        (loss / rows.len() as f64, correct as f64 / rows.len() as f64)
+        self.forward_rows_impl(net, data, rows, None)
     }
 }
 

@@ -569,9 +569,13 @@ impl Default for Params {
 }
 
 impl Params {
-    /// The defaults with `preset`'s assignments applied.
+    /// The defaults with `preset`'s base and assignments applied.
     pub fn from_preset(preset: &Preset) -> Self {
-        let mut p = Params::default();
+        let mut p = preset
+            .base
+            .and_then(presets::find)
+            .map(Params::from_preset)
+            .unwrap_or_default();
         for (k, v) in preset.assignments {
             p.set(k, v).expect("preset assignments are valid");
         }

@@ -8,7 +8,9 @@ pub struct Preset {
     pub name: &'static str,
     /// One line: what it is and where the settings come from.
     pub description: &'static str,
-    /// Parameters that differ from the table's defaults.
+    /// Another preset this one starts from, if any.
+    pub base: Option<&'static str>,
+    /// Parameters that differ from the base (or the table's defaults).
     pub assignments: &'static [(&'static str, &'static str)],
     /// Number of seeds the source ran.
     pub seeds: usize,
@@ -19,24 +21,28 @@ pub static PRESETS: &[Preset] = &[
     Preset {
         name: "idnns-default",
         description: "What the letter ran: IDNNs main.py defaults at c4abb1d (12-10-7-5-4-3-2 tanh, Adam 4e-4, batch 512, 8000 epochs, 30 bin edges)",
+        base: None,
         assignments: &[],
         seeds: 1,
     },
     Preset {
         name: "idnns-relu",
         description: "IDNNs main.py with -activation_function 1 (ReLU), the letter's ReLU runs; binned on IDNNs' [-1, 1] edges",
+        base: None,
         assignments: &[("activation", "relu")],
         seeds: 1,
     },
     Preset {
         name: "caption-12-10-8-6-4-2-1",
         description: "SZT Fig. 3 caption's architecture 12-10-8-6-4-2-1: a single sigmoid output unit, otherwise IDNNs defaults",
+        base: None,
         assignments: &[("hidden", "10,8,6,4,2"), ("output", "sigmoid")],
         seeds: 1,
     },
     Preset {
         name: "saxe-tanh",
         description: "Saxe et al. (2018) Fig. 1A with ibsgd's settings: tanh, Adam 4e-4, batch 256, shuffled 80/20, 10000 epochs, bins of 0.07",
+        base: None,
         assignments: &[
             ("split", "shuffled"),
             ("batch_size", "256"),
@@ -55,26 +61,14 @@ pub static PRESETS: &[Preset] = &[
     Preset {
         name: "saxe-relu",
         description: "Saxe et al. (2018) Fig. 1B: saxe-tanh with ReLU, 100 bins between the run's min and max activity",
-        assignments: &[
-            ("split", "shuffled"),
-            ("activation", "relu"),
-            ("batch_size", "256"),
-            ("epochs", "10000"),
-            ("batch_order", "reshuffle"),
-            ("log_schedule", "ibsgd"),
-            ("act_time", "end"),
-            ("grad_time", "before"),
-            ("estimator", "uniform-binning"),
-            ("bins", "100"),
-            ("range", "run"),
-            ("noise_var", "0.001"),
-            ("grad_def", "saxe"),
-        ],
+        base: Some("saxe-tanh"),
+        assignments: &[("activation", "relu"), ("bins", "100"), ("range", "run"), ("bin_size", "0")],
         seeds: 1,
     },
     Preset {
         name: "szt-2017-stored-run",
         description: "The run SZT stored in IDNNs' jobs/ (FACTS.md §5): 10-7-5-4-4-3 tanh, Adam 2e-4 full batch on 4095 shuffled rows, 10000 epochs, S=1800, 50 edges, 20 seeds",
+        base: None,
         assignments: &[
             ("split", "shuffled"),
             ("train_pct", "99.98"),
@@ -90,6 +84,7 @@ pub static PRESETS: &[Preset] = &[
     Preset {
         name: "digits-relu",
         description: "A 2-hidden-layer ReLU network (32-16) on the UCI digits set, as the letter tried on MNIST; per-layer uniform bins",
+        base: None,
         assignments: &[
             ("dataset", "digits"),
             ("split", "shuffled"),
@@ -123,6 +118,64 @@ mod tests {
     use super::*;
     use crate::config::Config;
     use crate::params::Params;
+
+    #[test]
+    fn presets_resolve_to_their_sources_settings() {
+        use crate::config::{ActTime, BatchOrder, GradTime, SplitKind};
+        use crate::estimators::{BinSpec, Estimator, RangeScope};
+        use crate::network::{Activation, Output};
+        let cfg = |n: &str| Config::from_params(&Params::from_preset(find(n).unwrap())).unwrap();
+        // Saxe's ReLU: ibsgd's schedule and probes, 100 bins over the run's range.
+        let c = cfg("saxe-relu");
+        assert_eq!(
+            (c.activation, c.split, c.batch_size, c.epochs),
+            (Activation::Relu, SplitKind::Shuffled, Some(256), 10000)
+        );
+        assert_eq!(
+            (c.batch_order, c.act_time, c.grad_time),
+            (BatchOrder::Reshuffle, ActTime::End, GradTime::Before)
+        );
+        assert_eq!(
+            c.estimator,
+            Estimator::UniformBinning {
+                bins: BinSpec::Count(100),
+                scope: RangeScope::Run
+            }
+        );
+        assert_eq!(
+            cfg("saxe-tanh").estimator,
+            Estimator::UniformBinning {
+                bins: BinSpec::Size(0.07),
+                scope: RangeScope::Fixed { lo: -1.0, hi: 1.0 }
+            }
+        );
+        // SZT's stored run (FACTS.md §5): 964 logged epochs, 50 edges, full batch on 4095 rows, 7 layers, 20 seeds.
+        let c = cfg("szt-2017-stored-run");
+        assert_eq!(c.hidden, vec![10, 7, 5, 4, 4, 3]);
+        assert_eq!((c.lr, c.batch_size, c.epochs), (0.0002, None, 10000));
+        assert_eq!(c.schedule.epochs(c.epochs).len(), 964);
+        assert_eq!(
+            c.estimator,
+            Estimator::IdnnsBinning {
+                n_edges: 50,
+                lo: -1.0,
+                hi: 1.0
+            }
+        );
+        assert_eq!(c.split_rows(4096).train.len(), 4095);
+        assert_eq!(find("szt-2017-stored-run").unwrap().seeds, 20);
+        // The caption's architecture: one sigmoid output unit.
+        let c = cfg("caption-12-10-8-6-4-2-1");
+        assert_eq!(
+            (c.hidden.as_slice(), c.output),
+            (&[10, 8, 6, 4, 2][..], Output::Sigmoid)
+        );
+        assert_eq!(cfg("idnns-relu").activation, Activation::Relu);
+        assert_eq!(
+            cfg("idnns-default"),
+            Config::from_params(&Params::default()).unwrap()
+        );
+    }
 
     #[test]
     fn every_preset_is_valid() {
