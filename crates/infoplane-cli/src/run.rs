@@ -95,12 +95,10 @@ pub fn main(args: &[String]) -> Result<(), CliError> {
             seconds,
         } => bar.update(seed, epoch, epochs, seconds),
         Event::Finished { seed, record } => {
-            bar.update(
-                seed,
-                record.epochs.last().map_or(0, |e| e + 1),
-                cfg.epochs,
-                record.seconds,
-            );
+            // A stopped or failed seed keeps the bar where progress left it.
+            if record.status == infoplane_core::record::Status::Done {
+                bar.update(seed, cfg.epochs, cfg.epochs, record.seconds);
+            }
             if let Some(m) = &record.message {
                 eprintln!("seed {seed}: {m}");
             }
