@@ -137,7 +137,7 @@ pub fn Figures() -> impl IntoView {
         {d.shows(FigureKind::Plane).then(|| view! {
             <section class="figure-panel" id="panel-plane" aria-labelledby="h-plane">
                 <h2 id="h-plane">"Information plane"</h2>
-                {caption("I(X;T) against I(T;Y) for every layer (L1 = first hidden layer … last = output), coloured by epoch; one panel per seed and their mean. Hover a point for its values.")}
+                {caption("I(X;T) against I(T;Y) for every layer (L1 = first hidden layer … last = output), coloured by epoch; one panel per seed and their mean. Hover a point for its values. Epochs count from 1 (the record's 0-based index + 1).")}
                 {plane_options()}
                 {canvas(FigureKind::Plane, "Information plane: I(X;T) against I(T;Y) per layer, coloured by epoch", plane_height, deps.clone())}
             </section>
