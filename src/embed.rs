@@ -46,7 +46,10 @@ pub fn install(lab: Lab, state: Memo<RunState>, root: NodeRef<leptos::html::Div>
         }
     });
     let doc = web_sys::window().and_then(|w| w.document());
-    if let (Ok(obs), Some(body)) = (web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()), doc.as_ref().and_then(|d| d.body())) {
+    if let (Ok(obs), Some(body)) = (
+        web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()),
+        doc.as_ref().and_then(|d| d.body()),
+    ) {
         obs.observe(&body);
         std::mem::forget(obs);
     }
@@ -58,7 +61,11 @@ pub fn install(lab: Lab, state: Memo<RunState>, root: NodeRef<leptos::html::Div>
     Effect::new(move |_| {
         let Some(el) = root.get() else { return };
         let on_view = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-            if let Some(e) = entries.iter().last().and_then(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok()) {
+            if let Some(e) = entries
+                .iter()
+                .last()
+                .and_then(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
+            {
                 in_view.set(e.is_intersecting());
             }
         });
@@ -71,7 +78,10 @@ pub fn install(lab: Lab, state: Memo<RunState>, root: NodeRef<leptos::html::Div>
     if let Some(d) = doc.clone() {
         let d2 = d.clone();
         let on_visibility = Closure::<dyn FnMut()>::new(move || tab_visible.set(!d2.hidden()));
-        let _ = d.add_event_listener_with_callback("visibilitychange", on_visibility.as_ref().unchecked_ref());
+        let _ = d.add_event_listener_with_callback(
+            "visibilitychange",
+            on_visibility.as_ref().unchecked_ref(),
+        );
         on_visibility.forget();
     }
     Effect::new(move |_| {

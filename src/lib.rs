@@ -7,8 +7,8 @@
 
 pub mod actions;
 pub mod browser;
-pub mod embed;
 pub mod components;
+pub mod embed;
 pub mod figures;
 pub mod letter;
 pub mod pool;
@@ -55,7 +55,9 @@ pub fn App() -> impl IntoView {
     // Keep the URL in step with the form, replacing the history entry.
     let keys = page_keys.clone();
     Effect::new(move |_| {
-        let q = lab.experiment.with(|e| lab.view.with(|v| url::build(e, v, &keys)));
+        let q = lab
+            .experiment
+            .with(|e| lab.view.with(|v| url::build(e, v, &keys)));
         browser::replace_query(&q);
     });
     if loc.autorun {
@@ -68,9 +70,19 @@ pub fn App() -> impl IntoView {
     }
     // The full lab with the same experiment (no embed keys).
     let full_lab = move || {
-        let keep: Vec<(String, String)> = page_keys.iter().filter(|(k, _)| k == "autorun").cloned().collect();
-        let q = lab.experiment.with(|e| lab.view.with(|v| url::build(e, v, &keep)));
-        if q.is_empty() { "./".to_string() } else { format!("./?{q}") }
+        let keep: Vec<(String, String)> = page_keys
+            .iter()
+            .filter(|(k, _)| k == "autorun")
+            .cloned()
+            .collect();
+        let q = lab
+            .experiment
+            .with(|e| lab.view.with(|v| url::build(e, v, &keep)));
+        if q.is_empty() {
+            "./".to_string()
+        } else {
+            format!("./?{q}")
+        }
     };
     view! {
         <div id="lab" class="lab" class:embed=embed data-run-state=move || state.get().as_str() node_ref=root>

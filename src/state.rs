@@ -308,7 +308,9 @@ pub struct Display {
 
 impl Display {
     /// Controls `hide=` can name.
-    pub const HIDEABLE: &'static [&'static str] = &["header", "sidebar", "runbar", "options", "export", "captions", "record", "link"];
+    pub const HIDEABLE: &'static [&'static str] = &[
+        "header", "sidebar", "runbar", "options", "export", "captions", "record", "link",
+    ];
 
     /// Whether figure `kind` is shown.
     pub fn shows(&self, kind: crate::figures::FigureKind) -> bool {

@@ -67,7 +67,10 @@ fn display_of(page: &[(String, String)], errors: &mut Vec<ParamError>) -> Displa
                         Some(f) => d.figures.push(f),
                         None => errors.push(ParamError::new(
                             "view",
-                            format!("\"{item}\" is not a figure (one of {})", FigureKind::ALL.map(FigureKind::name).join(", ")),
+                            format!(
+                                "\"{item}\" is not a figure (one of {})",
+                                FigureKind::ALL.map(FigureKind::name).join(", ")
+                            ),
                         )),
                     }
                 }
@@ -76,7 +79,13 @@ fn display_of(page: &[(String, String)], errors: &mut Vec<ParamError>) -> Displa
                 for item in items() {
                     match Display::HIDEABLE.iter().find(|h| **h == item) {
                         Some(h) => d.hidden.push(h),
-                        None => errors.push(ParamError::new("hide", format!("\"{item}\" is not a control (one of {})", Display::HIDEABLE.join(", ")))),
+                        None => errors.push(ParamError::new(
+                            "hide",
+                            format!(
+                                "\"{item}\" is not a control (one of {})",
+                                Display::HIDEABLE.join(", ")
+                            ),
+                        )),
                     }
                 }
             }
@@ -127,7 +136,12 @@ pub fn parse(query: &str) -> Location {
     let display = display_of(&page, &mut parsed.errors);
     let autorun = page.iter().any(|(k, v)| k == "autorun" && is_on(v));
     parsed.extras = page;
-    Location { parsed, view, display, autorun }
+    Location {
+        parsed,
+        view,
+        display,
+        autorun,
+    }
 }
 
 /// The query string for the current state (without `?`).
@@ -160,13 +174,26 @@ mod tests {
     fn embed_view_and_hide_are_read_and_checked() {
         let loc = parse("embed=1&view=plane,snr,bogus&hide=runbar,nope&autorun=1");
         assert!(loc.display.embed && loc.autorun);
-        assert_eq!(loc.display.figures, vec![FigureKind::Plane, FigureKind::Snr]);
+        assert_eq!(
+            loc.display.figures,
+            vec![FigureKind::Plane, FigureKind::Snr]
+        );
         assert_eq!(loc.display.hidden, vec!["runbar"]);
         let names: Vec<_> = loc.parsed.errors.iter().map(|e| e.to_string()).collect();
         assert_eq!(names.len(), 2);
-        assert!(names[0].starts_with("view: \"bogus\" is not a figure"), "{names:?}");
-        assert!(names[1].starts_with("hide: \"nope\" is not a control"), "{names:?}");
-        assert!(!loc.display.shows_control("header") && !loc.display.shows_control("runbar") && loc.display.shows_control("options"));
+        assert!(
+            names[0].starts_with("view: \"bogus\" is not a figure"),
+            "{names:?}"
+        );
+        assert!(
+            names[1].starts_with("hide: \"nope\" is not a control"),
+            "{names:?}"
+        );
+        assert!(
+            !loc.display.shows_control("header")
+                && !loc.display.shows_control("runbar")
+                && loc.display.shows_control("options")
+        );
         assert!(!parse("autorun=0").autorun);
     }
 

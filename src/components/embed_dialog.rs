@@ -29,7 +29,10 @@ pub fn EmbedDialog() -> impl IntoView {
         let mut page: Vec<(String, String)> = vec![("embed".into(), "1".into())];
         let f = figures.get();
         if !f.is_empty() && f.len() < FigureKind::ALL.len() {
-            page.push(("view".into(), f.iter().map(|k| k.name()).collect::<Vec<_>>().join(",")));
+            page.push((
+                "view".into(),
+                f.iter().map(|k| k.name()).collect::<Vec<_>>().join(","),
+            ));
         }
         if hide_runbar.get() {
             page.push(("hide".into(), "runbar".into()));
@@ -37,12 +40,27 @@ pub fn EmbedDialog() -> impl IntoView {
         if autorun.get() {
             page.push(("autorun".into(), "1".into()));
         }
-        let q = lab.experiment.with(|e| lab.view.with(|v| url::build(e, v, &page)));
+        let q = lab
+            .experiment
+            .with(|e| lab.view.with(|v| url::build(e, v, &page)));
         let w = web_sys::window().expect("a window");
         let loc = w.location();
-        format!("{}{}?{q}", loc.origin().unwrap_or_default(), loc.pathname().unwrap_or_default())
+        format!(
+            "{}{}?{q}",
+            loc.origin().unwrap_or_default(),
+            loc.pathname().unwrap_or_default()
+        )
     };
-    let code = move || snippet(&src(), if figures.with(|f| f.len() == 1) { 640 } else { 1200 });
+    let code = move || {
+        snippet(
+            &src(),
+            if figures.with(|f| f.len() == 1) {
+                640
+            } else {
+                1200
+            },
+        )
+    };
     let copy = move |_| {
         let text = code();
         leptos::task::spawn_local(async move {
@@ -91,7 +109,9 @@ mod tests {
     #[test]
     fn snippet_escapes_the_url() {
         let s = snippet("https://x/?a=1&b=\"2\"", 640);
-        assert!(s.starts_with("<iframe id=\"infoplane\" src=\"https://x/?a=1&amp;b=&quot;2&quot;\""));
+        assert!(
+            s.starts_with("<iframe id=\"infoplane\" src=\"https://x/?a=1&amp;b=&quot;2&quot;\"")
+        );
         assert!(s.contains("height=\"640\""));
         assert!(s.contains("infoplane:state"));
     }

@@ -59,7 +59,11 @@ pub fn Figures() -> impl IntoView {
         })
     };
     let d = lab.display.get_value();
-    let (options, export, captions) = (d.shows_control("options"), d.shows_control("export"), d.shows_control("captions"));
+    let (options, export, captions) = (
+        d.shows_control("options"),
+        d.shows_control("export"),
+        d.shows_control("captions"),
+    );
     let shown = d.clone();
     let canvas = move |kind: FigureKind, label: &'static str, height: Signal<u32>, deps: DepsFn| {
         shown.shows(kind).then(|| {
@@ -69,7 +73,8 @@ pub fn Figures() -> impl IntoView {
             }
         })
     };
-    let caption = move |text: &'static str| captions.then(|| view! { <p class="caption">{text}</p> });
+    let caption =
+        move |text: &'static str| captions.then(|| view! { <p class="caption">{text}</p> });
     let plane_options = move || {
         options.then(|| {
             view! {
