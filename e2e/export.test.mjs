@@ -21,6 +21,11 @@ after(async () => {
 });
 
 async function download(page, selector) {
+  // Chromium's download limiter lets one download through per user
+  // gesture; clicking again within a few milliseconds of the previous
+  // download can race the gesture's registration, as no person would.
+  await page.locator(selector).scrollIntoViewIfNeeded();
+  await page.waitForTimeout(400);
   const [d] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
   return { name: d.suggestedFilename(), bytes: readFileSync(await d.path()) };
 }
