@@ -185,6 +185,7 @@ test('the browser computes the same numbers as the native CLI', async () => {
     }
   }
   assert.deepEqual(web.mean, cli.mean);
+  for (const key of ['layers', 'dataset', 'mi_rows', 'label_entropy', 'max_ixt']) assert.deepEqual(web[key], cli[key], key);
 });
 
 test('canvases are sharp on HiDPI screens and follow the page size', async () => {

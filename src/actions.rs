@@ -1,4 +1,5 @@
-//! What the lab's run buttons do. The components only call these.
+//! Starting the lab's run: the form's invalid fields block it; the run
+//! controls (pause, step, stop, …) are the session's own.
 
 use crate::state::{Lab, Runs};
 use leptos::prelude::*;
@@ -22,29 +23,4 @@ pub fn start(lab: Lab) {
         .custom
         .with_untracked(|c| c.as_ref().map(|(d, _)| d.clone()));
     lab.session.start(lab.experiment.get_untracked(), data);
-}
-
-/// Pauses every seed at its next epoch boundary.
-pub fn pause(lab: Lab) {
-    lab.session.pause();
-}
-
-/// Resumes after a pause.
-pub fn resume(lab: Lab) {
-    lab.session.resume();
-}
-
-/// Trains one more epoch of every running seed, staying paused.
-pub fn step(lab: Lab) {
-    lab.session.step();
-}
-
-/// Stops every seed.
-pub fn stop(lab: Lab) {
-    lab.session.stop();
-}
-
-/// Forgets the run.
-pub fn reset(lab: Lab) {
-    lab.session.reset();
 }

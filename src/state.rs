@@ -218,7 +218,7 @@ impl Runs {
             layers: h.layers.clone(),
             mi_rows: h.mi_rows,
             label_entropy: h.label_entropy,
-            max_ixt: (h.mi_rows as f64).log2(),
+            max_ixt: infoplane_core::math::log2(h.mi_rows as f64),
             mean: Aggregate::of(&seeds),
             seeds,
         })

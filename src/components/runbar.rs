@@ -57,11 +57,11 @@ pub fn RunBar() -> impl IntoView {
         <section class="runbar" aria-label="Run controls">
             <div class="buttons">
                 <button class="primary" id="run" on:click=move |_| actions::start(lab) disabled=busy>"Run"</button>
-                <button id="pause" on:click=move |_| actions::pause(lab) disabled=move || state.get() != RunState::Running>"Pause"</button>
-                <button id="resume" on:click=move |_| actions::resume(lab) disabled=move || state.get() != RunState::Paused>"Resume"</button>
-                <button id="step" on:click=move |_| actions::step(lab) disabled=move || !busy() title="Train one epoch of every running seed, then stay paused">"Step 1 epoch"</button>
-                <button id="stop" on:click=move |_| actions::stop(lab) disabled=move || !busy()>"Stop"</button>
-                <button id="reset" on:click=move |_| actions::reset(lab) disabled=busy>"Reset"</button>
+                <button id="pause" on:click=move |_| lab.session.pause() disabled=move || state.get() != RunState::Running>"Pause"</button>
+                <button id="resume" on:click=move |_| lab.session.resume() disabled=move || state.get() != RunState::Paused>"Resume"</button>
+                <button id="step" on:click=move |_| lab.session.step() disabled=move || !busy() title="Train one epoch of every running seed, then stay paused">"Step 1 epoch"</button>
+                <button id="stop" on:click=move |_| lab.session.stop() disabled=move || !busy()>"Stop"</button>
+                <button id="reset" on:click=move |_| lab.session.reset() disabled=busy>"Reset"</button>
                 <span class="state" aria-live="polite">{move || state.get().as_str()}</span>
             </div>
             {move || lab.runs.with(|r| r.error.clone()).map(|e| view! { <p class="run-error" role="alert">{e}</p> })}
