@@ -13,7 +13,9 @@ use std::sync::Arc;
 /// What a run reports, in order: `Started`, then `Progress` and `Epoch`
 /// events, then `Finished` (also after a stop or a failure).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+// Externally tagged (serde's default): the page decodes this without
+// buffering, which keeps the wasm smaller than an internally tagged enum.
+#[serde(rename_all = "snake_case")]
 pub enum Event {
     /// The seed's run is set up.
     Started {

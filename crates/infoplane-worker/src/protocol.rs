@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// A data file the reader chose (read in the browser, never uploaded).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum CustomData {
     /// A CSV: numeric features, the last column the class.
     Csv {
@@ -49,7 +49,7 @@ impl CustomData {
 
 /// Page → worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ToWorker {
     /// Run the experiment named by `query` with seed `seed`.
     Start {
@@ -72,7 +72,7 @@ pub enum ToWorker {
 
 /// Worker → page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum FromWorker {
     /// The worker's wasm is initialised and it accepts messages.
     Ready,
