@@ -2,13 +2,13 @@
 
 use crate::axis::Axis;
 use crate::frame::build;
-use crate::gradients::draw_epoch_chart;
+use crate::gradients::{draw_epoch_chart, layer_entries, layer_lines};
 use crate::hit::HitPoint;
 use crate::legend::{self, Entry};
-use crate::palette::{layer_colour, OKABE_ITO};
+use crate::palette::OKABE_ITO;
 use crate::series::{draw_lines, Line};
 use crate::theme::{fmt_value, titled, Theme};
-use crate::view::{at, at1, RecordView};
+use crate::view::{at1, RecordView};
 use crate::WAITING;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -194,36 +194,8 @@ pub fn draw_weight_norms<DB: DrawingBackend>(
     let t = Theme::new(opts.scale);
     let layers = view.wnorm.iter().map(Vec::len).max().unwrap_or(0);
     let y = Axis::linear_from_zero(view.wnorm.iter().flatten().copied(), "‖W‖ (Frobenius)");
-    let lines: Vec<Line> = (0..layers)
-        .map(|l| {
-            let points: Vec<(f64, f64)> = view
-                .epochs
-                .iter()
-                .enumerate()
-                .map(|(k, e)| (*e as f64 + 1.0, at(view.wnorm, k, l)))
-                .collect();
-            let tips = points
-                .iter()
-                .map(|(e, v)| {
-                    format!(
-                        "{} · layer {} · epoch {e} · ‖W‖ {}",
-                        view.name,
-                        l + 1,
-                        fmt_value(*v)
-                    )
-                })
-                .collect();
-            Line {
-                colour: layer_colour(l),
-                dashed: false,
-                points,
-                tips,
-            }
-        })
-        .collect();
-    let entries: Vec<Entry> = (0..layers)
-        .map(|l| Entry::solid(format!("L{}", l + 1), layer_colour(l)))
-        .collect();
+    let lines = layer_lines(view, view.wnorm, layers, false, "‖W‖");
+    let entries = layer_entries(layers);
     draw_epoch_chart(
         area,
         view,

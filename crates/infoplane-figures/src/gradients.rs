@@ -80,7 +80,7 @@ fn total(view: &RecordView, total_epochs: usize) -> usize {
 }
 
 /// One line per layer of `series` (`[epoch][layer]`) against epoch + 1.
-fn layer_lines(
+pub(crate) fn layer_lines(
     view: &RecordView,
     series: &[Vec<f64>],
     layers: usize,
@@ -117,7 +117,7 @@ fn layer_lines(
         .collect()
 }
 
-fn layer_entries(layers: usize) -> Vec<Entry> {
+pub(crate) fn layer_entries(layers: usize) -> Vec<Entry> {
     (0..layers)
         .map(|l| Entry::solid(format!("L{}", l + 1), layer_colour(l)))
         .collect()
