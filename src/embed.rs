@@ -17,8 +17,14 @@ fn page_height() -> f64 {
         .map_or(0.0, |e| e.scroll_height() as f64)
 }
 
-/// Posts the state message to the parent window (if framed).
+/// Posts the state message with the page's height to the parent window.
 pub fn post_state(state: &str) {
+    post_message(state, page_height());
+}
+
+/// Posts `{type: "infoplane:state", state, height}` to the parent window;
+/// does nothing at top level. Shared by the lab and the letter page.
+pub fn post_message(state: &str, height: f64) {
     let Some(w) = web_sys::window() else { return };
     let Ok(Some(parent)) = w.parent() else { return };
     if parent == w {
@@ -27,7 +33,7 @@ pub fn post_state(state: &str) {
     let msg = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&msg, &"type".into(), &"infoplane:state".into());
     let _ = js_sys::Reflect::set(&msg, &"state".into(), &state.into());
-    let _ = js_sys::Reflect::set(&msg, &"height".into(), &page_height().into());
+    let _ = js_sys::Reflect::set(&msg, &"height".into(), &height.into());
     // The host is any site embedding the lab, so any origin may listen.
     let _ = parent.post_message(&msg, "*");
 }
