@@ -11,6 +11,14 @@ pub fn query() -> String {
         .unwrap_or_default()
 }
 
+/// The page's path (for routing, and in-page links on the letter page,
+/// whose `<base>` points at the lab).
+pub fn pathname() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default()
+}
+
 /// Replaces the current history entry's query (no new entry per edit).
 pub fn replace_query(query: &str) {
     let Some(w) = web_sys::window() else { return };

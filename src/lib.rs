@@ -30,9 +30,7 @@ use state::Lab;
 /// by claim; anything else is the lab.
 #[component]
 pub fn Root() -> impl IntoView {
-    let path = web_sys::window()
-        .and_then(|w| w.location().pathname().ok())
-        .unwrap_or_default();
+    let path = browser::pathname();
     if path.trim_end_matches('/').ends_with("/letter") {
         view! { <letter::LetterPage /> }.into_any()
     } else {

@@ -14,14 +14,6 @@ pub fn hash() -> String {
         .unwrap_or_default()
 }
 
-/// The page's pathname (for in-page links: the page's `<base>` points at
-/// the lab, so a bare `#id` would leave the letter).
-pub fn pathname() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().pathname().ok())
-        .unwrap_or_default()
-}
-
 /// Posts the card's state and the letter's height to the parent window
 /// (after layout, so the height is the new one).
 pub fn post_state(state: &'static str) {

@@ -21,7 +21,7 @@ use leptos::prelude::*;
 /// The letter page (or one card of it, embedded).
 #[component]
 pub fn LetterPage() -> impl IntoView {
-    let path = embed::pathname();
+    let path = crate::browser::pathname();
     if embed::is_embedded() {
         let hash = RwSignal::new(embed::hash());
         let listener =
