@@ -97,6 +97,6 @@ test('hide= and view= choose what an embed shows; bad names are reported', async
   assert.equal(await page.locator('#panel-plane').count(), 0);
   assert.equal(await page.locator('#fig-gradients').count(), 1);
   assert.equal(await page.locator('.runbar').count(), 0);
-  assert.equal(await page.locator('#opt-grad').count(), 0);
+  assert.equal(await page.locator('#param-grad_def').count(), 0);
   assert.match(await page.locator('#url-notice').textContent(), /hide: "bogus" is not a control/);
 });

@@ -84,19 +84,19 @@ test('the configuration lives in the URL: edits replace the history entry and a 
   await page.fill('#param-lr', '0.001');
   await page.locator('#param-lr').press('Tab');
   await page.selectOption('#param-activation', 'relu');
-  await page.selectOption('#opt-plane', 'polylines');
-  await page.fill('#seeds', '3');
-  await page.locator('#seeds').press('Tab');
+  await page.selectOption('#param-plane', 'polylines');
+  await page.fill('#param-seeds', '3');
+  await page.locator('#param-seeds').press('Tab');
   await page.waitForFunction(() => location.search.includes('seeds=3'));
   const q = new URL(page.url()).search;
-  assert.equal(q, '?preset=saxe-tanh&activation=relu&lr=0.001&seeds=3&plane=polylines');
+  assert.equal(q, '?preset=saxe-tanh&seeds=3&activation=relu&lr=0.001&plane=polylines');
   assert.equal(await page.evaluate(() => history.length), before, 'edits must not push history entries');
   const { page: again } = await open(ctx, page.url());
   assert.equal(await again.inputValue('#param-lr'), '0.001');
   assert.equal(await again.inputValue('#param-activation'), 'relu');
-  assert.equal(await again.inputValue('#preset'), 'saxe-tanh');
-  assert.equal(await again.inputValue('#seeds'), '3');
-  assert.equal(await again.inputValue('#opt-plane'), 'polylines');
+  assert.equal(await again.inputValue('#param-preset'), 'saxe-tanh');
+  assert.equal(await again.inputValue('#param-seeds'), '3');
+  assert.equal(await again.inputValue('#param-plane'), 'polylines');
   // Defaults are omitted: back to the default value removes the key.
   await again.fill('#param-lr', '0.0004');
   await again.locator('#param-lr').press('Tab');

@@ -228,7 +228,7 @@ test('"Open in the lab" carries the card\'s configuration to the lab', async () 
   assert.equal(url.searchParams.get('preset'), 'idnns-relu');
   assert.equal(url.searchParams.get('epochs'), '1234');
   assert.equal(url.searchParams.get('seed'), '7');
-  assert.equal(await page.inputValue('#preset'), 'idnns-relu');
+  assert.equal(await page.inputValue('#param-preset'), 'idnns-relu');
   assert.equal(await page.inputValue('#param-epochs'), '1234');
   assert.equal(await page.inputValue('#param-seed'), '7');
   // A card's figure options travel too (card 4 opens with the original labels).

@@ -1,7 +1,8 @@
 //! Starting the lab's run: the form's invalid fields block it; the run
 //! controls (pause, step, stop, …) are the session's own.
 
-use crate::state::{Lab, Runs};
+use crate::lab::Lab;
+use crate::runs::Runs;
 use leptos::prelude::*;
 
 /// Starts the experiment as edited.
@@ -10,17 +11,14 @@ pub fn start(lab: Lab) {
         .field_errors
         .with_untracked(|f| f.keys().cloned().collect::<Vec<_>>());
     if !bad_fields.is_empty() {
-        lab.runs.set(Runs {
-            error: Some(format!(
-                "fix the invalid field(s) first: {}",
-                bad_fields.join(", ")
-            )),
-            ..Default::default()
-        });
+        lab.session.runs.set(Runs::failed(format!(
+            "fix the invalid field(s) first: {}",
+            bad_fields.join(", ")
+        )));
         return;
     }
     let data = lab
         .custom
         .with_untracked(|c| c.as_ref().map(|(d, _)| d.clone()));
-    lab.session.start(lab.experiment.get_untracked(), data);
+    lab.session.start(lab.params.get_untracked(), data);
 }

@@ -2,7 +2,8 @@
 //! page height (`{type: "infoplane:state", state, height}` via postMessage),
 //! and pause training while the embed is out of view or its tab is hidden.
 
-use crate::state::{Lab, RunState};
+use crate::lab::Lab;
+use crate::runs::RunState;
 use leptos::prelude::*;
 use std::cell::Cell;
 use std::rc::Rc;

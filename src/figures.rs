@@ -2,98 +2,32 @@
 //! what, on any plotters backend (the live canvas, SVG for export). The
 //! drawing itself is `infoplane-figures`.
 
-use crate::state::{PlaneStyle, Runs, Subject, ViewOptions};
-use infoplane_core::gradients::GradDefinition;
-use infoplane_core::params::{Params, Value};
+use crate::runs::Runs;
+use crate::view::{FigureKind, Subject};
 use infoplane_core::record::Aggregate;
+use infoplane_core::view::{AxisLabels, EpochColours, PlaneStyle, View};
 use infoplane_figures as fig;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-
-/// The figures of the lab, by the names `view=` and exports use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FigureKind {
-    /// Information plane grid (seeds and their mean).
-    Plane,
-    /// Gradient mean and std.
-    Gradients,
-    /// Gradient SNR.
-    Snr,
-    /// Loss and accuracy.
-    Loss,
-    /// Weight norms.
-    Norms,
-}
-
-impl FigureKind {
-    /// Every figure, in page order.
-    pub const ALL: [FigureKind; 5] = [
-        FigureKind::Plane,
-        FigureKind::Gradients,
-        FigureKind::Snr,
-        FigureKind::Loss,
-        FigureKind::Norms,
-    ];
-
-    /// Its name in `view=` and in file names.
-    pub fn name(self) -> &'static str {
-        match self {
-            FigureKind::Plane => "plane",
-            FigureKind::Gradients => "gradients",
-            FigureKind::Snr => "snr",
-            FigureKind::Loss => "loss",
-            FigureKind::Norms => "norms",
-        }
-    }
-
-    /// The figure called `name`.
-    pub fn from_name(name: &str) -> Option<FigureKind> {
-        Self::ALL.into_iter().find(|k| k.name() == name)
-    }
-
-    /// The lab's canvas element id.
-    pub fn canvas_id(self) -> String {
-        format!("fig-{}", self.name())
-    }
-}
 
 /// Everything a figure is drawn from.
 #[derive(Clone, Copy)]
 pub struct FigureInput<'a> {
     /// The runs.
     pub runs: &'a Runs,
-    /// Plane style, colours, labels.
-    pub view: &'a ViewOptions,
-    /// Gradient statistic definition.
-    pub grad_def: GradDefinition,
+    /// Plane style, colours, labels, gradient definition.
+    pub view: &'a View,
     /// The record of single-record figures.
     pub subject: Subject,
-    /// Total epochs, used before the run reports its own.
-    pub default_epochs: usize,
-}
-
-/// The gradient definition `params` selects.
-pub fn grad_def_of(params: &Params) -> GradDefinition {
-    match params.get("grad_def") {
-        Value::Choice(c) => GradDefinition::from_name(c).unwrap_or(GradDefinition::Idnns),
-        _ => GradDefinition::Idnns,
-    }
-}
-
-/// The epochs `params` trains.
-pub fn epochs_of(params: &Params) -> usize {
-    match params.get("epochs") {
-        Value::Int(v) => *v as usize,
-        _ => 1,
-    }
 }
 
 impl FigureInput<'_> {
     /// (total epochs, max I(X;T), H(Y)) for axes and colours.
     fn scales(&self) -> (usize, f64, f64) {
+        let total = self.runs.total_epochs();
         match &self.runs.header {
-            Some(h) => (h.epochs, (h.mi_rows as f64).log2(), h.label_entropy),
-            None => (self.default_epochs, 12.0, 1.0),
+            Some(h) => (total, h.max_ixt, h.label_entropy),
+            None => (total, 12.0, 1.0),
         }
     }
 
@@ -119,10 +53,10 @@ impl FigureInput<'_> {
 
     fn grad_options(&self, scale: f64, title: &str) -> fig::GradOptions {
         fig::GradOptions {
-            definition: self.grad_def,
-            original_labels: self.view.original_labels,
+            definition: self.view.grad_def,
+            original_labels: self.view.labels == AxisLabels::Original,
             total_epochs: self.scales().0,
-            title: format!("{title} — {}", self.grad_def.name()),
+            title: format!("{title} — {}", self.view.grad_def.name()),
             scale,
         }
     }
@@ -156,14 +90,13 @@ pub fn draw_figure<DB: DrawingBackend>(
             }
             let opts = fig::GridOptions {
                 plane: fig::PlaneOptions {
-                    style: match input.view.style {
+                    style: match input.view.plane {
                         PlaneStyle::Trajectories => fig::PlaneStyle::Trajectories,
                         PlaneStyle::Polylines => fig::PlaneStyle::Polylines,
                     },
-                    colour_scale: if input.view.log_colors {
-                        fig::EpochScale::Log
-                    } else {
-                        fig::EpochScale::Linear
+                    colour_scale: match input.view.colors {
+                        EpochColours::Linear => fig::EpochScale::Linear,
+                        EpochColours::Log => fig::EpochScale::Log,
                     },
                     total_epochs: total,
                     max_ixt,

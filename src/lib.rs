@@ -10,11 +10,13 @@ pub mod browser;
 pub mod components;
 pub mod embed;
 pub mod figures;
+pub mod lab;
 pub mod letter;
 pub mod pool;
+pub mod runs;
 pub mod session;
-pub mod state;
 pub mod url;
+pub mod view;
 
 pub use infoplane_worker::protocol;
 
@@ -23,8 +25,8 @@ use components::figures::Figures;
 use components::header::Header;
 use components::notices::Notices;
 use components::runbar::RunBar;
+use lab::Lab;
 use leptos::prelude::*;
-use state::Lab;
 
 /// Chooses the page from the path: `…/letter/` is the open letter, claim
 /// by claim; anything else is the lab.
@@ -43,25 +45,21 @@ pub fn Root() -> impl IntoView {
 pub fn App() -> impl IntoView {
     let loc = url::parse(&browser::query());
     let page_keys = loc.parsed.extras.clone();
-    let lab = Lab::new(loc.parsed.experiment, loc.parsed.errors);
-    lab.view.set(loc.view);
     let display = loc.display;
     let embed = display.embed;
-    lab.display.set_value(display.clone());
+    let lab = Lab::new(loc.parsed.params, loc.parsed.errors, display.clone());
     provide_context(lab);
 
     // Keep the URL in step with the form, replacing the history entry.
     let keys = page_keys.clone();
     Effect::new(move |_| {
-        let q = lab
-            .experiment
-            .with(|e| lab.view.with(|v| url::build(e, v, &keys)));
+        let q = lab.params.with(|p| url::build(p, &keys));
         browser::replace_query(&q);
     });
     if loc.autorun {
         request_animation_frame(move || actions::start(lab));
     }
-    let state = Memo::new(move |_| lab.runs.with(|r| r.state()));
+    let state = Memo::new(move |_| lab.session.runs.with(|r| r.state()));
     let root = NodeRef::<leptos::html::Div>::new();
     if embed {
         embed::install(lab, state, root);
@@ -73,14 +71,7 @@ pub fn App() -> impl IntoView {
             .filter(|(k, _)| k == "autorun")
             .cloned()
             .collect();
-        let q = lab
-            .experiment
-            .with(|e| lab.view.with(|v| url::build(e, v, &keep)));
-        if q.is_empty() {
-            "./".to_string()
-        } else {
-            format!("./?{q}")
-        }
+        lab.params.with(|p| url::lab_href(p, &keep))
     };
     view! {
         <div id="lab" class="lab" class:embed=embed data-run-state=move || state.get().as_str() node_ref=root>

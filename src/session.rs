@@ -1,11 +1,12 @@
 //! A run session: the runs of one experiment and the workers computing
-//! them. The lab has one; each card of the letter page has its own.
+//! them. The lab has one; each card of the letter page has its own. It sits
+//! above the run state ([`Runs`]) and below the lab.
 
-use crate::pool::{Pool, Sink};
-use crate::protocol::{CustomData, FromWorker, ToWorker};
-use crate::state::{Runs, SeedView};
-use infoplane_core::config::{Config, DataChoice};
-use infoplane_core::params::Experiment;
+use crate::pool::{Pool, Report};
+use crate::protocol::CustomData;
+use crate::runs::Runs;
+use infoplane_core::config::Config;
+use infoplane_core::params::Params;
 use infoplane_core::record::Status;
 use leptos::prelude::*;
 use std::rc::Rc;
@@ -33,83 +34,60 @@ impl Session {
         }
     }
 
-    /// Starts `exp` (one worker per seed, up to the cores). An invalid
-    /// configuration leaves the session in the error state with the reason.
-    pub fn start(&self, exp: Experiment, data: Option<CustomData>) {
+    /// Starts the experiment `params` (one worker per seed, up to the
+    /// cores). An invalid configuration leaves the session in the error
+    /// state with the reason, naming the parameter.
+    pub fn start(&self, params: Params, data: Option<CustomData>) {
         let runs = self.runs;
-        let fail = |message: String| {
-            runs.set(Runs {
-                error: Some(message),
-                ..Default::default()
-            })
-        };
-        let cfg = match Config::from_params(&exp.params) {
-            Ok(c) => c,
-            Err(e) => return fail(e.to_string()),
-        };
-        if cfg.data == DataChoice::Custom && data.is_none() {
-            return fail(
-                "dataset: custom needs a data file; choose a CSV or MNIST IDX files under Data"
-                    .into(),
-            );
-        }
-        let seeds: Vec<u64> = (0..exp.seeds as u64).map(|k| cfg.seed + k).collect();
-        let query = exp.to_query();
-        runs.set(Runs {
-            query: query.clone(),
-            experiment: Some(exp),
-            seeds: seeds.iter().map(|&s| SeedView::queued(s)).collect(),
-            ..Default::default()
-        });
-        let sink: Sink = Rc::new(move |seed, msg| match msg {
-            FromWorker::Events { events } => {
-                runs.update(|r| events.into_iter().for_each(|e| r.apply(e)))
+        let checked = Config::from_params(&params).and_then(|cfg| {
+            // Custom data is read (and checked) on the page; the worker
+            // receives it with the job.
+            if data.is_none() {
+                cfg.dataset(None).map(|_| ())
+            } else {
+                Ok(())
             }
-            FromWorker::Error { message } => runs.update(|r| r.fail(seed, message)),
-            FromWorker::Ready => {}
         });
-        let data = if cfg.data == DataChoice::Custom {
-            data
-        } else {
-            None
-        };
-        if let Err(e) = self.pool.with_value(|p| p.start(query, seeds, data, sink)) {
-            fail(e);
+        if let Err(e) = checked {
+            self.pool.with_value(Pool::reset);
+            return runs.set(Runs::failed(e.to_string()));
         }
+        let seeds = params.seed_list();
+        let query = params.experiment_query();
+        runs.set(Runs::queued(params));
+        let report: Report = Rc::new(move |seed, outcome| {
+            runs.update(|r| match outcome {
+                Ok(events) => events.into_iter().for_each(|e| r.apply(e)),
+                Err(message) => r.fail(seed, message),
+            })
+        });
+        self.pool
+            .with_value(|p| p.start(query, seeds, data, runs.get_untracked().paused, report));
     }
 
     /// Pauses every seed at its next epoch boundary.
     pub fn pause(&self) {
-        self.pool.with_value(|p| p.broadcast(ToWorker::Pause));
+        self.pool.with_value(|p| p.set_paused(true));
         self.runs.update(|r| r.paused = true);
     }
 
     /// Resumes after a pause.
     pub fn resume(&self) {
-        self.pool.with_value(|p| p.broadcast(ToWorker::Resume));
+        self.pool.with_value(|p| p.set_paused(false));
         self.runs.update(|r| r.paused = false);
     }
 
     /// Trains one more epoch of every running seed, staying paused.
     pub fn step(&self) {
         self.runs.update(|r| r.paused = true);
-        self.pool.with_value(|p| p.broadcast(ToWorker::Step));
+        self.pool.with_value(Pool::step);
     }
 
-    /// Stops every seed; records keep what was logged. Queued seeds never start.
+    /// Stops every seed at once: the workers end, the records keep what
+    /// was logged, queued seeds never start.
     pub fn stop(&self) {
-        let queued = self.pool.with_value(Pool::queued);
-        self.pool.with_value(|p| p.broadcast(ToWorker::Stop));
-        self.runs.update(|r| {
-            r.paused = false;
-            for s in r
-                .seeds
-                .iter_mut()
-                .filter(|s| queued.contains(&s.seed) || !s.started)
-            {
-                s.ended = Some(Status::Stopped);
-            }
-        });
+        self.pool.with_value(Pool::reset);
+        self.runs.update(|r| r.end_all(Status::Stopped));
     }
 
     /// Forgets the run and its workers.
@@ -118,7 +96,8 @@ impl Session {
         self.runs.set(Runs::default());
     }
 
-    /// Shows a loaded record instead of a computed one.
+    /// Shows a loaded (or finished) run instead of a computed one, freeing
+    /// the workers.
     pub fn show(&self, runs: Runs) {
         self.pool.with_value(Pool::reset);
         self.runs.set(runs);

@@ -3,8 +3,8 @@
 //! uploaded; errors name the line, column or header field.
 
 use crate::browser::read_file;
+use crate::lab::Lab;
 use crate::protocol::CustomData;
-use crate::state::Lab;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -74,8 +74,8 @@ pub fn DataFile() -> impl IntoView {
                 Ok((custom, info)) => {
                     error.set(None);
                     lab.custom.set(Some((custom, info)));
-                    lab.experiment.update(|e| {
-                        let _ = e.params.set("dataset", "custom");
+                    lab.params.update(|p| {
+                        let _ = p.set("dataset", "custom");
                     });
                 }
                 Err(e) => error.set(Some(e)),

@@ -2,9 +2,9 @@
 //! the figures and options the author picks, and a line of script that
 //! sizes the iframe from the lab's height messages.
 
-use crate::figures::FigureKind;
-use crate::state::Lab;
+use crate::lab::Lab;
 use crate::url;
+use crate::view::FigureKind;
 use leptos::prelude::*;
 
 /// The snippet for `src`, `height` pixels tall.
@@ -40,9 +40,7 @@ pub fn EmbedDialog() -> impl IntoView {
         if autorun.get() {
             page.push(("autorun".into(), "1".into()));
         }
-        let q = lab
-            .experiment
-            .with(|e| lab.view.with(|v| url::build(e, v, &page)));
+        let q = lab.params.with(|p| url::build(p, &page));
         let w = web_sys::window().expect("a window");
         let loc = w.location();
         format!(

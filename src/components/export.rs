@@ -4,19 +4,20 @@
 //! without recomputing.
 
 use crate::browser;
-use crate::figures::{figure_svg, FigureKind};
-use crate::state::{Lab, Runs};
-use infoplane_core::params::Experiment;
+use crate::figures::figure_svg;
+use crate::lab::Lab;
+use crate::runs::Runs;
+use crate::view::FigureKind;
 use infoplane_core::record::RunRecord;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 fn stem(lab: Lab) -> String {
-    lab.runs.with_untracked(|r| {
-        r.experiment
+    lab.session.runs.with_untracked(|r| {
+        r.params
             .as_ref()
-            .and_then(|e| e.preset.map(|p| p.name))
-            .unwrap_or("infoplane")
+            .and_then(|p| p.preset())
+            .map_or("infoplane", |p| p.name)
             .to_string()
     })
 }
@@ -91,9 +92,10 @@ pub fn FigureExport(kind: FigureKind) -> impl IntoView {
 pub fn RecordIo() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let message = RwSignal::new(None::<(bool, String)>);
-    let has_record = move || lab.runs.with(|r| r.header.is_some());
+    let has_record = move || lab.session.runs.with(|r| r.header.is_some());
     let json = move |_| {
         let r = lab
+            .session
             .runs
             .with_untracked(Runs::to_record)
             .ok_or_else(|| "nothing to export yet: run an experiment first".to_string())
@@ -109,6 +111,7 @@ pub fn RecordIo() -> impl IntoView {
     };
     let csv = move |_| {
         let r = lab
+            .session
             .runs
             .with_untracked(Runs::to_record)
             .ok_or_else(|| "nothing to export yet: run an experiment first".to_string())
@@ -142,13 +145,34 @@ pub fn RecordIo() -> impl IntoView {
                 .and_then(|t| RunRecord::from_json(&t));
             match result {
                 Ok(rec) => {
-                    let exp: Experiment = Experiment::from_query(&rec.query, &[]).experiment;
                     let n = rec.seeds.len();
-                    lab.experiment.set(exp);
-                    lab.session.show(Runs::from_record(rec));
+                    let (runs, errors) = Runs::from_record(rec);
+                    if let Some(p) = &runs.params {
+                        // Keep the reader's view; take the record's experiment.
+                        let view = lab.params.with_untracked(|v| {
+                            v.iter()
+                                .filter(|(s, _)| !s.group.is_experiment())
+                                .map(|(s, v)| (s.name, v.to_string()))
+                                .collect::<Vec<_>>()
+                        });
+                        let mut p = p.clone();
+                        for (k, v) in view {
+                            let _ = p.set(k, &v);
+                        }
+                        lab.params.set(p);
+                    }
+                    lab.session.show(runs);
+                    let not_read = if errors.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "; its query had fields this version does not read, shown with defaults: {}",
+                            errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
+                        )
+                    };
                     message.set(Some((
-                        true,
-                        format!("Loaded {name}: {n} seed(s), shown without recomputing"),
+                        errors.is_empty(),
+                        format!("Loaded {name}: {n} seed(s), shown without recomputing{not_read}"),
                     )));
                 }
                 Err(e) => message.set(Some((false, format!("{name}: {e}")))),

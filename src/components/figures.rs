@@ -4,42 +4,47 @@
 //! canvas; options live in the URL.
 
 use crate::components::canvas::{DepsFn, DrawFn, PlotCanvas};
+use crate::components::controls::ParamField;
 use crate::components::export::{FigureExport, RecordIo};
-use crate::figures::{draw_figure, epochs_of, grad_def_of, FigureInput, FigureKind};
-use crate::state::{Lab, PlaneStyle, Subject};
+use crate::figures::{draw_figure, FigureInput};
+use crate::lab::Lab;
+use crate::view::{FigureKind, Subject};
+use infoplane_core::params::spec;
+use infoplane_core::view::View;
 use leptos::prelude::*;
 use std::rc::Rc;
 
 impl Lab {
     /// The lab's current figure input, read without tracking.
     pub fn with_figure_input<T>(self, f: impl FnOnce(&FigureInput) -> T) -> T {
-        let view = self.view.get_untracked();
-        let (grad_def, default_epochs) = self
-            .experiment
-            .with_untracked(|e| (grad_def_of(&e.params), epochs_of(&e.params)));
-        self.runs.with_untracked(|runs| {
+        let view = self.params.with_untracked(View::from_params);
+        self.session.runs.with_untracked(|runs| {
             f(&FigureInput {
                 runs,
                 view: &view,
-                grad_def,
                 subject: self.subject.get_untracked(),
-                default_epochs,
             })
         })
     }
+}
+
+/// The table's field for view parameter `name`.
+fn view_field(name: &str) -> impl IntoView {
+    let spec = spec(name).expect("a view parameter of the table");
+    view! { <ParamField spec /> }
 }
 
 /// The figure panels.
 #[component]
 pub fn Figures() -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let runs = lab.session.runs;
     let subject = lab.subject;
-    let n_seeds = Memo::new(move |_| lab.runs.with(|r| r.seeds.len()));
+    let n_seeds = Memo::new(move |_| runs.with(|r| r.seeds.len()));
     // Everything the figures read: redraw when any of it changes.
     let deps: DepsFn = Rc::new(move || {
-        lab.runs.track();
-        lab.view.track();
-        lab.experiment.track();
+        runs.track();
+        lab.params.track();
         subject.track();
     });
     let plane_height = Signal::derive(move || match n_seeds.get() {
@@ -50,12 +55,6 @@ pub fn Figures() -> impl IntoView {
     let draw = move |kind: FigureKind| -> DrawFn {
         Rc::new(move |area, scale| {
             lab.with_figure_input(|input| draw_figure(kind, input, area, scale))
-        })
-    };
-    let set_view = move |f: Box<dyn Fn(&mut crate::state::ViewOptions)>| lab.view.update(|v| f(v));
-    let set_param = move |name: &'static str, value: String| {
-        lab.experiment.update(|e| {
-            let _ = e.params.set(name, &value);
         })
     };
     let d = lab.display.get_value();
@@ -79,22 +78,8 @@ pub fn Figures() -> impl IntoView {
         options.then(|| {
             view! {
                 <div class="view-options">
-                    <div class="field">
-                        <label for="opt-plane">"Style " <code>"plane"</code></label>
-                        <select id="opt-plane" prop:value=move || lab.view.with(|v| if v.style == PlaneStyle::Polylines { "polylines" } else { "trajectories" })
-                            on:change=move |ev| { let p = event_target_value(&ev) == "polylines"; set_view(Box::new(move |v| v.style = if p { PlaneStyle::Polylines } else { PlaneStyle::Trajectories })) }>
-                            <option value="trajectories">"per-layer trajectories"</option>
-                            <option value="polylines">"IDNNs: per-epoch polylines"</option>
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="opt-colors">"Epoch colours " <code>"colors"</code></label>
-                        <select id="opt-colors" prop:value=move || lab.view.with(|v| if v.log_colors { "log" } else { "linear" })
-                            on:change=move |ev| { let l = event_target_value(&ev) == "log"; set_view(Box::new(move |v| v.log_colors = l)) }>
-                            <option value="linear">"linear (IDNNs)"</option>
-                            <option value="log">"logarithmic"</option>
-                        </select>
-                    </div>
+                    {view_field("plane")}
+                    {view_field("colors")}
                 </div>
             }
         })
@@ -103,15 +88,7 @@ pub fn Figures() -> impl IntoView {
         options.then(|| {
             view! {
                 <div class="view-options">
-                    <div class="field">
-                        <label for="opt-grad">"Definition " <code>"grad_def"</code></label>
-                        <select id="opt-grad" prop:value=move || lab.experiment.with(|e| grad_def_of(&e.params).name().to_string()) on:change=move |ev| set_param("grad_def", event_target_value(&ev))>
-                            <option value="idnns">"IDNNs, cumulative over layers (as coded)"</option>
-                            <option value="per-layer">"per layer (not cumulative)"</option>
-                            <option value="normalised">"normalised by ‖W_l‖ (the caption's claim)"</option>
-                            <option value="saxe">"Saxe et al.: m_l, s_l, m_l/s_l"</option>
-                        </select>
-                    </div>
+                    {view_field("grad_def")}
                     <div class="field">
                         <label for="opt-subject">"Record"</label>
                         <select id="opt-subject" on:change=move |ev| {
@@ -119,7 +96,7 @@ pub fn Figures() -> impl IntoView {
                             subject.set(if v == "mean" { Subject::Mean } else { Subject::Seed(v.parse().unwrap_or(0)) })
                         }>
                             {move || {
-                                let seeds = lab.runs.with(|r| r.seeds.iter().map(|s| s.seed).collect::<Vec<_>>());
+                                let seeds = runs.with(|r| r.seeds.iter().map(|s| s.seed).collect::<Vec<_>>());
                                 let mut opts: Vec<_> = seeds.iter().enumerate().map(|(i, s)| view! { <option value=i.to_string()>{format!("seed {s}")}</option> }.into_any()).collect();
                                 if seeds.len() > 1 {
                                     opts.push(view! { <option value="mean">"mean over seeds"</option> }.into_any());
@@ -128,11 +105,7 @@ pub fn Figures() -> impl IntoView {
                             }}
                         </select>
                     </div>
-                    <label class="check">
-                        <input type="checkbox" id="opt-labels" prop:checked=move || lab.view.with(|v| v.original_labels)
-                            on:change=move |ev| { let c = event_target_checked(&ev); set_view(Box::new(move |v| v.original_labels = c)) } />
-                        "original axis labels (IDNNs: every label 10× too small) " <code>"labels"</code>
-                    </label>
+                    {view_field("labels")}
                 </div>
             }
         })

@@ -1,5 +1,5 @@
 //! The lab's components, small and one concern each; state comes from the
-//! [`Lab`](crate::state::Lab) context.
+//! [`Lab`](crate::lab::Lab) context.
 
 pub mod canvas;
 pub mod controls;

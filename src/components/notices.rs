@@ -1,6 +1,6 @@
 //! Dismissible notices, e.g. for unknown or malformed URL parameters.
 
-use crate::state::Lab;
+use crate::lab::Lab;
 use leptos::prelude::*;
 
 /// The notice list; each names what was wrong and what was used instead.

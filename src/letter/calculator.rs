@@ -3,6 +3,7 @@
 //! with the core's own `layer_moments` and `curves`.
 
 use super::format::short;
+use crate::runs::RunState;
 use infoplane_core::gradients::{curves, layer_moments, GradDefinition};
 use leptos::prelude::*;
 
@@ -188,15 +189,15 @@ fn cumulative_view(layers: &[LayerSteps], cum: &[(f64, f64)]) -> impl IntoView {
 
 /// The calculator; reports `done` (valid input) or `error` through `state`.
 #[component]
-pub fn Calculator(state: RwSignal<&'static str>) -> impl IntoView {
+pub fn Calculator(state: RwSignal<RunState>) -> impl IntoView {
     let l1 = RwSignal::new("2,3; 4,5".to_string());
     let l2 = RwSignal::new("2,3; 4,5".to_string());
     let result = Memo::new(move |_| calculate(&l1.get(), &l2.get()));
     Effect::new(move |_| {
         state.set(if result.with(Result::is_ok) {
-            "done"
+            RunState::Done
         } else {
-            "error"
+            RunState::Error
         })
     });
     let field = move |n: usize, sig: RwSignal<String>, help: &'static str| {

@@ -6,6 +6,7 @@ use super::calculator::Calculator;
 use super::claims::{Claim, ClaimBody};
 use super::embed;
 use super::run::RunBody;
+use crate::runs::RunState;
 use leptos::prelude::*;
 
 /// One claim's card. `path` is the page's pathname, for the anchor link.
@@ -20,9 +21,9 @@ pub fn ClaimCard(
     /// Whether the page is embedded (then it reports its state to the parent).
     embedded: bool,
 ) -> impl IntoView {
-    let state = RwSignal::new("idle");
+    let state = RwSignal::new(RunState::Idle);
     if embedded {
-        Effect::new(move |_| embed::post_state(state.get()));
+        Effect::new(move |_| embed::post_state(state.get().as_str()));
     }
     let title_id = format!("{}-title", claim.id);
     let labelled_by = title_id.clone();
@@ -31,7 +32,7 @@ pub fn ClaimCard(
         ClaimBody::Calculator => view! { <Calculator state /> }.into_any(),
     };
     view! {
-        <section class="claim-card" id=claim.id data-card-state=move || state.get() aria-labelledby=labelled_by>
+        <section class="claim-card" id=claim.id data-card-state=move || state.get().as_str() aria-labelledby=labelled_by>
             <header class="claim-head">
                 <h2 id=title_id>
                     <span class="claim-number">{format!("{number}. ")}</span>

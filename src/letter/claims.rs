@@ -367,7 +367,7 @@ pub fn find(id: &str) -> Option<&'static Claim> {
 mod tests {
     use super::*;
     use infoplane_core::config::Config;
-    use infoplane_core::params::Experiment;
+    use infoplane_core::params::Params;
 
     #[test]
     fn every_configuration_is_a_valid_experiment() {
@@ -377,10 +377,9 @@ mod tests {
             };
             for cfg in spec.configs {
                 let q = format!("{}&epochs={}&seeds={}", cfg.query, spec.epochs, spec.seeds);
-                let p = Experiment::from_query(&q, &[]);
+                let p = Params::from_query(&q, &[]);
                 assert!(p.errors.is_empty(), "{}: {:?}", c.id, p.errors);
-                Config::from_params(&p.experiment.params)
-                    .unwrap_or_else(|e| panic!("{}: {e}", c.id));
+                Config::from_params(&p.params).unwrap_or_else(|e| panic!("{}: {e}", c.id));
             }
         }
         let mut ids: Vec<_> = CLAIMS.iter().map(|c| c.id).collect();

@@ -3,9 +3,11 @@
 //! gradient statistics under two definitions side by side, and IDNNs'
 //! original y labels beside the true ones.
 
-use crate::figures::{draw_figure, epochs_of, FigureInput, FigureKind};
-use crate::state::{PlaneStyle, Runs, Subject, ViewOptions};
+use crate::figures::{draw_figure, FigureInput};
+use crate::runs::Runs;
+use crate::view::{FigureKind, Subject};
 use infoplane_core::gradients::GradDefinition;
+use infoplane_core::view::{PlaneStyle, View};
 use infoplane_figures::{self as fig, HitPoint, RecordView};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -109,20 +111,18 @@ impl LetterFigure {
         area: &DrawingArea<DB, Shift>,
         scale: f64,
     ) -> Result<Vec<HitPoint>, String> {
-        let default_epochs = runs.experiment.as_ref().map_or(1, |e| epochs_of(&e.params));
-        let lab = |kind: FigureKind, grad_def: GradDefinition, style: PlaneStyle| {
-            let view = ViewOptions {
-                style,
-                ..Default::default()
+        let lab = |kind: FigureKind, grad_def: GradDefinition, plane: PlaneStyle| {
+            let view = View {
+                plane,
+                grad_def,
+                ..View::default()
             };
             draw_figure(
                 kind,
                 &FigureInput {
                     runs,
                     view: &view,
-                    grad_def,
                     subject: Subject::Seed(0),
-                    default_epochs,
                 },
                 area,
                 scale,
@@ -150,7 +150,6 @@ impl LetterFigure {
                     (a, false, definition_title(a)),
                     (b, false, definition_title(b)),
                 ],
-                default_epochs,
                 scale,
             ),
             LetterFigure::AxisLabels => pair(
@@ -164,7 +163,6 @@ impl LetterFigure {
                     ),
                     (GradDefinition::Idnns, false, "true labels"),
                 ],
-                default_epochs,
                 scale,
             ),
         }
@@ -177,10 +175,9 @@ fn pair<DB: DrawingBackend>(
     runs: &Runs,
     area: &DrawingArea<DB, Shift>,
     panels: [(GradDefinition, bool, &str); 2],
-    default_epochs: usize,
     scale: f64,
 ) -> Result<Vec<HitPoint>, String> {
-    let total = runs.header.as_ref().map_or(default_epochs, |h| h.epochs);
+    let total = runs.total_epochs();
     let view = runs.seeds.first().map_or_else(
         || RecordView::empty("no run yet"),
         |s| RecordView::seed(&s.record),

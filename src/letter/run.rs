@@ -7,47 +7,37 @@ use super::format::{count, seed_range};
 use super::settings::{experiments, lab_href, readable};
 use super::verdicts::Verdict;
 use crate::components::canvas::{DepsFn, DrawFn, PlotCanvas};
+use crate::runs::{RunState, Runs};
 use crate::session::Session;
-use crate::state::{RunState, Runs};
-use infoplane_core::params::Value;
-use infoplane_core::record::{SeedRecord, Status};
+use infoplane_core::record::SeedRecord;
 use leptos::prelude::*;
 use std::rc::Rc;
 
 /// The card's state from its sessions': error if any failed, idle if none
 /// started, done when all ended, else running.
-fn combined(states: &[RunState]) -> &'static str {
+fn combined(states: &[RunState]) -> RunState {
     if states.contains(&RunState::Error) {
-        "error"
+        RunState::Error
     } else if states.iter().all(|s| *s == RunState::Idle) {
-        "idle"
+        RunState::Idle
     } else if states.iter().all(|s| *s == RunState::Done) {
-        "done"
+        RunState::Done
     } else {
-        "running"
+        RunState::Running
     }
 }
 
-/// One progress line per seed: "tanh · seed 0: epoch 1200/2000 · 3.1 s".
+/// One progress line per seed: "tanh · seed 0: epoch 1200/2000 · 3.1 s · …".
 fn progress_lines(label: &str, runs: &Runs) -> Vec<String> {
     runs.seeds
         .iter()
         .map(|s| {
-            let what = match s.ended {
-                Some(Status::Done) => "done".to_string(),
-                Some(Status::Stopped) => "stopped".to_string(),
-                Some(Status::Failed) => {
-                    format!("failed: {}", s.message.clone().unwrap_or_default())
-                }
-                _ if !s.started => "queued".to_string(),
-                _ => s
-                    .eta()
-                    .map_or("running".into(), |t| format!("{t:.1} s left")),
-            };
-            format!(
-                "{label} · seed {}: epoch {}/{} · {:.1} s · {what}",
-                s.seed, s.epoch, s.epochs, s.seconds
-            )
+            let failed = s
+                .message
+                .as_ref()
+                .map(|m| format!(": {m}"))
+                .unwrap_or_default();
+            format!("{label} · seed {}: {}{failed}", s.seed, s.progress_line())
         })
         .collect()
 }
@@ -58,7 +48,7 @@ fn progress_lines(label: &str, runs: &Runs) -> Vec<String> {
 pub fn RunBody(
     claim: &'static Claim,
     spec: &'static RunSpec,
-    state: RwSignal<&'static str>,
+    state: RwSignal<RunState>,
     embedded: bool,
 ) -> impl IntoView {
     let id = claim.id;
@@ -91,7 +81,7 @@ pub fn RunBody(
         Effect::new(move |_| {
             let s = card_state.get();
             state.set(s);
-            if matches!(s, "done" | "error") {
+            if matches!(s, RunState::Done | RunState::Error) {
                 timing.update(|t| {
                     if t.0.is_some() && t.1.is_none() {
                         t.1 = Some(crate::browser::now_ms());
@@ -106,7 +96,7 @@ pub fn RunBody(
     let verdict = {
         let sessions = sessions.clone();
         Memo::new(move |_| {
-            (card_state.get() == "done").then(|| {
+            (card_state.get() == RunState::Done).then(|| {
                 let records: Vec<Vec<SeedRecord>> = sessions
                     .iter()
                     .map(|s| s.runs.with(Runs::records))
@@ -132,18 +122,20 @@ pub fn RunBody(
         let sessions = sessions.clone();
         move |_| sessions.iter().for_each(Session::stop)
     };
-    let running = move || card_state.get() == "running";
+    let running = move || card_state.get() == RunState::Running;
 
     let settings = move || {
         exps.get().ok().map(|list| {
             list.iter()
                 .zip(spec.configs)
                 .map(|(e, c)| {
-                    let preset = e.preset.map(|p| format!("{}: {}. ", p.name, p.description));
+                    let preset = e
+                        .preset()
+                        .map(|p| format!("{}: {}. ", p.name, p.description));
                     view! {
                         <li>
                             <span class="config-label">{c.label}</span>": "
-                            <code class="config-query">{e.to_query()}</code>
+                            <code class="config-query">{e.experiment_query()}</code>
                             <br />
                             <small>{preset}{format!("Settings: {}.", readable(e))}</small>
                         </li>
@@ -154,10 +146,7 @@ pub fn RunBody(
     };
     let seeds_line = move || {
         exps.get().ok().and_then(|l| l.first().cloned()).map(|e| {
-            let seed = match e.params.get("seed") {
-                Value::Int(v) => *v as u64,
-                _ => 0,
-            };
+            let seed = e.int("seed") as u64;
             let each = if spec.configs.len() > 1 {
                 ", for each configuration"
             } else {
@@ -165,8 +154,8 @@ pub fn RunBody(
             };
             format!(
                 "{} ({}){each}.",
-                seed_range(seed, e.seeds),
-                count(e.seeds, "seed")
+                seed_range(seed, e.seeds()),
+                count(e.seeds(), "seed")
             )
         })
     };
@@ -174,7 +163,7 @@ pub fn RunBody(
         view! {
             <p class="claim-reduced">
                 <strong>"Shortened: "</strong>{note}". "
-                <a href=format!("./?{full}") target=embedded.then_some("_blank")>"Run the full preset in the lab"</a>
+                <a href=crate::url::lab_href(&infoplane_core::params::Params::from_query(full, &[]).params, &[]) target=embedded.then_some("_blank")>"Run the full preset in the lab"</a>
             </p>
         }
     });
@@ -303,7 +292,7 @@ pub fn RunBody(
             <div class="claim-buttons">
                 <button type="button" class="primary" data-card-run="" on:click=run disabled=running>"Run"</button>
                 <button type="button" data-card-stop="" on:click=stop disabled=move || !running()>"Stop"</button>
-                <span class="claim-state" aria-live="polite">{move || card_state.get()}</span>
+                <span class="claim-state" aria-live="polite">{move || card_state.get().as_str()}</span>
             </div>
         </form>
         {move || input_error.get().map(|e| view! { <p class="claim-error" role="alert">{e}</p> })}

@@ -2,44 +2,36 @@
 //! readable description, and their links to the lab.
 
 use super::claims::{RunConfig, RunSpec};
-use infoplane_core::params::{spec as param_spec, Experiment, Params, MAX_SEEDS};
+use crate::url;
+use infoplane_core::params::{spec as param_spec, Params};
 
-/// Reads a whole number in `lo..=hi` from a field, naming it on error.
-pub fn number(field: &str, raw: &str, lo: u64, hi: u64) -> Result<u64, String> {
-    raw.trim()
-        .parse::<u64>()
-        .ok()
-        .filter(|v| (lo..=hi).contains(v))
-        .ok_or_else(|| format!("{field}: \"{raw}\" is not a whole number from {lo} to {hi}"))
-}
-
-/// The experiments the card's inputs describe, one per configuration.
+/// The experiments the card's inputs describe, one per configuration. The
+/// inputs are checked by the parameter table (errors name the parameter).
 pub fn experiments(
     spec: &RunSpec,
     seed: &str,
     epochs: &str,
     seeds: &str,
-) -> Result<Vec<Experiment>, String> {
-    let seed = number("Seed", seed, 0, u64::from(u32::MAX))?;
-    let epochs = number("Epochs", epochs, 1, 1_000_000)?;
-    let seeds = number("Seeds", seeds, 1, MAX_SEEDS as u64)?;
+) -> Result<Vec<Params>, String> {
     spec.configs
         .iter()
         .map(|c| {
-            let q = format!("{}&seed={seed}&epochs={epochs}&seeds={seeds}", c.query);
-            let p = Experiment::from_query(&q, &[]);
-            match p.errors.first() {
-                Some(e) => Err(e.to_string()),
-                None => Ok(p.experiment),
+            let mut p = Params::from_query(c.query, &[]);
+            if let Some(e) = p.errors.first() {
+                return Err(e.to_string());
             }
+            for (name, raw) in [("seed", seed), ("epochs", epochs), ("seeds", seeds)] {
+                p.params.set(name, raw).map_err(|e| e.to_string())?;
+            }
+            Ok(p.params)
         })
         .collect()
 }
 
 /// "Epochs = 2000, Estimator = kde-upper" for the parameters that differ
 /// from the table's defaults, by their form labels.
-pub fn readable(exp: &Experiment) -> String {
-    let diff = exp.params.diff(&Params::default());
+pub fn readable(exp: &Params) -> String {
+    let diff = exp.without_view().diff(&Params::default());
     if diff.is_empty() {
         return "all parameters at IDNNs' defaults".into();
     }
@@ -50,15 +42,14 @@ pub fn readable(exp: &Experiment) -> String {
 }
 
 /// The lab link of a configuration.
-pub fn lab_href(exp: &Experiment, cfg: &RunConfig) -> String {
-    let q = exp.to_query();
-    let extra = cfg.lab_view;
-    match (q.is_empty(), extra.is_empty()) {
-        (true, true) => "./".into(),
-        (true, false) => format!("./?{extra}"),
-        (false, true) => format!("./?{q}"),
-        (false, false) => format!("./?{q}&{extra}"),
+/// The lab link of a configuration: its experiment with the figure
+/// options the card asks for (`lab_view`, names of the table).
+pub fn lab_href(exp: &Params, cfg: &RunConfig) -> String {
+    let mut p = exp.clone();
+    for pair in cfg.lab_view.split('&').filter(|s| !s.is_empty()) {
+        p.set_pair(pair).expect("claims' view settings are valid");
     }
+    url::lab_href(&p, &[])
 }
 
 #[cfg(test)]
@@ -104,13 +95,13 @@ mod tests {
         let spec = spec_of("seeds-information-plane");
         assert_eq!(
             experiments(spec, "x", "10", "4").unwrap_err(),
-            "Seed: \"x\" is not a whole number from 0 to 4294967295"
+            "seed: \"x\" is not a whole number (0 to 4294967295)"
         );
         assert!(experiments(spec, "0", "0", "4")
             .unwrap_err()
-            .starts_with("Epochs: \"0\""));
+            .starts_with("epochs: 0 is out of range"));
         assert!(experiments(spec, "0", "10", "65")
             .unwrap_err()
-            .starts_with("Seeds: \"65\""));
+            .starts_with("seeds: 65 is out of range"));
     }
 }

@@ -2,10 +2,10 @@
 
 use crate::progress::Progress;
 use crate::{take_value, CliError};
-use infoplane_core::config::{Config, DataChoice};
-use infoplane_core::params::{Experiment, Params, MAX_SEEDS};
+use infoplane_core::config::Config;
+use infoplane_core::data;
+use infoplane_core::params::Params;
 use infoplane_core::run::{run_set, Event};
-use infoplane_core::{data, presets};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -13,36 +13,17 @@ use std::time::Instant;
 static STOP: AtomicBool = AtomicBool::new(false);
 
 pub fn main(args: &[String]) -> Result<(), CliError> {
-    let mut preset = None;
+    let mut params = Params::default();
     let mut sets = Vec::new();
-    let (mut seeds, mut out, mut data_path, mut quiet, mut threads) =
-        (None, None, None, false, None);
+    let (mut out, mut data_path, mut quiet, mut threads) = (None, None, false, None);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--preset" => {
-                let name = take_value(&mut it, "--preset")?;
-                preset = Some(presets::find(&name).ok_or_else(|| {
-                    CliError(format!(
-                        "preset: \"{name}\" is not one of {}",
-                        presets::names().join(", ")
-                    ))
-                })?);
-            }
+            // The preset first (it resets every parameter), then the rest
+            // in order, all through the parameter table.
+            "--preset" => params.set("preset", &take_value(&mut it, "--preset")?)?,
+            "--seeds" => sets.push(format!("seeds={}", take_value(&mut it, "--seeds")?)),
             "--set" => sets.push(take_value(&mut it, "--set")?),
-            "--seeds" => {
-                let v = take_value(&mut it, "--seeds")?;
-                seeds = Some(
-                    v.parse::<usize>()
-                        .ok()
-                        .filter(|n| (1..=MAX_SEEDS).contains(n))
-                        .ok_or_else(|| {
-                            CliError(format!(
-                                "seeds: \"{v}\" is not a whole number from 1 to {MAX_SEEDS}"
-                            ))
-                        })?,
-                );
-            }
             "--threads" => {
                 threads = Some(
                     take_value(&mut it, "--threads")?
@@ -56,35 +37,29 @@ pub fn main(args: &[String]) -> Result<(), CliError> {
             other => return Err(CliError(format!("unknown option \"{other}\" for run"))),
         }
     }
-    let mut params = preset.map(Params::from_preset).unwrap_or_default();
     if data_path.is_some() {
         params.set("dataset", "custom")?;
     }
     for s in &sets {
         params.set_pair(s)?;
     }
-    let exp = Experiment {
-        preset,
-        seeds: seeds.unwrap_or(preset.map_or(1, |p| p.seeds)),
-        params,
-    };
-    let cfg = Config::from_params(&exp.params)?;
-    let dataset = match (cfg.builtin_data(), &data_path) {
-        (Some(d), _) => d,
-        (None, Some(path)) => {
+    let cfg = Config::from_params(&params)?;
+    let custom = match &data_path {
+        Some(path) => {
             let text =
                 std::fs::read_to_string(path).map_err(|e| CliError(format!("{path}: {e}")))?;
-            data::parse_csv(path, &text).map_err(|e| CliError(format!("{path}: {e}")))?
+            Some(Arc::new(
+                data::parse_csv(path, &text).map_err(|e| CliError(format!("{path}: {e}")))?,
+            ))
         }
-        (None, None) => return Err(CliError("dataset: custom needs --data FILE.csv".into())),
+        None => None,
     };
-    debug_assert!(cfg.data != DataChoice::Custom || data_path.is_some());
+    let dataset = cfg.dataset(custom)?;
     ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst))
         .map_err(|e| CliError(format!("cannot catch Ctrl-C: {e}")))?;
     let threads =
         threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let seed_list: Vec<u64> = (0..exp.seeds as u64).map(|k| cfg.seed + k).collect();
-    let mut bar = Progress::new(seed_list, !quiet);
+    let mut bar = Progress::new(params.seed_list(), !quiet);
     let start = Instant::now();
     let clock = move || start.elapsed().as_secs_f64();
     let mut emit = |e: Event| match e {
@@ -106,9 +81,9 @@ pub fn main(args: &[String]) -> Result<(), CliError> {
         _ => {}
     };
     let rec = run_set(
-        &exp,
+        &params,
         &cfg,
-        Arc::new(dataset),
+        dataset,
         threads,
         &mut emit,
         &|| STOP.load(Ordering::SeqCst),

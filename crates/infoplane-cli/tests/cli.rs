@@ -67,7 +67,7 @@ fn run_writes_the_record_schema() {
     assert_eq!(rec["format"], "infoplane-run");
     assert_eq!(
         rec["query"],
-        "preset=idnns-default&epochs=40&log_samples=8&seeds=2"
+        "preset=idnns-default&seeds=2&epochs=40&log_samples=8"
     );
     assert_eq!(rec["params"]["epochs"], "40");
     let seeds = rec["seeds"].as_array().unwrap();

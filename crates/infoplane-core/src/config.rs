@@ -4,68 +4,128 @@
 
 use crate::data::{self, Dataset, Split};
 use crate::estimators::{BinSpec, Estimator, RangeScope};
-use crate::gradients::GradDefinition;
 use crate::network::{Activation, Output};
 use crate::optim::OptimizerKind;
-use crate::params::{ParamError, Params, Value};
+use crate::params::{ParamError, Params};
 use crate::schedule::Schedule;
+use std::sync::Arc;
 
-/// Which data set to train on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DataChoice {
-    /// SZT's var_u.
-    VarU,
-    /// UCI digits.
-    Digits,
-    /// A file the user supplies (CSV or IDX).
-    Custom,
+crate::choices! {
+    /// Which data set to train on.
+    pub enum DataChoice {
+        /// SZT's var_u.
+        VarU = "var_u",
+        /// UCI digits.
+        Digits = "digits",
+        /// A file the user supplies (CSV or IDX).
+        Custom = "custom",
+    }
 }
 
-/// How rows are split into training and test sets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SplitKind {
-    /// IDNNs: first p % of the rows, unshuffled.
-    First,
-    /// Seeded shuffle, then first p %.
-    Shuffled,
+crate::choices! {
+    /// How rows are split into training and test sets.
+    pub enum SplitKind {
+        /// IDNNs: first p % of the rows, unshuffled.
+        First = "first",
+        /// Seeded shuffle, then first p %.
+        Shuffled = "shuffled",
+    }
 }
 
-/// Order of the training rows across epochs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BatchOrder {
-    /// The same contiguous slices every epoch (IDNNs).
-    Fixed,
-    /// A new seeded permutation every epoch.
-    Reshuffle,
+crate::choices! {
+    /// Which update rule (its settings come from other parameters).
+    pub enum OptimizerChoice {
+        /// TensorFlow's Adam.
+        Adam = "adam",
+        /// Plain gradient descent.
+        Sgd = "sgd",
+    }
 }
 
-/// When the activations of a logged epoch are taken.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ActTime {
-    /// Before the epoch's updates (IDNNs).
-    Start,
-    /// After them (ibsgd).
-    End,
+crate::choices! {
+    /// Order of the training rows across epochs.
+    pub enum BatchOrder {
+        /// The same contiguous slices every epoch (IDNNs).
+        Fixed = "fixed",
+        /// A new seeded permutation every epoch.
+        Reshuffle = "reshuffle",
+    }
 }
 
-/// When each batch's gradient is taken on a logged epoch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GradTime {
-    /// After the step on that batch (IDNNs).
-    After,
-    /// The gradient the step used (ibsgd).
-    Before,
+crate::choices! {
+    /// Which rule picks the logged epochs (its settings come from other parameters).
+    pub enum ScheduleChoice {
+        /// IDNNs' log-spaced samples.
+        Idnns = "idnns",
+        /// ibsgd's `do_report`.
+        Ibsgd = "ibsgd",
+        /// Every k-th epoch.
+        Every = "every",
+    }
 }
 
-/// Which rows enter the MI estimate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MiRows {
-    /// Every row, in data order.
-    Full,
-    /// The training rows.
-    Train,
-    /// The test rows.
-    Test,
+crate::choices! {
+    /// When the activations of a logged epoch are taken.
+    pub enum ActTime {
+        /// Before the epoch's updates (IDNNs).
+        Start = "start",
+        /// After them (ibsgd).
+        End = "end",
+    }
+}
+
+crate::choices! {
+    /// When each batch's gradient is taken on a logged epoch.
+    pub enum GradTime {
+        /// After the step on that batch (IDNNs).
+        After = "after",
+        /// The gradient the step used.
+        Before = "before",
+    }
+}
+
+crate::choices! {
+    /// Which MI estimator (its settings come from other parameters).
+    pub enum EstimatorChoice {
+        /// IDNNs-exact binning.
+        IdnnsBinning = "idnns-binning",
+        /// Uniform bins by count or size over a range scope.
+        UniformBinning = "uniform-binning",
+        /// Equal-mass bins (Chelombiev et al.).
+        AdaptiveBinning = "adaptive-binning",
+        /// Kolchinsky & Tracey's upper bound.
+        KdeUpper = "kde-upper",
+        /// Kolchinsky & Tracey's lower bound.
+        KdeLower = "kde-lower",
+    }
+}
+
+crate::choices! {
+    /// Which rows enter the MI estimate.
+    pub enum MiRows {
+        /// Every row, in data order.
+        Full = "full",
+        /// The training rows.
+        Train = "train",
+        /// The test rows.
+        Test = "test",
+    }
+}
+
+crate::choices! {
+    /// Where the range of uniform bins by count comes from.
+    pub enum RangeChoice {
+        /// `[bin_lo, bin_hi]`.
+        Fixed = "fixed",
+        /// Over all layers at each epoch.
+        Global = "global",
+        /// Per layer.
+        Layer = "layer",
+        /// Per unit.
+        Neuron = "neuron",
+        /// Over the whole run.
+        Run = "run",
+    }
 }
 
 /// Largest row count the O(N²) KDE estimators accept.
@@ -108,29 +168,6 @@ pub struct Config {
     pub estimator: Estimator,
     /// Rows for MI.
     pub mi_rows: MiRows,
-    /// Gradient statistic shown by default.
-    pub grad_def: GradDefinition,
-}
-
-fn choice(p: &Params, name: &str) -> &'static str {
-    match p.get(name) {
-        Value::Choice(c) => c,
-        v => unreachable!("{name} is a choice, got {v:?}"),
-    }
-}
-
-fn int(p: &Params, name: &str) -> i64 {
-    match p.get(name) {
-        Value::Int(v) => *v,
-        v => unreachable!("{name} is an integer, got {v:?}"),
-    }
-}
-
-fn float(p: &Params, name: &str) -> f64 {
-    match p.get(name) {
-        Value::Float(v) => *v,
-        v => unreachable!("{name} is a number, got {v:?}"),
-    }
 }
 
 impl Config {
@@ -138,17 +175,9 @@ impl Config {
     /// checked here; rules that depend on the data set in
     /// [`Config::check_data`].
     pub fn from_params(p: &Params) -> Result<Config, ParamError> {
-        let hidden = match p.get("hidden") {
-            Value::Widths(w) => w.clone(),
-            _ => unreachable!(),
-        };
-        let batch_size = match p.get("batch_size") {
-            Value::Batch(b) => *b,
-            _ => unreachable!(),
-        };
-        let (lo, hi) = (float(p, "bin_lo") as f32, float(p, "bin_hi") as f32);
-        let estimator = match choice(p, "estimator") {
-            "idnns-binning" => {
+        let (lo, hi) = (p.float("bin_lo") as f32, p.float("bin_hi") as f32);
+        let estimator = match p.choice::<EstimatorChoice>("estimator") {
+            EstimatorChoice::IdnnsBinning => {
                 if lo >= hi {
                     return Err(ParamError::new(
                         "bin_hi",
@@ -156,24 +185,24 @@ impl Config {
                     ));
                 }
                 Estimator::IdnnsBinning {
-                    n_edges: int(p, "edges") as usize,
+                    n_edges: p.int("edges") as usize,
                     lo,
                     hi,
                 }
             }
-            "uniform-binning" => {
-                let size = float(p, "bin_size");
+            EstimatorChoice::UniformBinning => {
+                let size = p.float("bin_size");
                 let bins = if size > 0.0 {
                     BinSpec::Size(size as f32)
                 } else {
-                    BinSpec::Count(int(p, "bins") as usize)
+                    BinSpec::Count(p.int("bins") as usize)
                 };
-                let scope = match choice(p, "range") {
-                    "fixed" => RangeScope::Fixed { lo, hi },
-                    "global" => RangeScope::Global,
-                    "layer" => RangeScope::Layer,
-                    "neuron" => RangeScope::Neuron,
-                    _ => RangeScope::Run,
+                let scope = match p.choice::<RangeChoice>("range") {
+                    RangeChoice::Fixed => RangeScope::Fixed { lo, hi },
+                    RangeChoice::Global => RangeScope::Global,
+                    RangeChoice::Layer => RangeScope::Layer,
+                    RangeChoice::Neuron => RangeScope::Neuron,
+                    RangeChoice::Run => RangeScope::Run,
                 };
                 if matches!((bins, scope), (BinSpec::Count(_), RangeScope::Fixed { .. }))
                     && lo >= hi
@@ -185,85 +214,51 @@ impl Config {
                 }
                 Estimator::UniformBinning { bins, scope }
             }
-            "adaptive-binning" => Estimator::AdaptiveBinning {
-                bins: int(p, "bins") as usize,
+            EstimatorChoice::AdaptiveBinning => Estimator::AdaptiveBinning {
+                bins: p.int("bins") as usize,
             },
-            "kde-upper" => Estimator::KdeUpper {
-                noise_var: float(p, "noise_var"),
+            EstimatorChoice::KdeUpper => Estimator::KdeUpper {
+                noise_var: p.float("noise_var"),
             },
-            _ => Estimator::KdeLower {
-                noise_var: float(p, "noise_var"),
+            EstimatorChoice::KdeLower => Estimator::KdeLower {
+                noise_var: p.float("noise_var"),
             },
         };
-        let optimizer = match choice(p, "optimizer") {
-            "adam" => OptimizerKind::Adam {
-                beta1: float(p, "beta1") as f32,
-                beta2: float(p, "beta2") as f32,
-                eps: float(p, "eps") as f32,
+        let optimizer = match p.choice::<OptimizerChoice>("optimizer") {
+            OptimizerChoice::Adam => OptimizerKind::Adam {
+                beta1: p.float("beta1") as f32,
+                beta2: p.float("beta2") as f32,
+                eps: p.float("eps") as f32,
             },
-            _ => OptimizerKind::Sgd,
+            OptimizerChoice::Sgd => OptimizerKind::Sgd,
+        };
+        let schedule = match p.choice::<ScheduleChoice>("log_schedule") {
+            ScheduleChoice::Idnns => Schedule::Idnns {
+                samples: p.int("log_samples") as usize,
+            },
+            ScheduleChoice::Ibsgd => Schedule::Ibsgd,
+            ScheduleChoice::Every => Schedule::Every {
+                k: p.int("log_every") as usize,
+            },
         };
         Ok(Config {
-            data: match choice(p, "dataset") {
-                "var_u" => DataChoice::VarU,
-                "digits" => DataChoice::Digits,
-                _ => DataChoice::Custom,
-            },
-            split: if choice(p, "split") == "first" {
-                SplitKind::First
-            } else {
-                SplitKind::Shuffled
-            },
-            train_pct: float(p, "train_pct"),
-            hidden,
-            activation: match choice(p, "activation") {
-                "tanh" => Activation::Tanh,
-                "relu" => Activation::Relu,
-                "linear" => Activation::Linear,
-                _ => Activation::Sigmoid,
-            },
-            output: if choice(p, "output") == "softmax" {
-                Output::Softmax
-            } else {
-                Output::Sigmoid
-            },
+            data: p.choice("dataset"),
+            split: p.choice("split"),
+            train_pct: p.float("train_pct"),
+            hidden: p.widths("hidden").to_vec(),
+            activation: p.choice("activation"),
+            output: p.choice("output"),
             optimizer,
-            lr: float(p, "lr") as f32,
-            batch_size,
-            epochs: int(p, "epochs") as usize,
-            batch_order: if choice(p, "batch_order") == "fixed" {
-                BatchOrder::Fixed
-            } else {
-                BatchOrder::Reshuffle
-            },
-            seed: int(p, "seed") as u64,
-            schedule: match choice(p, "log_schedule") {
-                "idnns" => Schedule::Idnns {
-                    samples: int(p, "log_samples") as usize,
-                },
-                "ibsgd" => Schedule::Ibsgd,
-                _ => Schedule::Every {
-                    k: int(p, "log_every") as usize,
-                },
-            },
-            act_time: if choice(p, "act_time") == "start" {
-                ActTime::Start
-            } else {
-                ActTime::End
-            },
-            grad_time: if choice(p, "grad_time") == "after" {
-                GradTime::After
-            } else {
-                GradTime::Before
-            },
+            lr: p.float("lr") as f32,
+            batch_size: p.batch("batch_size"),
+            epochs: p.int("epochs") as usize,
+            batch_order: p.choice("batch_order"),
+            seed: p.int("seed") as u64,
+            schedule,
+            act_time: p.choice("act_time"),
+            grad_time: p.choice("grad_time"),
             estimator,
-            mi_rows: match choice(p, "mi_rows") {
-                "full" => MiRows::Full,
-                "train" => MiRows::Train,
-                _ => MiRows::Test,
-            },
-            grad_def: GradDefinition::from_name(choice(p, "grad_def"))
-                .expect("table choices match"),
+            mi_rows: p.choice("mi_rows"),
         })
     }
 
@@ -275,12 +270,19 @@ impl Config {
         }
     }
 
-    /// The built-in data set this configuration names (`None` for custom data).
-    pub fn builtin_data(&self) -> Option<Dataset> {
+    /// The rows this configuration trains on: the built-in set it names, or
+    /// `custom` (the reader's own file, already read) for `dataset=custom`.
+    /// Every front end chooses the data through this one function.
+    pub fn dataset(&self, custom: Option<Arc<Dataset>>) -> Result<Arc<Dataset>, ParamError> {
         match self.data {
-            DataChoice::VarU => Some(data::var_u()),
-            DataChoice::Digits => Some(data::digits()),
-            DataChoice::Custom => None,
+            DataChoice::VarU => Ok(Arc::new(data::var_u())),
+            DataChoice::Digits => Ok(Arc::new(data::digits())),
+            DataChoice::Custom => custom.ok_or_else(|| {
+                ParamError::new(
+                    "dataset",
+                    "custom needs your own data file (the lab's Data section, or the CLI's --data FILE)",
+                )
+            }),
         }
     }
 

@@ -45,48 +45,20 @@ pub fn layer_moments(batches: &[&[f32]]) -> LayerMoments {
     }
 }
 
-/// Which definition of the plotted "mean", "std" and SNR to use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum GradDefinition {
-    /// As `plot_gradients.py` codes it: cumulative over layers,
-    /// mean_L = Σ_{l≤L} m_l, std_L = √(Σ_{l≤L} s_l), SNR = mean_L² / Σ_{l≤L} s_l.
-    #[serde(rename = "idnns")]
-    Idnns,
-    /// The same quantities per layer: m_l, √s_l, m_l² / s_l.
-    #[serde(rename = "per-layer")]
-    PerLayer,
-    /// The caption's claim, "normalized by the L2 norms of the weights for
-    /// each layer": IDNNs' cumulative statistics of g_b / ‖W_l‖_F, i.e. of
-    /// m_l/‖W_l‖ and s_l/‖W_l‖ (the code's norm function is a stub returning 1).
-    #[serde(rename = "normalised")]
-    Normalised,
-    /// Saxe et al. Appendix I: m_l, s_l and m_l / s_l per layer.
-    #[serde(rename = "saxe")]
-    Saxe,
-}
-
-impl GradDefinition {
-    /// All definitions, in menu order.
-    pub const ALL: [GradDefinition; 4] = [
-        GradDefinition::Idnns,
-        GradDefinition::PerLayer,
-        GradDefinition::Normalised,
-        GradDefinition::Saxe,
-    ];
-
-    /// The name used in the parameter table and JSON.
-    pub fn name(self) -> &'static str {
-        match self {
-            GradDefinition::Idnns => "idnns",
-            GradDefinition::PerLayer => "per-layer",
-            GradDefinition::Normalised => "normalised",
-            GradDefinition::Saxe => "saxe",
-        }
-    }
-
-    /// Parses a name from [`GradDefinition::name`].
-    pub fn from_name(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|d| d.name() == s)
+crate::choices! {
+    /// Which definition of the plotted "mean", "std" and SNR to use.
+    pub enum GradDefinition {
+        /// As `plot_gradients.py` codes it: cumulative over layers,
+        /// mean_L = Σ_{l≤L} m_l, std_L = √(Σ_{l≤L} s_l), SNR = mean_L² / Σ_{l≤L} s_l.
+        Idnns = "idnns",
+        /// The same quantities per layer: m_l, √s_l, m_l² / s_l.
+        PerLayer = "per-layer",
+        /// The caption's claim, "normalized by the L2 norms of the weights for
+        /// each layer": IDNNs' cumulative statistics of g_b / ‖W_l‖_F, i.e. of
+        /// m_l/‖W_l‖ and s_l/‖W_l‖ (the code's norm function is a stub returning 1).
+        Normalised = "normalised",
+        /// Saxe et al. Appendix I: m_l, s_l and m_l / s_l per layer.
+        Saxe = "saxe",
     }
 }
 

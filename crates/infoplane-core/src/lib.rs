@@ -16,6 +16,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod analysis;
+pub mod choice;
 pub mod config;
 pub mod data;
 pub mod estimators;
@@ -31,3 +32,4 @@ pub mod rng;
 pub mod run;
 pub mod schedule;
 pub mod train;
+pub mod view;

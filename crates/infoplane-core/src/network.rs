@@ -11,31 +11,30 @@
 use crate::data::Dataset;
 use crate::math::{self, Block, LANES};
 use crate::rng::Rng;
-use serde::{Deserialize, Serialize};
 
-/// Hidden-layer nonlinearity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Activation {
-    /// Hyperbolic tangent (IDNNs `-activation_function 0`).
-    Tanh,
-    /// Rectified linear (IDNNs `-activation_function 1`).
-    Relu,
-    /// Identity (IDNNs `-activation_function 2`).
-    Linear,
-    /// Logistic sigmoid.
-    Sigmoid,
+crate::choices! {
+    /// Hidden-layer nonlinearity.
+    pub enum Activation {
+        /// Hyperbolic tangent (IDNNs `-activation_function 0`).
+        Tanh = "tanh",
+        /// Rectified linear (IDNNs `-activation_function 1`).
+        Relu = "relu",
+        /// Identity (IDNNs `-activation_function 2`).
+        Linear = "linear",
+        /// Logistic sigmoid.
+        Sigmoid = "sigmoid",
+    }
 }
 
-/// Output layer and loss.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Output {
-    /// k-unit softmax with mean cross-entropy (the IDNNs code).
-    Softmax,
-    /// One sigmoid unit with mean binary cross-entropy (SZT's Fig. 3 caption,
-    /// "12-10-8-6-4-2-1"); two classes only.
-    Sigmoid,
+crate::choices! {
+    /// Output layer and loss.
+    pub enum Output {
+        /// k-unit softmax with mean cross-entropy (the IDNNs code).
+        Softmax = "softmax",
+        /// One sigmoid unit with mean binary cross-entropy (SZT's Fig. 3 caption,
+        /// "12-10-8-6-4-2-1"); two classes only.
+        Sigmoid = "sigmoid",
+    }
 }
 
 /// One dense layer; `w` is row-major `[n_out][n_in]`.

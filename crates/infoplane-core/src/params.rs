@@ -1,17 +1,30 @@
-//! The one table of experiment parameters.
+//! The one table of parameters.
 //!
 //! Every parameter is declared once in [`PARAMS`] (name, group, type,
-//! default, allowed range, one-line help). The same table parses and prints
-//! URL query strings (defaults omitted), the CLI's `--set name=value`, the
-//! presets and the app's form, and validates into a checked
-//! [`Config`](crate::config::Config) with errors that name the parameter.
+//! default, allowed range, one-line help): which preset and how many seeds
+//! ([`Group::Run`]), the experiment itself, and how its figures are viewed
+//! ([`Group::View`]). The same table parses and prints URL query strings
+//! (defaults omitted), the CLI's `--set name=value`, the presets and the
+//! app's form, and validates into a checked
+//! [`Config`](crate::config::Config) (and [`View`](crate::view::View)) with
+//! errors that name the parameter. Choices are the names of
+//! [`choices!`](crate::choices) enums, so each name is written once.
 
+use crate::config::{
+    ActTime, BatchOrder, DataChoice, EstimatorChoice, GradTime, MiRows, OptimizerChoice,
+    RangeChoice, ScheduleChoice, SplitKind,
+};
+use crate::gradients::GradDefinition;
+use crate::network::{Activation, Output};
 use crate::presets::{self, Preset};
+use crate::view::{AxisLabels, EpochColours, PlaneStyle};
 use std::fmt;
 
 /// The section of the form a parameter belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Group {
+    /// Which preset the parameters start from, and how many seeds run.
+    Run,
     /// Data set and split.
     Data,
     /// Architecture.
@@ -22,30 +35,38 @@ pub enum Group {
     Logging,
     /// Mutual-information estimator.
     Estimator,
-    /// Gradient statistics.
-    Gradients,
+    /// How the figures are drawn (not part of the experiment: records and
+    /// workers never see these).
+    View,
 }
 
 impl Group {
     /// All groups in form order.
-    pub const ALL: [Group; 6] = [
+    pub const ALL: [Group; 7] = [
+        Group::Run,
         Group::Data,
         Group::Network,
         Group::Training,
         Group::Logging,
         Group::Estimator,
-        Group::Gradients,
+        Group::View,
     ];
+
+    /// The groups that define the experiment (what a record stores).
+    pub fn is_experiment(self) -> bool {
+        !matches!(self, Group::View)
+    }
 
     /// Heading shown to users.
     pub fn title(self) -> &'static str {
         match self {
+            Group::Run => "Run",
             Group::Data => "Data",
             Group::Network => "Network",
             Group::Training => "Training",
             Group::Logging => "Logging",
             Group::Estimator => "MI estimator",
-            Group::Gradients => "Gradient statistics",
+            Group::View => "Figures",
         }
     }
 }
@@ -53,8 +74,10 @@ impl Group {
 /// The type and allowed range of a parameter.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Kind {
-    /// One of a fixed list of names.
+    /// One of a fixed list of names (a [`choices!`](crate::choices) enum's `NAMES`).
     Choice(&'static [&'static str]),
+    /// The name of a preset, or empty for none.
+    Preset,
     /// An integer in `[min, max]`.
     Int {
         /// Smallest allowed value.
@@ -92,6 +115,8 @@ pub enum Kind {
 pub enum Value {
     /// One of [`Kind::Choice`]'s names.
     Choice(&'static str),
+    /// A preset, or none.
+    Preset(Option<&'static Preset>),
     /// An integer.
     Int(i64),
     /// A real number.
@@ -106,6 +131,7 @@ impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Value::Choice(s) => f.write_str(s),
+            Value::Preset(p) => f.write_str(p.map_or("", |p| p.name)),
             Value::Int(v) => write!(f, "{v}"),
             Value::Float(v) => write_float(f, *v),
             Value::Widths(ws) => {
@@ -173,22 +199,33 @@ impl ParamError {
     }
 }
 
-const ESTIMATORS: &[&str] = &[
-    "idnns-binning",
-    "uniform-binning",
-    "adaptive-binning",
-    "kde-upper",
-    "kde-lower",
-];
+/// Most seeds in a run set.
+pub const MAX_SEEDS: usize = 64;
 
-/// Every experiment parameter. Defaults are IDNNs' (`main.py` at commit
+/// Every parameter: the run (preset, seeds), the experiment, and the view. Defaults are IDNNs' (`main.py` at commit
 /// c4abb1d, FACTS.md §2–4) wherever IDNNs has the parameter.
 pub static PARAMS: &[ParamSpec] = &[
+    ParamSpec {
+        name: "preset",
+        label: "Preset",
+        group: Group::Run,
+        kind: Kind::Preset,
+        default: "",
+        help: "A named experiment from the literature; every other parameter starts from its values (none: the table's defaults, IDNNs main.py at c4abb1d)",
+    },
+    ParamSpec {
+        name: "seeds",
+        label: "Seeds",
+        group: Group::Run,
+        kind: Kind::Int { min: 1, max: MAX_SEEDS as i64 },
+        default: "1",
+        help: "Runs seed, seed+1, …; one worker per seed, up to the number of cores, in parallel",
+    },
     ParamSpec {
         name: "dataset",
         label: "Data set",
         group: Group::Data,
-        kind: Kind::Choice(&["var_u", "digits", "custom"]),
+        kind: Kind::Choice(DataChoice::NAMES),
         default: "var_u",
         help: "var_u: SZT's 4096 12-bit patterns; digits: UCI 8×8 digits (1797 rows, 10 classes); custom: your CSV or IDX file",
     },
@@ -196,7 +233,7 @@ pub static PARAMS: &[ParamSpec] = &[
         name: "split",
         label: "Train/test split",
         group: Group::Data,
-        kind: Kind::Choice(&["first", "shuffled"]),
+        kind: Kind::Choice(SplitKind::NAMES),
         default: "first",
         help: "first: IDNNs' unshuffled first p% of rows train (its >80% overlap quirk kept); shuffled: seeded shuffle, then first p% (ibsgd)",
     },
@@ -220,7 +257,7 @@ pub static PARAMS: &[ParamSpec] = &[
         name: "activation",
         label: "Hidden activation",
         group: Group::Network,
-        kind: Kind::Choice(&["tanh", "relu", "linear", "sigmoid"]),
+        kind: Kind::Choice(Activation::NAMES),
         default: "tanh",
         help: "Nonlinearity of the hidden layers (IDNNs -activation_function 0 tanh, 1 ReLU, 2 linear)",
     },
@@ -228,7 +265,7 @@ pub static PARAMS: &[ParamSpec] = &[
         name: "output",
         label: "Output layer",
         group: Group::Network,
-        kind: Kind::Choice(&["softmax", "sigmoid"]),
+        kind: Kind::Choice(Output::NAMES),
         default: "softmax",
         help: "softmax: one unit per class with cross-entropy (the code); sigmoid: a single unit with binary cross-entropy (the caption)",
     },
@@ -236,7 +273,7 @@ pub static PARAMS: &[ParamSpec] = &[
         name: "optimizer",
         label: "Optimizer",
         group: Group::Training,
-        kind: Kind::Choice(&["adam", "sgd"]),
+        kind: Kind::Choice(OptimizerChoice::NAMES),
         default: "adam",
         help: "adam: TensorFlow's Adam (the code); sgd: plain gradient descent (the paper's text); with batch_size=full it is full-batch GD",
     },
@@ -292,7 +329,7 @@ pub static PARAMS: &[ParamSpec] = &[
         name: "batch_order",
         label: "Batch order",
         group: Group::Training,
-        kind: Kind::Choice(&["fixed", "reshuffle"]),
+        kind: Kind::Choice(BatchOrder::NAMES),
         default: "fixed",
         help: "fixed: the same contiguous slices every epoch (IDNNs); reshuffle: a new seeded permutation each epoch (Keras/ibsgd)",
     },
@@ -308,7 +345,7 @@ pub static PARAMS: &[ParamSpec] = &[
         name: "log_schedule",
         label: "Logged epochs",
         group: Group::Logging,
-        kind: Kind::Choice(&["idnns", "ibsgd", "every"]),
+        kind: Kind::Choice(ScheduleChoice::NAMES),
         default: "idnns",
         help: "idnns: unique(int(logspace(0, log2 E, S, base 2))) − 1; ibsgd: every epoch <20, every 5th <100, every 20th <2000, then every 100th; every: every k-th epoch",
     },
@@ -332,7 +369,7 @@ pub static PARAMS: &[ParamSpec] = &[
         name: "act_time",
         label: "Activations probed at",
         group: Group::Logging,
-        kind: Kind::Choice(&["start", "end"]),
+        kind: Kind::Choice(ActTime::NAMES),
         default: "start",
         help: "start: before the logged epoch's updates (IDNNs); end: after them (ibsgd)",
     },
@@ -340,7 +377,7 @@ pub static PARAMS: &[ParamSpec] = &[
         name: "grad_time",
         label: "Batch gradients taken",
         group: Group::Logging,
-        kind: Kind::Choice(&["after", "before"]),
+        kind: Kind::Choice(GradTime::NAMES),
         default: "after",
         help: "after: the gradient on each batch after the step on it (IDNNs); before: the gradient the step used (ibsgd)",
     },
@@ -348,7 +385,7 @@ pub static PARAMS: &[ParamSpec] = &[
         name: "estimator",
         label: "Estimator",
         group: Group::Estimator,
-        kind: Kind::Choice(ESTIMATORS),
+        kind: Kind::Choice(EstimatorChoice::NAMES),
         default: "idnns-binning",
         help: "idnns-binning: IDNNs-exact; uniform-binning: bins by count or size over a range scope; adaptive-binning: equal-mass bins (Chelombiev); kde-upper/kde-lower: Kolchinsky & Tracey bounds (Saxe)",
     },
@@ -356,7 +393,7 @@ pub static PARAMS: &[ParamSpec] = &[
         name: "mi_rows",
         label: "MI computed on",
         group: Group::Estimator,
-        kind: Kind::Choice(&["full", "train", "test"]),
+        kind: Kind::Choice(MiRows::NAMES),
         default: "full",
         help: "Rows whose activations enter the estimate: all rows (both codes), the training rows or the test rows",
     },
@@ -404,7 +441,7 @@ pub static PARAMS: &[ParamSpec] = &[
         name: "range",
         label: "Bin range scope",
         group: Group::Estimator,
-        kind: Kind::Choice(&["fixed", "global", "layer", "neuron", "run"]),
+        kind: Kind::Choice(RangeChoice::NAMES),
         default: "fixed",
         help: "uniform-binning with a count: fixed [bin_lo, bin_hi]; min/max over all layers, per layer or per neuron at each epoch; or over the whole run (Saxe's ReLU)",
     },
@@ -417,10 +454,34 @@ pub static PARAMS: &[ParamSpec] = &[
         help: "kde-upper/kde-lower: variance of the added Gaussian noise (Saxe's paper 0.1; ibsgd's var_u notebook 1e-3)",
     },
     ParamSpec {
+        name: "plane",
+        label: "Plane style",
+        group: Group::View,
+        kind: Kind::Choice(PlaneStyle::NAMES),
+        default: "trajectories",
+        help: "trajectories: each layer's path coloured by epoch; polylines: IDNNs' figure, one line through the layers per epoch",
+    },
+    ParamSpec {
+        name: "colors",
+        label: "Epoch colours",
+        group: Group::View,
+        kind: Kind::Choice(EpochColours::NAMES),
+        default: "linear",
+        help: "Colour scale of epochs: linear (as IDNNs) or logarithmic",
+    },
+    ParamSpec {
+        name: "labels",
+        label: "Gradient y labels",
+        group: Group::View,
+        kind: Kind::Choice(AxisLabels::NAMES),
+        default: "true",
+        help: "original reproduces IDNNs' hard-coded labels, each 10× too small (FACTS.md §4)",
+    },
+    ParamSpec {
         name: "grad_def",
         label: "Gradient statistic",
-        group: Group::Gradients,
-        kind: Kind::Choice(&["idnns", "per-layer", "normalised", "saxe"]),
+        group: Group::View,
+        kind: Kind::Choice(GradDefinition::NAMES),
         default: "idnns",
         help: "idnns: cumulative over layers as plot_gradients.py codes it; per-layer: the same per layer; normalised: idnns with each layer divided by ‖W_l‖ (the caption); saxe: m_l, s_l, m_l/s_l",
     },
@@ -446,6 +507,21 @@ impl ParamSpec {
                 .find(|n| n.eq_ignore_ascii_case(raw))
                 .map(|n| Value::Choice(n))
                 .ok_or_else(|| err(format!("\"{raw}\" is not one of {}", names.join(", ")))),
+            Kind::Preset => {
+                if raw.is_empty() || raw.eq_ignore_ascii_case("none") {
+                    return Ok(Value::Preset(None));
+                }
+                presets::PRESETS
+                    .iter()
+                    .find(|p| p.name.eq_ignore_ascii_case(raw))
+                    .map(|p| Value::Preset(Some(p)))
+                    .ok_or_else(|| {
+                        err(format!(
+                            "\"{raw}\" is not one of {}",
+                            presets::names().join(", ")
+                        ))
+                    })
+            }
             Kind::Int { min, max } => {
                 let v: i64 = raw.parse().map_err(|_| {
                     err(format!(
@@ -494,12 +570,9 @@ impl ParamSpec {
                             err(format!("\"{part}\" is not a width from 1 to {max_width}"))
                         })?;
                     ws.push(w);
-                }
-                if ws.len() > max_layers {
-                    return Err(err(format!(
-                        "{} hidden layers; at most {max_layers}",
-                        ws.len()
-                    )));
+                    if ws.len() > max_layers {
+                        return Err(err(format!("more than {max_layers} hidden layers")));
+                    }
                 }
                 Ok(Value::Widths(ws))
             }
@@ -525,10 +598,20 @@ impl ParamSpec {
         self.parse(self.default).expect("table defaults are valid")
     }
 
+    /// The values a menu offers (choices and presets; empty for free text).
+    pub fn options(&self) -> Vec<&'static str> {
+        match self.kind {
+            Kind::Choice(names) => names.to_vec(),
+            Kind::Preset => presets::names(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The allowed values in words, for help and error messages.
     pub fn range_text(&self) -> String {
         match self.kind {
             Kind::Choice(names) => format!("one of {}", names.join(", ")),
+            Kind::Preset => format!("none or one of {}", presets::names().join(", ")),
             Kind::Int { min, max } => format!("{min} to {max}"),
             Kind::Float {
                 min,
@@ -554,7 +637,9 @@ impl ParamSpec {
     }
 }
 
-/// A full assignment of every parameter in the table (defaults where unset).
+/// A full assignment of every parameter in the table: the preset (if any)
+/// and every value, the preset's where it sets one, the table's default
+/// elsewhere, then the reader's overrides.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Params {
     values: Vec<Value>,
@@ -568,9 +653,22 @@ impl Default for Params {
     }
 }
 
+/// The outcome of reading a query string leniently.
+#[derive(Clone, Debug)]
+pub struct QueryParse {
+    /// The parameters, with the preset's or the default value where a
+    /// field was malformed.
+    pub params: Params,
+    /// Keys the caller declared as its own (e.g. `autorun`, `embed`), in order.
+    pub extras: Vec<(String, String)>,
+    /// One entry per unknown or malformed key.
+    pub errors: Vec<ParamError>,
+}
+
 impl Params {
-    /// The defaults with `preset`'s base and assignments applied.
-    pub fn from_preset(preset: &Preset) -> Self {
+    /// The defaults with `preset`'s base and assignments applied (the
+    /// `preset` parameter names it).
+    pub fn from_preset(preset: &'static Preset) -> Self {
         let mut p = preset
             .base
             .and_then(presets::find)
@@ -579,13 +677,25 @@ impl Params {
         for (k, v) in preset.assignments {
             p.set(k, v).expect("preset assignments are valid");
         }
+        p.values[index_of("preset").expect("preset row")] = Value::Preset(Some(preset));
         p
     }
 
+    /// The values parameters start from: the preset's, or the defaults.
+    pub fn base(&self) -> Params {
+        self.preset().map(Params::from_preset).unwrap_or_default()
+    }
+
     /// Sets `name` from text; unknown names and bad values are errors.
+    /// Setting `preset` starts every parameter afresh from that preset.
     pub fn set(&mut self, name: &str, raw: &str) -> Result<(), ParamError> {
         let i = index_of(name).ok_or_else(|| unknown(name))?;
-        self.values[i] = PARAMS[i].parse(raw)?;
+        let v = PARAMS[i].parse(raw)?;
+        if let Value::Preset(p) = v {
+            *self = p.map(Params::from_preset).unwrap_or_default();
+        } else {
+            self.values[i] = v;
+        }
         Ok(())
     }
 
@@ -607,25 +717,167 @@ impl Params {
         self.get(name).to_string()
     }
 
-    /// `(name, value)` for every parameter, in table order.
+    /// The preset the parameters start from.
+    pub fn preset(&self) -> Option<&'static Preset> {
+        match self.get("preset") {
+            Value::Preset(p) => *p,
+            v => unreachable!("preset is a preset, got {v:?}"),
+        }
+    }
+
+    /// Number of seeds.
+    pub fn seeds(&self) -> usize {
+        self.int("seeds") as usize
+    }
+
+    /// The seeds of the run set: `seed`, `seed + 1`, … (`seeds` of them).
+    pub fn seed_list(&self) -> Vec<u64> {
+        let first = self.int("seed") as u64;
+        (0..self.seeds() as u64).map(|k| first + k).collect()
+    }
+
+    /// The choice `name` as its enum. Panics if `T` is not the row's enum
+    /// (a programming error; a test builds every choice of every row).
+    pub fn choice<T: crate::choice::Choice>(&self, name: &str) -> T {
+        match self.get(name) {
+            Value::Choice(c) => T::from_name(c).unwrap_or_else(|| {
+                panic!("{name}: \"{c}\" is not a {}", std::any::type_name::<T>())
+            }),
+            v => unreachable!("{name} is a choice, got {v:?}"),
+        }
+    }
+
+    /// The integer `name`.
+    pub fn int(&self, name: &str) -> i64 {
+        match self.get(name) {
+            Value::Int(v) => *v,
+            v => unreachable!("{name} is an integer, got {v:?}"),
+        }
+    }
+
+    /// The number `name`.
+    pub fn float(&self, name: &str) -> f64 {
+        match self.get(name) {
+            Value::Float(v) => *v,
+            v => unreachable!("{name} is a number, got {v:?}"),
+        }
+    }
+
+    /// The widths `name`.
+    pub fn widths(&self, name: &str) -> &[usize] {
+        match self.get(name) {
+            Value::Widths(w) => w,
+            v => unreachable!("{name} is a list of widths, got {v:?}"),
+        }
+    }
+
+    /// The batch size `name` (`None` = full batch).
+    pub fn batch(&self, name: &str) -> Option<usize> {
+        match self.get(name) {
+            Value::Batch(b) => *b,
+            v => unreachable!("{name} is a batch size, got {v:?}"),
+        }
+    }
+
+    /// `(spec, value)` for every parameter, in table order.
     pub fn iter(&self) -> impl Iterator<Item = (&'static ParamSpec, &Value)> {
         PARAMS.iter().zip(&self.values)
     }
 
-    /// Parameters that differ from `base`, in table order.
+    /// Parameters that differ from `base`, in table order (never `preset`).
     pub fn diff(&self, base: &Params) -> Vec<(&'static str, String)> {
         self.iter()
             .zip(&base.values)
-            .filter(|((_, v), b)| v != b)
+            .filter(|((s, v), b)| s.kind != Kind::Preset && v != b)
             .map(|((s, v), _)| (s.name, v.to_string()))
             .collect()
     }
 
-    /// Every parameter as a JSON object of canonical texts (for records).
+    /// The same experiment with every view parameter at its base value.
+    pub fn without_view(&self) -> Params {
+        let base = self.base();
+        Params {
+            values: self
+                .iter()
+                .zip(&base.values)
+                .map(|((s, v), b)| {
+                    if s.group.is_experiment() {
+                        v.clone()
+                    } else {
+                        b.clone()
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// The query string naming these parameters: `preset=…`, then each
+    /// parameter that differs from the preset (or the defaults), in table
+    /// order. Defaults are omitted, so the default state is the empty
+    /// string.
+    pub fn to_query(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(p) = self.preset() {
+            parts.push(format!("preset={}", p.name));
+        }
+        for (k, v) in self.diff(&self.base()) {
+            parts.push(format!("{k}={}", percent_encode(&v)));
+        }
+        parts.join("&")
+    }
+
+    /// [`Params::to_query`] without the view parameters: what names the
+    /// experiment itself (records, workers).
+    pub fn experiment_query(&self) -> String {
+        self.without_view().to_query()
+    }
+
+    /// The experiment's parameters as a JSON object of canonical texts (for
+    /// records; the view parameters are left out).
     pub fn to_json(&self) -> serde_json::Map<String, serde_json::Value> {
         self.iter()
+            .filter(|(s, _)| s.group.is_experiment())
             .map(|(s, v)| (s.name.to_string(), serde_json::Value::String(v.to_string())))
             .collect()
+    }
+
+    /// Reads a query string (with or without the leading `?`). Never fails:
+    /// each unknown or malformed key becomes an error naming it, and that
+    /// field keeps its preset or default value. The preset applies first,
+    /// wherever it appears. `extra_keys` are the caller's own keys,
+    /// returned untouched.
+    pub fn from_query(query: &str, extra_keys: &[&str]) -> QueryParse {
+        let query = query.strip_prefix('?').unwrap_or(query);
+        let pairs: Vec<(String, String)> = query
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| match p.split_once('=') {
+                Some((k, v)) => (percent_decode(k), percent_decode(v)),
+                None => (percent_decode(p), String::new()),
+            })
+            .collect();
+        let mut errors = Vec::new();
+        let mut params = Params::default();
+        if let Some((_, name)) = pairs.iter().rev().find(|(k, _)| k == "preset") {
+            if let Err(e) = params.set("preset", name) {
+                errors.push(e);
+            }
+        }
+        let mut extras = Vec::new();
+        for (k, v) in pairs {
+            if k == "preset" {
+                continue;
+            } else if extra_keys.contains(&k.as_str()) {
+                extras.push((k, v));
+            } else if let Err(e) = params.set(&k, &v) {
+                errors.push(e);
+            }
+        }
+        QueryParse {
+            params,
+            extras,
+            errors,
+        }
     }
 }
 
@@ -656,42 +908,6 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
-}
-
-/// Most seeds in a run set.
-pub const MAX_SEEDS: usize = 64;
-
-/// An experiment as a URL describes it: a preset, parameter overrides and
-/// the number of seeds.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Experiment {
-    /// The preset the parameters start from, if any.
-    pub preset: Option<&'static Preset>,
-    /// All parameters (preset and overrides applied).
-    pub params: Params,
-    /// Number of seeds (`seed`, `seed + 1`, …).
-    pub seeds: usize,
-}
-
-impl Default for Experiment {
-    fn default() -> Self {
-        Experiment {
-            preset: None,
-            params: Params::default(),
-            seeds: 1,
-        }
-    }
-}
-
-/// The outcome of reading a query string leniently.
-#[derive(Clone, Debug)]
-pub struct QueryParse {
-    /// The experiment, with defaults where a field was malformed.
-    pub experiment: Experiment,
-    /// Keys the caller declared as its own (e.g. `autorun`, `embed`), in order.
-    pub extras: Vec<(String, String)>,
-    /// One entry per unknown or malformed key.
-    pub errors: Vec<ParamError>,
 }
 
 /// Decodes `%XX` escapes and `+` (as space) of a query component.
@@ -735,94 +951,11 @@ pub fn percent_encode(s: &str) -> String {
     out
 }
 
-impl Experiment {
-    /// Parameters the preset (or the table) gives, before overrides.
-    pub fn base(&self) -> Params {
-        self.preset.map(Params::from_preset).unwrap_or_default()
-    }
-
-    /// Seeds the base gives.
-    pub fn base_seeds(&self) -> usize {
-        self.preset.map_or(1, |p| p.seeds)
-    }
-
-    /// The query string naming this experiment: `preset=…`, then each
-    /// parameter that differs from the preset (or the defaults), then
-    /// `seeds` if it differs. Defaults are omitted, so the default
-    /// experiment is the empty string.
-    pub fn to_query(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(p) = self.preset {
-            parts.push(format!("preset={}", p.name));
-        }
-        for (k, v) in self.params.diff(&self.base()) {
-            parts.push(format!("{k}={}", percent_encode(&v)));
-        }
-        if self.seeds != self.base_seeds() {
-            parts.push(format!("seeds={}", self.seeds));
-        }
-        parts.join("&")
-    }
-
-    /// Reads a query string (with or without the leading `?`). Never fails:
-    /// each unknown or malformed key becomes an error naming it, and that
-    /// field keeps its preset or default value. `extra_keys` are the
-    /// caller's own keys, returned untouched.
-    pub fn from_query(query: &str, extra_keys: &[&str]) -> QueryParse {
-        let query = query.strip_prefix('?').unwrap_or(query);
-        let pairs: Vec<(String, String)> = query
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .map(|p| match p.split_once('=') {
-                Some((k, v)) => (percent_decode(k), percent_decode(v)),
-                None => (percent_decode(p), String::new()),
-            })
-            .collect();
-        let mut errors = Vec::new();
-        let mut exp = Experiment::default();
-        // The preset applies first, wherever it appears.
-        if let Some((_, name)) = pairs.iter().rev().find(|(k, _)| k == "preset") {
-            match presets::find(name) {
-                Some(p) => {
-                    exp.preset = Some(p);
-                    exp.params = Params::from_preset(p);
-                    exp.seeds = p.seeds;
-                }
-                None => errors.push(ParamError::new(
-                    "preset",
-                    format!("\"{name}\" is not one of {}", presets::names().join(", ")),
-                )),
-            }
-        }
-        let mut extras = Vec::new();
-        for (k, v) in pairs {
-            if k == "preset" {
-                continue;
-            } else if k == "seeds" {
-                match v.trim().parse::<usize>() {
-                    Ok(n) if (1..=MAX_SEEDS).contains(&n) => exp.seeds = n,
-                    _ => errors.push(ParamError::new(
-                        "seeds",
-                        format!("\"{v}\" is not a whole number from 1 to {MAX_SEEDS}"),
-                    )),
-                }
-            } else if extra_keys.contains(&k.as_str()) {
-                extras.push((k, v));
-            } else if let Err(e) = exp.params.set(&k, &v) {
-                errors.push(e);
-            }
-        }
-        QueryParse {
-            experiment: exp,
-            extras,
-            errors,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
+    use crate::view::View;
 
     #[test]
     fn every_default_parses_and_names_are_unique() {
@@ -830,58 +963,104 @@ mod tests {
         assert_eq!(p.text("hidden"), "10,7,5,4,3");
         assert_eq!(p.text("eps"), "1e-8");
         assert_eq!(p.text("lr"), "0.0004");
+        assert_eq!((p.preset(), p.seeds()), (None, 1));
         let mut names: Vec<_> = PARAMS.iter().map(|p| p.name).collect();
         names.sort();
         names.dedup();
         assert_eq!(names.len(), PARAMS.len());
     }
 
+    /// Every choice of every row converts to its enum: a row whose names
+    /// are not its enum's, or an enum variant `Config`/`View` do not map,
+    /// fails here.
+    #[test]
+    fn every_choice_of_every_row_builds_a_config_and_view() {
+        for spec in PARAMS {
+            for name in spec.options() {
+                let mut p = Params::default();
+                p.set(spec.name, name).unwrap();
+                // Cross-field rules may refuse a value (e.g. bin ranges);
+                // they must refuse it with an error, not a panic.
+                let _ = Config::from_params(&p);
+                let _ = View::from_params(&p);
+            }
+        }
+    }
+
     #[test]
     fn defaults_are_omitted_from_the_query() {
-        assert_eq!(Experiment::default().to_query(), "");
-        let mut e = Experiment::default();
-        e.params.set("activation", "relu").unwrap();
-        e.params.set("hidden", "10, 8,6").unwrap();
-        e.seeds = 4;
-        assert_eq!(e.to_query(), "hidden=10,8,6&activation=relu&seeds=4");
+        assert_eq!(Params::default().to_query(), "");
+        let mut e = Params::default();
+        e.set("activation", "relu").unwrap();
+        e.set("hidden", "10, 8,6").unwrap();
+        e.set("seeds", "4").unwrap();
+        e.set("plane", "polylines").unwrap();
+        assert_eq!(
+            e.to_query(),
+            "seeds=4&hidden=10,8,6&activation=relu&plane=polylines"
+        );
+        assert_eq!(
+            e.experiment_query(),
+            "seeds=4&hidden=10,8,6&activation=relu"
+        );
+        assert!(!e.to_json().contains_key("plane"));
+        assert_eq!(e.seed_list(), vec![0, 1, 2, 3]);
     }
 
     #[test]
     fn query_round_trips() {
-        let mut e = Experiment {
-            preset: presets::find("saxe-tanh"),
-            ..Default::default()
-        };
-        e.params = e.base();
-        e.params.set("lr", "0.001").unwrap();
-        e.params.set("batch_size", "full").unwrap();
-        e.params.set("eps", "1e-7").unwrap();
+        let mut e = Params::default();
+        e.set("preset", "saxe-tanh").unwrap();
+        e.set("lr", "0.001").unwrap();
+        e.set("batch_size", "full").unwrap();
+        e.set("eps", "1e-7").unwrap();
         let q = e.to_query();
         assert!(q.starts_with("preset=saxe-tanh&"), "{q}");
-        let back = Experiment::from_query(&format!("?{q}"), &[]);
+        let back = Params::from_query(&format!("?{q}"), &[]);
         assert!(back.errors.is_empty(), "{:?}", back.errors);
-        assert_eq!(back.experiment, e);
-        assert_eq!(back.experiment.to_query(), q);
+        assert_eq!(back.params, e);
+        assert_eq!(back.params.to_query(), q);
+    }
+
+    #[test]
+    fn a_preset_sets_its_seeds_and_view_and_applies_first() {
+        // szt-2017-stored-run: 20 repeats (FACTS.md §5); saxe-tanh shows
+        // Saxe's per-layer SNR definition.
+        let q = Params::from_query("lr=0.001&preset=szt-2017-stored-run", &[]);
+        assert!(q.errors.is_empty(), "{:?}", q.errors);
+        assert_eq!(q.params.seeds(), 20);
+        assert_eq!(q.params.text("lr"), "0.001");
+        assert_eq!(q.params.to_query(), "preset=szt-2017-stored-run&lr=0.001");
+        let s = Params::from_preset(presets::find("saxe-tanh").unwrap());
+        assert_eq!(s.choice::<GradDefinition>("grad_def"), GradDefinition::Saxe);
+        let mut p = s.clone();
+        p.set("preset", "").unwrap();
+        assert_eq!(p, Params::default());
     }
 
     #[test]
     fn malformed_query_names_each_key_and_keeps_defaults() {
-        let q = Experiment::from_query(
-            "lr=abc&bogus=1&hidden=10,0&activation=relu&seeds=0&autorun=1&epochs=5",
+        let q = Params::from_query(
+            "lr=abc&bogus=1&hidden=10,0&activation=relu&seeds=0&autorun=1&epochs=5&preset=nope",
             &["autorun"],
         );
         let names: Vec<_> = q.errors.iter().map(|e| e.param.as_str()).collect();
-        assert_eq!(names, vec!["lr", "bogus", "hidden", "seeds"]);
-        assert_eq!(q.experiment.params.text("lr"), "0.0004");
-        assert_eq!(q.experiment.params.text("activation"), "relu");
-        assert_eq!(q.experiment.params.text("epochs"), "5");
+        assert_eq!(names, vec!["preset", "lr", "bogus", "hidden", "seeds"]);
+        assert_eq!(q.params.text("lr"), "0.0004");
+        assert_eq!(q.params.text("activation"), "relu");
+        assert_eq!(q.params.text("epochs"), "5");
+        assert_eq!(q.params.seeds(), 1);
         assert_eq!(q.extras, vec![("autorun".to_string(), "1".to_string())]);
         assert!(
-            q.errors[0]
+            q.errors[1]
                 .to_string()
                 .starts_with("lr: \"abc\" is not a number"),
             "{}",
-            q.errors[0]
+            q.errors[1]
+        );
+        assert_eq!(
+            q.errors[4].to_string(),
+            format!("seeds: 0 is out of range (1 to {MAX_SEEDS})")
         );
     }
 
@@ -901,6 +1080,8 @@ mod tests {
         assert!(e.to_string().starts_with("batch_size:"));
         assert_eq!(p.set("optimizer", "ADAM"), Ok(()));
         assert_eq!(p.text("optimizer"), "adam");
+        let e = p.set("hidden", &"1,".repeat(100_000)).unwrap_err();
+        assert_eq!(e.to_string(), "hidden: more than 12 hidden layers");
     }
 
     #[test]

@@ -10,10 +10,10 @@ pub struct Preset {
     pub description: &'static str,
     /// Another preset this one starts from, if any.
     pub base: Option<&'static str>,
-    /// Parameters that differ from the base (or the table's defaults).
+    /// Parameters that differ from the base (or the table's defaults),
+    /// including `seeds` where the source ran several and view parameters
+    /// where the source drew its figures differently.
     pub assignments: &'static [(&'static str, &'static str)],
-    /// Number of seeds the source ran.
-    pub seeds: usize,
 }
 
 /// Every preset, in the order the letter meets them.
@@ -23,21 +23,18 @@ pub static PRESETS: &[Preset] = &[
         description: "What the letter ran: IDNNs main.py defaults at c4abb1d (12-10-7-5-4-3-2 tanh, Adam 4e-4, batch 512, 8000 epochs, 30 bin edges)",
         base: None,
         assignments: &[],
-        seeds: 1,
     },
     Preset {
         name: "idnns-relu",
         description: "IDNNs main.py with -activation_function 1 (ReLU), the letter's ReLU runs; binned on IDNNs' [-1, 1] edges",
         base: None,
         assignments: &[("activation", "relu")],
-        seeds: 1,
     },
     Preset {
         name: "caption-12-10-8-6-4-2-1",
         description: "SZT Fig. 3 caption's architecture 12-10-8-6-4-2-1: a single sigmoid output unit, otherwise IDNNs defaults",
         base: None,
         assignments: &[("hidden", "10,8,6,4,2"), ("output", "sigmoid")],
-        seeds: 1,
     },
     Preset {
         name: "saxe-tanh",
@@ -56,14 +53,12 @@ pub static PRESETS: &[Preset] = &[
             ("noise_var", "0.001"),
             ("grad_def", "saxe"),
         ],
-        seeds: 1,
     },
     Preset {
         name: "saxe-relu",
         description: "Saxe et al. (2018) Fig. 1B: saxe-tanh with ReLU, 100 bins between the run's min and max activity",
         base: Some("saxe-tanh"),
         assignments: &[("activation", "relu"), ("bins", "100"), ("range", "run"), ("bin_size", "0")],
-        seeds: 1,
     },
     Preset {
         name: "szt-2017-stored-run",
@@ -78,8 +73,8 @@ pub static PRESETS: &[Preset] = &[
             ("epochs", "10000"),
             ("log_samples", "1800"),
             ("edges", "50"),
+            ("seeds", "20"),
         ],
-        seeds: 20,
     },
     Preset {
         name: "digits-relu",
@@ -99,7 +94,6 @@ pub static PRESETS: &[Preset] = &[
             ("range", "layer"),
             ("grad_def", "per-layer"),
         ],
-        seeds: 1,
     },
 ];
 
@@ -163,7 +157,10 @@ mod tests {
             }
         );
         assert_eq!(c.split_rows(4096).train.len(), 4095);
-        assert_eq!(find("szt-2017-stored-run").unwrap().seeds, 20);
+        assert_eq!(
+            Params::from_preset(find("szt-2017-stored-run").unwrap()).seeds(),
+            20
+        );
         // The caption's architecture: one sigmoid output unit.
         let c = cfg("caption-12-10-8-6-4-2-1");
         assert_eq!(

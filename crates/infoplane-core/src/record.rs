@@ -2,8 +2,12 @@
 //! set with its aggregate over seeds. All serialise to JSON (the CLI's
 //! output and the app's export share this schema); NaN is written as `null`.
 
-use crate::data::DatasetInfo;
+use crate::config::Config;
+use crate::data::{Dataset, DatasetInfo};
+use crate::estimators::label_entropy;
 use crate::gradients::{curves, GradCurves, GradDefinition};
+use crate::network::Output;
+use crate::params::Params;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -194,7 +198,7 @@ impl SeedRecord {
         self.grad_m.push(e.grad_m.clone());
         self.grad_s.push(e.grad_s.clone());
         for d in GradDefinition::ALL {
-            let GradCurves { mean, std, snr } = curves(d, &e.grad_m, &e.grad_s, &e.wnorm);
+            let GradCurves { mean, std, snr } = curves(*d, &e.grad_m, &e.grad_s, &e.wnorm);
             let s = self.grad_stats.entry(d.name().to_string()).or_default();
             s.mean.push(mean);
             s.std.push(std);
@@ -339,6 +343,47 @@ impl Aggregate {
     }
 }
 
+/// What every seed of a run shares, computed once from the configuration
+/// and the data (by [`RunHeader::new`]): the core sends it with each seed's
+/// `Started` event, and a [`RunRecord`] carries it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunHeader {
+    /// The data set.
+    pub dataset: DatasetInfo,
+    /// Units per layer in the information plane (hidden layers, then output).
+    pub layers: Vec<usize>,
+    /// Rows the MI estimates use.
+    pub mi_rows: usize,
+    /// H(Y) over those rows (bits): the ceiling of I(T;Y).
+    pub label_entropy: f64,
+    /// log2 of those rows: the ceiling of I(X;T).
+    pub max_ixt: f64,
+    /// Total epochs of the run.
+    pub epochs: usize,
+}
+
+impl RunHeader {
+    /// The header of a run of `cfg` on `data`.
+    pub fn new(cfg: &Config, data: &Dataset) -> RunHeader {
+        let split = cfg.split_rows(data.len());
+        let rows = cfg.mi_rows_of(data.len(), &split);
+        let labels: Vec<u32> = rows.iter().map(|&r| data.y[r as usize]).collect();
+        let mut layers = cfg.hidden.clone();
+        layers.push(match cfg.output {
+            Output::Softmax => data.n_classes,
+            Output::Sigmoid => 1,
+        });
+        RunHeader {
+            dataset: data.info(),
+            layers,
+            mi_rows: rows.len(),
+            label_entropy: label_entropy(&labels, data.n_classes),
+            max_ixt: crate::math::log2(rows.len() as f64),
+            epochs: cfg.epochs,
+        }
+    }
+}
+
 /// A run set: the resolved parameters, the data, every seed and the
 /// aggregate. The JSON the CLI writes and the app exports and loads.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -364,6 +409,10 @@ pub struct RunRecord {
     pub label_entropy: f64,
     /// log2 of those rows: the ceiling of I(X;T).
     pub max_ixt: f64,
+    /// Total epochs of the run (0 in records written before this field
+    /// existed; [`RunRecord::from_json`] fills it in from `params`).
+    #[serde(default)]
+    pub epochs: usize,
     /// One record per seed.
     pub seeds: Vec<SeedRecord>,
     /// Mean and spread over seeds.
@@ -376,6 +425,41 @@ pub const FORMAT: &str = "infoplane-run";
 pub const VERSION: u32 = 1;
 
 impl RunRecord {
+    /// A record of the experiment `params` with `header`, and `seeds`
+    /// (their aggregate computed).
+    pub fn new(params: &Params, header: &RunHeader, seeds: Vec<SeedRecord>) -> RunRecord {
+        let params = params.without_view();
+        let mut r = RunRecord {
+            format: FORMAT.into(),
+            version: VERSION,
+            query: params.to_query(),
+            preset: params.preset().map(|p| p.name.to_string()),
+            params: params.to_json(),
+            dataset: header.dataset.clone(),
+            layers: header.layers.clone(),
+            mi_rows: header.mi_rows,
+            label_entropy: header.label_entropy,
+            max_ixt: header.max_ixt,
+            epochs: header.epochs,
+            seeds,
+            mean: Aggregate::default(),
+        };
+        r.update_mean();
+        r
+    }
+
+    /// The header every seed shared.
+    pub fn header(&self) -> RunHeader {
+        RunHeader {
+            dataset: self.dataset.clone(),
+            layers: self.layers.clone(),
+            mi_rows: self.mi_rows,
+            label_entropy: self.label_entropy,
+            max_ixt: self.max_ixt,
+            epochs: self.epochs,
+        }
+    }
+
     /// Recomputes the aggregate from the seeds.
     pub fn update_mean(&mut self) {
         self.mean = Aggregate::of(&self.seeds);
@@ -383,8 +467,17 @@ impl RunRecord {
 
     /// Parses a record, checking the format and version.
     pub fn from_json(text: &str) -> Result<RunRecord, String> {
-        let r: RunRecord =
+        let mut r: RunRecord =
             serde_json::from_str(text).map_err(|e| format!("not an infoplane run record: {e}"))?;
+        if r.epochs == 0 {
+            // Written before `epochs` was a field: the parameter says it.
+            r.epochs = r
+                .params
+                .get("epochs")
+                .and_then(|v| v.as_str())
+                .and_then(|t| t.parse().ok())
+                .ok_or_else(|| "params.epochs: missing or not a whole number".to_string())?;
+        }
         if r.format != FORMAT {
             return Err(format!("format is \"{}\", expected \"{FORMAT}\"", r.format));
         }
@@ -514,6 +607,7 @@ mod tests {
             mi_rows: 4,
             label_entropy: 1.0,
             max_ixt: 2.0,
+            epochs: 4,
             seeds: vec![s],
             mean: Aggregate::default(),
         };

@@ -2,10 +2,9 @@
 //! any front end), single seeds, and run sets over several seeds.
 
 use crate::config::Config;
-use crate::data::{Dataset, DatasetInfo};
-use crate::estimators::label_entropy;
-use crate::params::{Experiment, ParamError};
-use crate::record::{EpochRecord, RunRecord, SeedRecord, Status, FORMAT, VERSION};
+use crate::data::Dataset;
+use crate::params::{ParamError, Params};
+use crate::record::{EpochRecord, RunHeader, RunRecord, SeedRecord, Status};
 use crate::train::Trainer;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -21,18 +20,10 @@ pub enum Event {
     Started {
         /// The seed.
         seed: u64,
-        /// Total epochs.
-        epochs: usize,
         /// The logged epochs.
         logged: Vec<usize>,
-        /// Units per layer in the information plane.
-        layers: Vec<usize>,
-        /// The data set.
-        dataset: DatasetInfo,
-        /// Rows the MI estimates use.
-        mi_rows: usize,
-        /// H(Y) over those rows (bits), the ceiling of I(T;Y).
-        label_entropy: f64,
+        /// What every seed of the run shares.
+        header: RunHeader,
     },
     /// Training advanced.
     Progress {
@@ -82,18 +73,12 @@ impl SeedRun {
         now: f64,
         emit: &mut dyn FnMut(Event),
     ) -> Result<SeedRun, ParamError> {
-        let info = data.info();
-        let n_classes = data.n_classes;
+        let header = RunHeader::new(cfg, &data);
         let t = Trainer::new(cfg, data)?;
-        let (rows, labels) = t.mi_rows();
         emit(Event::Started {
             seed: cfg.seed,
-            epochs: t.epochs(),
             logged: t.logged_epochs().to_vec(),
-            layers: t.layer_widths(),
-            dataset: info,
-            mi_rows: rows.len(),
-            label_entropy: label_entropy(labels, n_classes),
+            header,
         });
         Ok(SeedRun {
             trainer: Some(t),
@@ -215,37 +200,12 @@ pub fn run_seed(
     }
 }
 
-/// A record with the experiment's header and no seeds yet.
-pub fn run_record(exp: &Experiment, cfg: &Config, data: &Dataset) -> RunRecord {
-    let split = cfg.split_rows(data.len());
-    let rows = cfg.mi_rows_of(data.len(), &split);
-    let labels: Vec<u32> = rows.iter().map(|&r| data.y[r as usize]).collect();
-    let mut layers = cfg.hidden.clone();
-    layers.push(match cfg.output {
-        crate::network::Output::Softmax => data.n_classes,
-        crate::network::Output::Sigmoid => 1,
-    });
-    RunRecord {
-        format: FORMAT.into(),
-        version: VERSION,
-        query: exp.to_query(),
-        preset: exp.preset.map(|p| p.name.to_string()),
-        params: exp.params.to_json(),
-        dataset: data.info(),
-        layers,
-        mi_rows: rows.len(),
-        label_entropy: label_entropy(&labels, data.n_classes),
-        max_ixt: crate::math::log2(rows.len() as f64),
-        seeds: Vec::new(),
-        mean: Default::default(),
-    }
-}
-
-/// Runs seeds `cfg.seed .. cfg.seed + seeds` and collects the run record.
-/// Natively, seeds run on up to `threads` threads; every seed's result is
-/// the same whatever the thread count. Events arrive on the calling thread.
+/// Runs the seeds of `params` ([`Params::seed_list`]) and collects the run
+/// record. Natively, seeds run on up to `threads` threads; every seed's
+/// result is the same whatever the thread count. Events arrive on the
+/// calling thread.
 pub fn run_set(
-    exp: &Experiment,
+    params: &Params,
     cfg: &Config,
     data: Arc<Dataset>,
     threads: usize,
@@ -253,14 +213,11 @@ pub fn run_set(
     stop: &(dyn Fn() -> bool + Sync),
     now: &(dyn Fn() -> f64 + Sync),
 ) -> Result<RunRecord, ParamError> {
-    let mut rec = run_record(exp, cfg, &data);
     cfg.check_data(&data)?;
-    let seeds: Vec<u64> = (0..exp.seeds as u64).map(|k| cfg.seed + k).collect();
-    let mut results = run_seeds(cfg, &data, &seeds, threads, emit, stop, now)?;
+    let header = RunHeader::new(cfg, &data);
+    let mut results = run_seeds(cfg, &data, &params.seed_list(), threads, emit, stop, now)?;
     results.sort_by_key(|r| r.seed);
-    rec.seeds = results;
-    rec.update_mean();
-    Ok(rec)
+    Ok(RunRecord::new(params, &header, results))
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -340,21 +297,14 @@ fn run_seeds(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::params::Params;
 
-    fn short() -> (Experiment, Config) {
+    fn short() -> (Params, Config) {
         let mut p = Params::default();
         p.set("epochs", "30").unwrap();
         p.set("log_samples", "10").unwrap();
+        p.set("seeds", "2").unwrap();
         let cfg = Config::from_params(&p).unwrap();
-        (
-            Experiment {
-                preset: None,
-                params: p,
-                seeds: 2,
-            },
-            cfg,
-        )
+        (p, cfg)
     }
 
     #[test]

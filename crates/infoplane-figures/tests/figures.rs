@@ -303,7 +303,7 @@ fn gradient_labels_original_and_true() {
 fn gradient_definitions_and_mean_views() {
     let run = run_record(2, TOTAL);
     let seed = RecordView::seed(&run.seeds[0]);
-    for def in GradDefinition::ALL {
+    for &def in GradDefinition::ALL {
         let stored = grad_series(&seed, def);
         assert_eq!(stored, run.seeds[0].grad_stats[def.name()]);
         // Computed from the moments, the curves are the same.
@@ -515,7 +515,7 @@ fn tiny_areas_and_odd_options_do_not_panic() {
     let (s, hits) = svg(800, 600, |a| draw_plane(a, &view, &plane_opts()));
     assert_eq!(hits.unwrap().len(), 10 * 6 - 3);
     common_checks(&s, 12.0);
-    for def in GradDefinition::ALL {
+    for &def in GradDefinition::ALL {
         let (_, hits) = svg(800, 600, |a| {
             draw_gradients(
                 a,

@@ -4,7 +4,7 @@
 
 use crate::protocol::{FromWorker, ToWorker};
 use infoplane_core::config::Config;
-use infoplane_core::params::Experiment;
+use infoplane_core::params::Params;
 use infoplane_core::record::Status;
 use infoplane_core::run::{Event, SeedRun};
 use std::cell::RefCell;
@@ -86,36 +86,28 @@ fn slice() {
 fn handle(msg: ToWorker) {
     match msg {
         ToWorker::Start { query, seed, data } => {
-            let parsed = Experiment::from_query(&query, &[]);
+            let parsed = Params::from_query(&query, &[]);
             if let Some(e) = parsed.errors.first() {
                 return post(&FromWorker::Error {
                     message: e.to_string(),
                 });
             }
-            let cfg = match Config::from_params(&parsed.experiment.params) {
-                Ok(c) => c.with_seed(seed),
+            let custom = match data.map(|d| d.parse()).transpose() {
+                Ok(d) => d.map(Arc::new),
+                Err(message) => return post(&FromWorker::Error { message }),
+            };
+            let (cfg, dataset) = match Config::from_params(&parsed.params)
+                .and_then(|c| Ok((c.with_seed(seed), c.dataset(custom)?)))
+            {
+                Ok(v) => v,
                 Err(e) => {
                     return post(&FromWorker::Error {
                         message: e.to_string(),
                     })
                 }
             };
-            let dataset = match (cfg.builtin_data(), data) {
-                (Some(d), _) => d,
-                (None, Some(custom)) => match custom.parse() {
-                    Ok(d) => d,
-                    Err(message) => return post(&FromWorker::Error { message }),
-                },
-                (None, None) => {
-                    return post(&FromWorker::Error {
-                        message: "dataset: custom needs a file; choose one first".into(),
-                    })
-                }
-            };
             let mut events = Vec::new();
-            match SeedRun::start(&cfg, Arc::new(dataset), now_ms() / 1e3, &mut |e| {
-                events.push(e)
-            }) {
+            match SeedRun::start(&cfg, dataset, now_ms() / 1e3, &mut |e| events.push(e)) {
                 Ok(run) => JOB.with(|j| {
                     let mut j = j.borrow_mut();
                     j.run = Some(run);

@@ -108,6 +108,7 @@ pub fn run_record(seeds: u64, total: usize) -> RunRecord {
         mi_rows: 4096,
         label_entropy: 0.9993,
         max_ixt: 12.0,
+        epochs: total,
         mean: Aggregate::of(&seeds),
         seeds,
     }
