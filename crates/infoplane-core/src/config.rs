@@ -5,7 +5,7 @@
 use crate::data::{self, Dataset, Split};
 use crate::estimators::{BinSpec, Estimator, RangeScope};
 use crate::gradients::GradDefinition;
-use crate::network::{Activation, Output};
+use crate::network::{Activation, Init, Output};
 use crate::optim::OptimizerKind;
 use crate::params::{ParamError, Params, Value};
 use crate::schedule::Schedule;
@@ -48,13 +48,21 @@ pub enum ActTime {
     End,
 }
 
-/// When each batch's gradient is taken on a logged epoch.
+/// When, and on which rows, each batch's gradient is taken on a logged
+/// epoch (for the gradient statistics).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GradTime {
-    /// After the step on that batch (IDNNs).
+    /// On the batch's own rows, after the step on it (IDNNs).
     After,
-    /// The gradient the step used (ibsgd).
+    /// The gradient the step itself used: the batch's rows, the weights
+    /// before its step.
     Before,
+    /// ibsgd's `loggingreporter.py`: a fresh permutation of the training
+    /// rows drawn at the start of the logged epoch (its own random stream),
+    /// and before each step the gradient on the next `batch_size` rows of
+    /// that permutation, with the weights before the step; these are not
+    /// the rows the step uses.
+    Ibsgd,
 }
 
 /// Which rows enter the MI estimate.
@@ -86,6 +94,8 @@ pub struct Config {
     pub activation: Activation,
     /// Output layer.
     pub output: Output,
+    /// Weight initialisation.
+    pub init: Init,
     /// Update rule.
     pub optimizer: OptimizerKind,
     /// Learning rate.
@@ -227,6 +237,11 @@ impl Config {
             } else {
                 Output::Sigmoid
             },
+            init: if choice(p, "init") == "ibsgd" {
+                Init::Ibsgd
+            } else {
+                Init::Idnns
+            },
             optimizer,
             lr: float(p, "lr") as f32,
             batch_size,
@@ -251,10 +266,10 @@ impl Config {
             } else {
                 ActTime::End
             },
-            grad_time: if choice(p, "grad_time") == "after" {
-                GradTime::After
-            } else {
-                GradTime::Before
+            grad_time: match choice(p, "grad_time") {
+                "after" => GradTime::After,
+                "before" => GradTime::Before,
+                _ => GradTime::Ibsgd,
             },
             estimator,
             mi_rows: match choice(p, "mi_rows") {
@@ -356,6 +371,7 @@ mod tests {
         let c = Config::from_params(&Params::default()).unwrap();
         assert_eq!(c.hidden, vec![10, 7, 5, 4, 3]);
         assert_eq!(c.activation, Activation::Tanh);
+        assert_eq!(c.init, Init::Idnns);
         assert_eq!(
             c.optimizer,
             OptimizerKind::Adam {
