@@ -15,13 +15,15 @@
 //! `2·n_in·n_out` (weight gradient) and, below the top layer,
 //! `2·n_in·n_out` + `n_in`·(derivative: tanh/sigmoid 3, ReLU 1) to
 //! propagate. Once per batch every parameter's lanes are summed (33 each)
-//! and the optimizer updates it (Adam 12, SGD 2). Loss and accuracy cost
+//! and the optimizer updates it (Adam 12, SGD 2); `batch_order=reshuffle`
+//! adds 40 per training row and epoch for the shuffle (a serial loop,
+//! counted at what it costs beside the vectorised kernels). Loss and accuracy cost
 //! 40 per row and class (f64 log-sum-exp); a probe copies each activation
 //! out (1).
 //!
 //! Logged epochs add: a second gradient pass over the training rows for
 //! `grad_time=after` (after each step) and `ibsgd` (on its own
-//! permutation, plus 10 per row to shuffle it), none for `before`; a copy
+//! permutation, plus 40 per row to shuffle it), none for `before`; a copy
 //! of each batch's weight gradients (1 per weight) and their moments (5 per
 //! weight and batch); the probe (forward on the MI rows keeping the
 //! activations, loss/accuracy on the training and test rows, weight norms 2
@@ -43,7 +45,7 @@
 //! Estimator buffers are one thread's (the browser's; natively binning
 //! runs up to one layer per core).
 
-use crate::config::{Config, GradTime, MiRows};
+use crate::config::{BatchOrder, Config, GradTime, MiRows};
 use crate::estimators::{estimate_layers, kde_bounds, Estimator, LayerView, RangeScope};
 use crate::math::LANES;
 use crate::network::{Activation, Gradients, Network, Output, Workspace};
@@ -68,8 +70,9 @@ const REDUCE_PER_PARAM: f64 = LANES as f64 + 1.0;
 const ADAM_PER_PARAM: f64 = 12.0;
 /// SGD's update per parameter.
 const SGD_PER_PARAM: f64 = 2.0;
-/// Shuffling one row (Lemire's bounded draw and a swap).
-const SHUFFLE_PER_ROW: f64 = 10.0;
+/// Shuffling one row (Lemire's bounded draw and a swap): serial, about
+/// 2 ns a row where the kernels run 18 G flops/s, so 40 flop-equivalents.
+const SHUFFLE_PER_ROW: f64 = 40.0;
 /// Moments of the per-batch gradients, per weight and batch.
 const MOMENTS_PER_WEIGHT_BATCH: f64 = 5.0;
 /// Binning: value-equivalents per row and layer for the pattern key, the
@@ -427,7 +430,12 @@ impl Cost {
         } * shape.params() as f64;
         let pass =
             full as f64 * shape.gradient(bs) + if rest > 0 { shape.gradient(rest) } else { 0.0 };
-        let train = pass + batches as f64 * per_step;
+        let reshuffle = if cfg.batch_order == BatchOrder::Reshuffle {
+            n_train as f64 * SHUFFLE_PER_ROW
+        } else {
+            0.0
+        };
+        let train = pass + batches as f64 * per_step + reshuffle;
         let weights = shape.weights() as f64;
         let run_range = matches!(
             cfg.estimator,
@@ -682,13 +690,16 @@ fn time(now: &dyn Fn() -> f64, budget: f64, max: usize, mut work: impl FnMut()) 
 }
 
 /// Measures [`Speeds`] by timing small fixed workloads through the public
-/// kernels (about 50 ms each, under 200 ms in all): gradients of the IDNNs
+/// kernels (90, 50 and 40 ms, each at least one run): gradients of the IDNNs
 /// network (12-10-7-5-4-3-2 tanh) on 512-row batches, IDNNs binning of
 /// 4096 rows × (10, 7, 5, 4, 3, 2) units, and KDE on 1024 rows of 8 units.
 /// `now()` is seconds from any origin. The figures follow the kernels as
 /// they change.
 pub fn calibrate(now: &dyn Fn() -> f64) -> Speeds {
-    const BUDGET: f64 = 0.05;
+    // Training dominates most runs, so the dense kernel gets the most time.
+    const DENSE: f64 = 0.09;
+    const BIN: f64 = 0.05;
+    const KDE: f64 = 0.04;
     let data = calibration_data(512, 12);
     let mut rng = Rng::for_stream(0, Stream::Init);
     let net = Network::new(
@@ -707,7 +718,7 @@ pub fn calibrate(now: &dyn Fn() -> f64) -> Speeds {
     let mut ws = Workspace::new(&net);
     let mut g = Gradients::zeros_like(&net);
     let rows: Vec<u32> = (0..512).collect();
-    let (n, dt) = time(now, BUDGET, 100_000, || {
+    let (n, dt) = time(now, DENSE, 100_000, || {
         ws.gradient(&net, &data, &rows, &mut g)
     });
     let dense = n as f64 * shape.gradient(512) / dt;
@@ -739,7 +750,7 @@ pub fn calibrate(now: &dyn Fn() -> f64) -> Speeds {
         lo: -1.0,
         hi: 1.0,
     };
-    let (n, dt) = time(now, BUDGET, 100_000, || {
+    let (n, dt) = time(now, BIN, 100_000, || {
         std::hint::black_box(estimate_layers(&est, &views, &labels, 2, None));
     });
     let bin = n as f64 * MiWork::of(&est, p, &widths).bin_values / dt;
@@ -751,7 +762,7 @@ pub fn calibrate(now: &dyn Fn() -> f64) -> Speeds {
         rows: pk,
         width: d,
     };
-    let (n, dt) = time(now, BUDGET, 100_000, || {
+    let (n, dt) = time(now, KDE, 100_000, || {
         std::hint::black_box(kde_bounds(layer, &labels[..pk], 2, 0.1));
     });
     let kde =
@@ -811,6 +822,9 @@ mod tests {
         // SGD steps cost 17 · 2.
         let c = small(&[("optimizer", "sgd")]);
         assert_eq!(c.train_flops_per_epoch, 2.0 * 15281.0 + 2.0 * 34.0);
+        // Reshuffling the 80 rows each epoch: 80 · 40.
+        let r = small(&[("optimizer", "sgd"), ("batch_order", "reshuffle")]);
+        assert_eq!(r.train_flops_per_epoch, 2.0 * 15281.0 + 2.0 * 34.0 + 3200.0);
         // Logged epochs (0, 5, 9 of 10).
         assert_eq!(c.logged_epochs, 3);
     }
@@ -828,9 +842,9 @@ mod tests {
         // after: one more pass of two 40-row gradients (no optimizer).
         let after = small(&[]);
         assert_eq!(after.logged_extra_flops, probes + 2.0 * 15281.0);
-        // ibsgd: the same pass on its permutation, plus 80 rows · 10 to shuffle.
+        // ibsgd: the same pass on its permutation, plus 80 rows · 40 to shuffle.
         let ibsgd = small(&[("grad_time", "ibsgd")]);
-        assert_eq!(ibsgd.logged_extra_flops, probes + 2.0 * 15281.0 + 800.0);
+        assert_eq!(ibsgd.logged_extra_flops, probes + 2.0 * 15281.0 + 3200.0);
     }
 
     #[test]

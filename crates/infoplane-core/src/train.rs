@@ -310,7 +310,9 @@ impl Trainer {
     ///
     /// Fails if `cfg` does not fit `data`, or the checkpoint or the record
     /// are not of this run: another configuration (any parameter), layer
-    /// shapes, optimizer, row order, logged count or record length.
+    /// shapes, optimizer, row order, logged count or record length. (A
+    /// failed run jumps to its last epoch without logging the rest, so its
+    /// state does not resume.)
     pub fn resume(
         cfg: &Config,
         data: Arc<Dataset>,
@@ -598,10 +600,10 @@ impl Trainer {
     /// ibsgd's `on_epoch_begin` does, and before each step takes the
     /// gradient on the next `batch_size` rows of it (`on_batch_begin`,
     /// weights before the step). The last slice is whatever remains, as
-    /// Python's slicing gives; since the training batches cut the same rows
-    /// with the same size, slices and batches run out together. (Were there
-    /// more batches, ibsgd's slice would be empty and its mean loss over no
-    /// rows NaN; [`Workspace::gradient`] over no rows is NaN likewise.)
+    /// Python's slicing gives; the training batches cut the same rows with
+    /// the same size, so slices and batches run out together, in ibsgd as
+    /// here. (Had ibsgd more batches than slices, it would slice an empty
+    /// list and log a gradient of the mean loss over no rows, NaN.)
     pub fn step(&mut self) -> Result<Option<EpochRecord>, TrainError> {
         if self.is_done() {
             return Ok(None);
@@ -622,12 +624,11 @@ impl Trainer {
             self.grad_rows.extend_from_slice(&self.split.train);
             self.grad_rng.shuffle(&mut self.grad_rows);
         }
-        let mut next_row = 0;
+        // Both cut the training rows into slices of `bs`: as many slices as
+        // batches, the last one the remainder.
+        let mut grad_slices = self.grad_rows.chunks(bs);
         for batch in self.order.chunks(bs) {
-            if ibsgd {
-                let end = (next_row + bs).min(self.grad_rows.len());
-                let rows = &self.grad_rows[next_row..end];
-                next_row = end;
+            if let Some(rows) = grad_slices.next().filter(|_| ibsgd) {
                 self.ws
                     .gradient(&self.net, &self.data, rows, &mut self.grad);
                 self.batch_grads.push(&self.grad);
