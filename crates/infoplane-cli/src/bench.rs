@@ -27,7 +27,7 @@ pub fn main(args: &[String]) -> Result<(), CliError> {
     let (mut kde_secs, mut logged) = (0.0f64, 0usize);
     let mut checksum = 0.0f64;
     while !t.is_done() {
-        if t.step().map_err(CliError)?.is_some() {
+        if t.step().map_err(|e| CliError(e.to_string()))?.is_some() {
             logged += 1;
             // KDE is timed apart from the run: both bounds, every layer.
             let k0 = Instant::now();

@@ -3,6 +3,7 @@
 use crate::progress::Progress;
 use crate::{take_value, CliError};
 use infoplane_core::config::Config;
+use infoplane_core::cost::{self, Cost};
 use infoplane_core::data;
 use infoplane_core::params::Params;
 use infoplane_core::run::{run_set, Event};
@@ -59,6 +60,12 @@ pub fn main(args: &[String]) -> Result<(), CliError> {
         .map_err(|e| CliError(format!("cannot catch Ctrl-C: {e}")))?;
     let threads =
         threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if !quiet {
+        let cost = Cost::estimate(&cfg, dataset.len(), dataset.n_features, dataset.n_classes);
+        let t0 = Instant::now();
+        let speeds = cost::calibrate(&|| t0.elapsed().as_secs_f64());
+        eprintln!("{}", cost.summary(&speeds, params.seeds().min(threads)));
+    }
     let mut bar = Progress::new(params.seed_list(), !quiet);
     let start = Instant::now();
     let clock = move || start.elapsed().as_secs_f64();

@@ -4,7 +4,7 @@
 
 use crate::data::{self, Dataset, Split};
 use crate::estimators::{BinSpec, Estimator, RangeScope};
-use crate::network::{Activation, Output};
+use crate::network::{Activation, Init, Output};
 use crate::optim::OptimizerKind;
 use crate::params::{ParamError, Params};
 use crate::schedule::Schedule;
@@ -75,12 +75,20 @@ crate::choices! {
 }
 
 crate::choices! {
-    /// When each batch's gradient is taken on a logged epoch.
+    /// When, and on which rows, each batch's gradient is taken on a logged
+    /// epoch (for the gradient statistics).
     pub enum GradTime {
-        /// After the step on that batch (IDNNs).
+        /// On the batch's own rows, after the step on it (IDNNs).
         After = "after",
-        /// The gradient the step used.
+        /// The gradient the step itself used: the batch's rows, the weights
+        /// before its step.
         Before = "before",
+        /// ibsgd's `loggingreporter.py`: a fresh permutation of the training
+        /// rows drawn at the start of the logged epoch (its own random
+        /// stream), and before each step the gradient on the next
+        /// `batch_size` rows of that permutation, with the weights before
+        /// the step; these are not the rows the step uses.
+        Ibsgd = "ibsgd",
     }
 }
 
@@ -146,6 +154,8 @@ pub struct Config {
     pub activation: Activation,
     /// Output layer.
     pub output: Output,
+    /// Weight initialisation.
+    pub init: Init,
     /// Update rule.
     pub optimizer: OptimizerKind,
     /// Learning rate.
@@ -248,6 +258,7 @@ impl Config {
             hidden: p.widths("hidden").to_vec(),
             activation: p.choice("activation"),
             output: p.choice("output"),
+            init: p.choice("init"),
             optimizer,
             lr: p.float("lr") as f32,
             batch_size: p.batch("batch_size"),
@@ -358,6 +369,7 @@ mod tests {
         let c = Config::from_params(&Params::default()).unwrap();
         assert_eq!(c.hidden, vec![10, 7, 5, 4, 3]);
         assert_eq!(c.activation, Activation::Tanh);
+        assert_eq!(c.init, Init::Idnns);
         assert_eq!(
             c.optimizer,
             OptimizerKind::Adam {

@@ -16,12 +16,15 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod analysis;
+pub mod checkpoint;
 pub mod choice;
 pub mod config;
+pub mod cost;
 pub mod data;
 pub mod estimators;
 pub mod gradients;
 pub mod math;
+pub mod mi_job;
 pub mod network;
 pub mod optim;
 pub mod params;

@@ -80,6 +80,19 @@ impl Gradients {
     }
 }
 
+crate::choices! {
+    /// How the weights are initialised (biases always start at zero).
+    pub enum Init {
+        /// IDNNs: every layer truncated normal (±2 std) with std 1/√fan_in.
+        Idnns = "idnns",
+        /// ibsgd (`IBnet_SaveActivations.ipynb`): hidden layers truncated
+        /// normal with std 1/√n, n the layer's own width (its fan-out); the
+        /// output layer Keras's default `glorot_uniform`,
+        /// U(−√(6/(fan_in + fan_out)), +√(6/(fan_in + fan_out))).
+        Ibsgd = "ibsgd",
+    }
+}
+
 impl Network {
     /// A network initialised as IDNNs does: weights truncated normal (±2 std)
     /// with std 1/sqrt(fan_in), biases zero. `n_classes` sets the softmax width.
@@ -91,19 +104,59 @@ impl Network {
         output: Output,
         rng: &mut Rng,
     ) -> Self {
+        Self::with_init(
+            n_in,
+            hidden,
+            n_classes,
+            activation,
+            output,
+            Init::Idnns,
+            rng,
+        )
+    }
+
+    /// A network initialised by `init`. Drawing order, the same for both
+    /// rules: layer by layer from the input; within a layer, the weights in
+    /// TensorFlow/Keras's kernel order `[n_in][n_out]` (input-major),
+    /// stored transposed. Truncated normals are [`Rng::truncated_normal`];
+    /// a uniform weight is `−limit + 2·limit·u` in f64 with `u` one
+    /// [`Rng::next_f64`], then rounded to f32. Biases draw nothing.
+    pub fn with_init(
+        n_in: usize,
+        hidden: &[usize],
+        n_classes: usize,
+        activation: Activation,
+        output: Output,
+        init: Init,
+        rng: &mut Rng,
+    ) -> Self {
         let n_out = match output {
             Output::Softmax => n_classes,
             Output::Sigmoid => 1,
         };
         let mut layers = Vec::with_capacity(hidden.len() + 1);
         let mut fan_in = n_in;
-        for &width in hidden.iter().chain(std::iter::once(&n_out)) {
-            let std = 1.0 / (fan_in as f64).sqrt();
+        for (l, &width) in hidden.iter().chain(std::iter::once(&n_out)).enumerate() {
+            let is_output = l == hidden.len();
+            let mut draw: Box<dyn FnMut(&mut Rng) -> f64> = match (init, is_output) {
+                (Init::Idnns, _) => {
+                    let std = 1.0 / (fan_in as f64).sqrt();
+                    Box::new(move |r: &mut Rng| r.truncated_normal(std))
+                }
+                (Init::Ibsgd, false) => {
+                    let std = 1.0 / (width as f64).sqrt();
+                    Box::new(move |r: &mut Rng| r.truncated_normal(std))
+                }
+                (Init::Ibsgd, true) => {
+                    let limit = (6.0 / (fan_in + width) as f64).sqrt();
+                    Box::new(move |r: &mut Rng| -limit + 2.0 * limit * r.next_f64())
+                }
+            };
             // Drawn in TensorFlow's [n_in][n_out] order, stored transposed.
             let mut w = vec![0.0f32; width * fan_in];
             for i in 0..fan_in {
                 for j in 0..width {
-                    w[j * fan_in + i] = rng.truncated_normal(std) as f32;
+                    w[j * fan_in + i] = draw(rng) as f32;
                 }
             }
             layers.push(Layer {
@@ -695,5 +748,87 @@ mod tests {
         }
         // Loss of a uniform predictor would be ln 3; a fresh net is near it.
         assert!((l1 - 3f64.ln()).abs() < 0.5);
+    }
+}
+
+#[cfg(test)]
+mod init_tests {
+    use super::*;
+    use crate::rng::Stream;
+
+    fn sample_std(v: &[f32]) -> f64 {
+        let n = v.len() as f64;
+        let mean = v.iter().map(|&x| f64::from(x)).sum::<f64>() / n;
+        (v.iter()
+            .map(|&x| (f64::from(x) - mean).powi(2))
+            .sum::<f64>()
+            / n)
+            .sqrt()
+    }
+
+    #[test]
+    fn ibsgd_init_draws_in_its_documented_order() {
+        // 3 -> 2 -> 2: hidden std 1/√2 (its own width), output glorot limit
+        // √(6/(2+2)) = √1.5; drawn input-major, layer by layer.
+        let net = Network::with_init(
+            3,
+            &[2],
+            2,
+            Activation::Tanh,
+            Output::Softmax,
+            Init::Ibsgd,
+            &mut Rng::for_stream(5, Stream::Init),
+        );
+        let mut r = Rng::for_stream(5, Stream::Init);
+        let mut want_h = [0.0f32; 6];
+        for i in 0..3 {
+            for j in 0..2 {
+                want_h[j * 3 + i] = r.truncated_normal(1.0 / 2f64.sqrt()) as f32;
+            }
+        }
+        let limit = 1.5f64.sqrt();
+        let mut want_o = [0.0f32; 4];
+        for i in 0..2 {
+            for j in 0..2 {
+                want_o[j * 2 + i] = (-limit + 2.0 * limit * r.next_f64()) as f32;
+            }
+        }
+        assert_eq!(net.layers[0].w, want_h);
+        assert_eq!(net.layers[1].w, want_o);
+        assert!(net.layers.iter().all(|l| l.b.iter().all(|&b| b == 0.0)));
+    }
+
+    #[test]
+    fn ibsgd_init_scales_by_fan_out_and_glorot() {
+        // 400 -> 100 -> 10. Hidden: std 1/√100 = 0.1 before truncation at
+        // ±2 std, whose variance factor is 0.7737, so the sample std is
+        // 0.1·√0.7737 = 0.0880 (IDNNs' 1/√400 would give 0.0440).
+        // Output: U(±√(6/110)) = U(±0.2335), std 0.2335/√3 = 0.1348.
+        let mut rng = Rng::for_stream(2, Stream::Init);
+        let net = Network::with_init(
+            400,
+            &[100],
+            10,
+            Activation::Relu,
+            Output::Softmax,
+            Init::Ibsgd,
+            &mut rng,
+        );
+        let h = sample_std(&net.layers[0].w);
+        assert!((h - 0.0880).abs() < 0.002, "hidden std {h}");
+        assert!(net.layers[0].w.iter().all(|w| w.abs() <= 0.2 + 1e-6));
+        let o = sample_std(&net.layers[1].w);
+        assert!((o - 0.1348).abs() < 0.006, "output std {o}");
+        let max = net.layers[1].w.iter().fold(0.0f32, |m, w| m.max(w.abs()));
+        assert!(max <= 0.23355 && max > 0.22, "output max {max}");
+        let idnns = Network::new(
+            400,
+            &[100],
+            10,
+            Activation::Relu,
+            Output::Softmax,
+            &mut Rng::for_stream(2, Stream::Init),
+        );
+        assert!((sample_std(&idnns.layers[0].w) - 0.0440).abs() < 0.001);
     }
 }

@@ -29,29 +29,121 @@ pub struct Optimizer {
     v: Gradients,
     beta1_power: f32,
     beta2_power: f32,
+    steps: u64,
+}
+
+/// Adam's state between steps: the moments and TensorFlow's running
+/// powers β1^t, β2^t (f32 products, which the update reads; recomputing
+/// them from the step count would not give the same bits).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AdamState {
+    /// First moments, shaped like the network.
+    pub m: Gradients,
+    /// Second moments, shaped like the network.
+    pub v: Gradients,
+    /// β1 to the power of the steps taken + 1, as TF keeps it.
+    pub beta1_power: f32,
+    /// β2 to the power of the steps taken + 1.
+    pub beta2_power: f32,
+}
+
+/// Everything an optimiser carries from one step to the next (checkpoints).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OptimizerState {
+    /// Updates applied so far.
+    pub steps: u64,
+    /// Adam's state; `None` for SGD, which has none.
+    pub adam: Option<AdamState>,
 }
 
 impl Optimizer {
     /// Fresh state (moments zero, no steps taken) for `net`.
     pub fn new(kind: OptimizerKind, lr: f32, net: &Network) -> Self {
-        let (b1, b2) = match kind {
-            OptimizerKind::Adam { beta1, beta2, .. } => (beta1, beta2),
-            OptimizerKind::Sgd => (0.0, 0.0),
+        let (b1, b2, moments) = match kind {
+            OptimizerKind::Adam { beta1, beta2, .. } => (beta1, beta2, Gradients::zeros_like(net)),
+            // SGD keeps no moments.
+            OptimizerKind::Sgd => (
+                0.0,
+                0.0,
+                Gradients {
+                    w: Vec::new(),
+                    b: Vec::new(),
+                },
+            ),
         };
         Optimizer {
             kind,
             lr,
-            m: Gradients::zeros_like(net),
-            v: Gradients::zeros_like(net),
+            v: moments.clone(),
+            m: moments,
             // TF keeps β^t in variables that start at β and are multiplied by β
             // after every step, all in f32.
             beta1_power: b1,
             beta2_power: b2,
+            steps: 0,
+        }
+    }
+
+    /// Updates applied so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// A copy of the state carried between steps.
+    pub fn state(&self) -> OptimizerState {
+        OptimizerState {
+            steps: self.steps,
+            adam: matches!(self.kind, OptimizerKind::Adam { .. }).then(|| AdamState {
+                m: self.m.clone(),
+                v: self.v.clone(),
+                beta1_power: self.beta1_power,
+                beta2_power: self.beta2_power,
+            }),
+        }
+    }
+
+    /// An optimiser of `kind` continuing from `state`. Fails, saying why,
+    /// when the state is of another kind or its moments are not shaped
+    /// like `net`.
+    pub fn restore(
+        kind: OptimizerKind,
+        lr: f32,
+        net: &Network,
+        state: OptimizerState,
+    ) -> Result<Self, String> {
+        let mut opt = Optimizer::new(kind, lr, net);
+        opt.steps = state.steps;
+        match (kind, state.adam) {
+            (OptimizerKind::Sgd, None) => Ok(opt),
+            (OptimizerKind::Adam { .. }, Some(a)) => {
+                let fits = |g: &Gradients| {
+                    g.w.len() == net.layers.len()
+                        && g.b.len() == net.layers.len()
+                        && net
+                            .layers
+                            .iter()
+                            .zip(g.w.iter().zip(&g.b))
+                            .all(|(l, (w, b))| w.len() == l.w.len() && b.len() == l.b.len())
+                };
+                if !fits(&a.m) || !fits(&a.v) {
+                    return Err("Adam's moments are not shaped like the network".into());
+                }
+                opt.m = a.m;
+                opt.v = a.v;
+                opt.beta1_power = a.beta1_power;
+                opt.beta2_power = a.beta2_power;
+                Ok(opt)
+            }
+            (OptimizerKind::Sgd, Some(_)) => Err("the state is Adam's, the optimizer sgd".into()),
+            (OptimizerKind::Adam { .. }, None) => {
+                Err("the state is SGD's (no moments), the optimizer adam".into())
+            }
         }
     }
 
     /// Applies one update with gradients `g`.
     pub fn step(&mut self, net: &mut Network, g: &Gradients) {
+        self.steps += 1;
         match self.kind {
             OptimizerKind::Sgd => {
                 for (l, layer) in net.layers.iter_mut().enumerate() {
@@ -138,6 +230,43 @@ mod tests {
             "{}",
             net.layers[0].w[0]
         );
+    }
+
+    #[test]
+    fn restored_adam_continues_bit_for_bit() {
+        let kind = OptimizerKind::Adam {
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-7,
+        };
+        let g = Gradients {
+            w: vec![vec![0.3]],
+            b: vec![vec![-0.7]],
+        };
+        let mut net = one_weight_net(1.0);
+        let mut opt = Optimizer::new(kind, 0.01, &net);
+        opt.step(&mut net, &g);
+        let (mut net2, state) = (net.clone(), opt.state());
+        assert_eq!(state.steps, 1);
+        let mut opt2 = Optimizer::restore(kind, 0.01, &net2, state).unwrap();
+        for _ in 0..3 {
+            opt.step(&mut net, &g);
+            opt2.step(&mut net2, &g);
+        }
+        assert_eq!(net, net2);
+        assert_eq!(opt2.steps(), 4);
+        // A state of the wrong kind or shape is refused.
+        assert!(Optimizer::restore(OptimizerKind::Sgd, 0.01, &net, opt.state()).is_err());
+        let wide = Network {
+            layers: vec![Layer {
+                n_in: 2,
+                n_out: 1,
+                w: vec![0.0; 2],
+                b: vec![0.0],
+            }],
+            ..net.clone()
+        };
+        assert!(Optimizer::restore(kind, 0.01, &wide, opt.state()).is_err());
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::config::{
     RangeChoice, ScheduleChoice, SplitKind,
 };
 use crate::gradients::GradDefinition;
-use crate::network::{Activation, Output};
+use crate::network::{Activation, Init, Output};
 use crate::presets::{self, Preset};
 use crate::view::{AxisLabels, EpochColours, PlaneStyle};
 use std::fmt;
@@ -270,6 +270,14 @@ pub static PARAMS: &[ParamSpec] = &[
         help: "softmax: one unit per class with cross-entropy (the code); sigmoid: a single unit with binary cross-entropy (the caption)",
     },
     ParamSpec {
+        name: "init",
+        label: "Initialisation",
+        group: Group::Network,
+        kind: Kind::Choice(Init::NAMES),
+        default: "idnns",
+        help: "idnns: truncated normal, std 1/√fan_in, every layer; ibsgd: hidden layers std 1/√(own width), output layer Keras's glorot_uniform; biases zero",
+    },
+    ParamSpec {
         name: "optimizer",
         label: "Optimizer",
         group: Group::Training,
@@ -339,7 +347,7 @@ pub static PARAMS: &[ParamSpec] = &[
         group: Group::Training,
         kind: Kind::Int { min: 0, max: 4_294_967_295 },
         default: "0",
-        help: "Seeds every random stream of the run (init, split, batches); seed k of a run set uses seed + k",
+        help: "Seeds every random stream of the run (init, split, batches, ibsgd's gradient rows); seed k of a run set uses seed + k",
     },
     ParamSpec {
         name: "log_schedule",
@@ -379,7 +387,7 @@ pub static PARAMS: &[ParamSpec] = &[
         group: Group::Logging,
         kind: Kind::Choice(GradTime::NAMES),
         default: "after",
-        help: "after: the gradient on each batch after the step on it (IDNNs); before: the gradient the step used (ibsgd)",
+        help: "after: on each batch's rows after its step (IDNNs); before: the gradient the step itself used; ibsgd: before each step, on the next batch of ibsgd's own per-epoch permutation of the training rows",
     },
     ParamSpec {
         name: "estimator",

@@ -38,16 +38,18 @@ pub static PRESETS: &[Preset] = &[
     },
     Preset {
         name: "saxe-tanh",
-        description: "Saxe et al. (2018) Fig. 1A with ibsgd's settings: tanh, Adam 4e-4, batch 256, shuffled 80/20, 10000 epochs, bins of 0.07",
+        description: "Saxe et al. (2018) Fig. 1A with ibsgd's settings: tanh, ibsgd's init, Adam 4e-4 with ε 1e-7 (tf.keras's default: the notebook's learning_rate= argument is tf.keras's), batch 256, shuffled 80/20, 10000 epochs, gradients as loggingreporter.py takes them, bins of 0.07",
         base: None,
         assignments: &[
             ("split", "shuffled"),
+            ("init", "ibsgd"),
+            ("eps", "1e-7"),
             ("batch_size", "256"),
             ("epochs", "10000"),
             ("batch_order", "reshuffle"),
             ("log_schedule", "ibsgd"),
             ("act_time", "end"),
-            ("grad_time", "before"),
+            ("grad_time", "ibsgd"),
             ("estimator", "uniform-binning"),
             ("bin_size", "0.07"),
             ("noise_var", "0.001"),
@@ -117,7 +119,8 @@ mod tests {
     fn presets_resolve_to_their_sources_settings() {
         use crate::config::{ActTime, BatchOrder, GradTime, SplitKind};
         use crate::estimators::{BinSpec, Estimator, RangeScope};
-        use crate::network::{Activation, Output};
+        use crate::network::{Activation, Init, Output};
+        use crate::optim::OptimizerKind;
         let cfg = |n: &str| Config::from_params(&Params::from_preset(find(n).unwrap())).unwrap();
         // Saxe's ReLU: ibsgd's schedule and probes, 100 bins over the run's range.
         let c = cfg("saxe-relu");
@@ -127,7 +130,20 @@ mod tests {
         );
         assert_eq!(
             (c.batch_order, c.act_time, c.grad_time),
-            (BatchOrder::Reshuffle, ActTime::End, GradTime::Before)
+            (BatchOrder::Reshuffle, ActTime::End, GradTime::Ibsgd)
+        );
+        // FACTS.md §6: IBnet_SaveActivations.ipynb's init (hidden std
+        // 1/√(own width), glorot_uniform softmax) and tf.keras Adam
+        // (lr 0.0004, β 0.9/0.999, ε 1e-7).
+        assert_eq!(c.init, Init::Ibsgd);
+        assert_eq!(c.lr, 0.0004);
+        assert_eq!(
+            c.optimizer,
+            OptimizerKind::Adam {
+                beta1: 0.9,
+                beta2: 0.999,
+                eps: 1e-7
+            }
         );
         assert_eq!(
             c.estimator,
@@ -168,10 +184,45 @@ mod tests {
             (&[10, 8, 6, 4, 2][..], Output::Sigmoid)
         );
         assert_eq!(cfg("idnns-relu").activation, Activation::Relu);
+        // FACTS.md §2: IDNNs' defaults, stated independently of the table.
+        let c = cfg("idnns-default");
         assert_eq!(
-            cfg("idnns-default"),
-            Config::from_params(&Params::default()).unwrap()
+            (c.hidden.as_slice(), c.activation, c.output, c.init),
+            (
+                &[10, 7, 5, 4, 3][..],
+                Activation::Tanh,
+                Output::Softmax,
+                Init::Idnns
+            )
         );
+        assert_eq!(
+            c.optimizer,
+            OptimizerKind::Adam {
+                beta1: 0.9,
+                beta2: 0.999,
+                eps: 1e-8
+            }
+        );
+        assert_eq!((c.lr, c.batch_size, c.epochs), (0.0004, Some(512), 8000));
+        assert_eq!(
+            (c.split, c.batch_order, c.act_time, c.grad_time),
+            (
+                SplitKind::First,
+                BatchOrder::Fixed,
+                ActTime::Start,
+                GradTime::After
+            )
+        );
+        assert_eq!(c.schedule.epochs(c.epochs).len(), 274);
+        assert_eq!(
+            c.estimator,
+            Estimator::IdnnsBinning {
+                n_edges: 30,
+                lo: -1.0,
+                hi: 1.0
+            }
+        );
+        assert_eq!(c, Config::from_params(&Params::default()).unwrap());
     }
 
     #[test]

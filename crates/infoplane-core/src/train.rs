@@ -2,27 +2,101 @@
 //!
 //! [`Trainer::step`] trains one epoch and returns the [`EpochRecord`] when
 //! the epoch is logged, so a front end can interleave training with drawing,
-//! pausing and stopping.
+//! pausing and stopping. Between epochs the whole state can be saved
+//! ([`Trainer::checkpoint`]) and continued bit for bit ([`Trainer::resume`]).
+//! MI can be left to other workers ([`Trainer::set_defer_mi`],
+//! [`MiJob`](crate::mi_job::MiJob), [`Trainer::fill_mi`]).
 
+use crate::checkpoint::{fnv1a, AdamPart, Checkpoint, CheckpointError, LayerShape, RunRangePart};
 use crate::config::{ActTime, BatchOrder, Config, GradTime};
 use crate::data::{Dataset, Split};
 use crate::estimators::{estimate_layers, Estimator, LayerView, MiPair, RangeScope};
-use crate::network::{Gradients, Network, Workspace};
-use crate::optim::Optimizer;
+use crate::mi_job::MiJob;
+use crate::network::{Gradients, Layer, Network, Output, Workspace};
+use crate::optim::{AdamState, Optimizer, OptimizerState};
 use crate::params::ParamError;
 use crate::probe::{BatchGradients, Probe};
 use crate::record::{EpochRecord, SeedRecord, Status};
 use crate::rng::{Rng, Stream};
+use std::fmt;
 use std::sync::Arc;
 
-/// Activations kept for estimators whose bins depend on the whole run
-/// (`range=run`, Saxe's ReLU binning): every logged epoch's activations and
-/// the running min/max over all layers, units and epochs.
-#[derive(Clone, Debug, Default)]
-struct RunStore {
-    epochs: Vec<Vec<Vec<f32>>>,
+/// Why training stopped, or why a request about logged epochs failed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TrainError {
+    /// A weight or bias became NaN or infinite (ends the run).
+    NonFiniteWeights {
+        /// The first such layer (0-based; the message counts from 1).
+        layer: usize,
+        /// The epoch being trained (0-based).
+        epoch: usize,
+        /// The learning rate.
+        lr: f32,
+    },
+    /// The training loss at a probe was NaN or infinite (ends the run).
+    NonFiniteLoss {
+        /// The epoch (0-based).
+        epoch: usize,
+        /// The loss.
+        value: f64,
+    },
+    /// A logged-epoch index beyond those logged so far.
+    NotLogged {
+        /// The index asked for.
+        k: usize,
+        /// Logged epochs so far.
+        logged: usize,
+    },
+    /// Weight snapshots were asked for, but only `range=run` keeps them.
+    NoSnapshots,
+    /// MI results for the wrong number of layers.
+    LayerCount {
+        /// Layers in the information plane.
+        expected: usize,
+        /// Pairs given.
+        got: usize,
+    },
+}
+
+impl fmt::Display for TrainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TrainError::NonFiniteWeights { layer, epoch, lr } => write!(
+                f,
+                "weights of layer {} became NaN or infinite during epoch {epoch}; the learning rate ({lr}) may be too large",
+                layer + 1
+            ),
+            TrainError::NonFiniteLoss { epoch, value } => {
+                write!(f, "the training loss became {value} at epoch {epoch}")
+            }
+            TrainError::NotLogged { k, logged } => write!(
+                f,
+                "logged epoch {k} does not exist yet ({logged} logged so far)"
+            ),
+            TrainError::NoSnapshots => {
+                f.write_str("weight snapshots are kept only with range=run")
+            }
+            TrainError::LayerCount { expected, got } => {
+                write!(f, "{got} MI results for {expected} layers")
+            }
+        }
+    }
+}
+
+impl std::error::Error for TrainError {}
+
+/// What `range=run` (Saxe's ReLU binning: bins over the min/max of the
+/// whole run) keeps: the running min/max over all layers, units and logged
+/// epochs, and per logged epoch the weights and biases at its probe, from
+/// which [`Trainer::finish`] recomputes that epoch's activations. A
+/// snapshot is the size of the network, far less than the activations on
+/// the MI rows it stands for.
+#[derive(Clone, Debug)]
+struct RunRange {
     lo: f32,
     hi: f32,
+    /// Per logged epoch, every layer's `w` then `b`, concatenated.
+    snapshots: Vec<Vec<f32>>,
 }
 
 /// One seed's training run.
@@ -39,13 +113,98 @@ pub struct Trainer {
     grad: Gradients,
     order: Vec<u32>,
     batch_rng: Rng,
+    /// ibsgd's gradient-row permutations (`grad_time=ibsgd`).
+    grad_rng: Rng,
+    /// Scratch: this logged epoch's permutation for `grad_time=ibsgd`.
+    grad_rows: Vec<u32>,
     logged: Vec<usize>,
     next_log: usize,
     epoch: usize,
     probe: Probe,
+    /// Scratch: the parameters at the last probe (`range=run` only).
+    probe_params: Vec<f32>,
     batch_grads: BatchGradients,
-    run_store: Option<RunStore>,
+    run_range: Option<RunRange>,
+    defer_mi: bool,
     record: SeedRecord,
+}
+
+/// Every layer's `w` then `b`, concatenated, into `out`.
+fn params_into(net: &Network, out: &mut Vec<f32>) {
+    out.clear();
+    for l in &net.layers {
+        out.extend_from_slice(&l.w);
+        out.extend_from_slice(&l.b);
+    }
+}
+
+/// The inverse of [`params_into`]; `flat` has exactly the network's size.
+fn load_params(net: &mut Network, flat: &[f32]) {
+    let mut o = 0;
+    for l in &mut net.layers {
+        let (nw, nb) = (l.w.len(), l.b.len());
+        l.w.copy_from_slice(&flat[o..o + nw]);
+        l.b.copy_from_slice(&flat[o + nw..o + nw + nb]);
+        o += nw + nb;
+    }
+}
+
+fn flat_gradients(g: &Gradients) -> Vec<f32> {
+    let mut out = Vec::with_capacity(g.w.iter().chain(&g.b).map(Vec::len).sum());
+    for (w, b) in g.w.iter().zip(&g.b) {
+        out.extend_from_slice(w);
+        out.extend_from_slice(b);
+    }
+    out
+}
+
+fn gradients_from_flat(net: &Network, flat: &[f32]) -> Gradients {
+    let mut g = Gradients::zeros_like(net);
+    let mut o = 0;
+    for (w, b) in g.w.iter_mut().zip(&mut g.b) {
+        let (nw, nb) = (w.len(), b.len());
+        w.copy_from_slice(&flat[o..o + nw]);
+        b.copy_from_slice(&flat[o + nw..o + nw + nb]);
+        o += nw + nb;
+    }
+    g
+}
+
+/// Identifies a configuration in checkpoints (its full `Debug` text, so
+/// any parameter that differs is caught; checkpoints live within one build).
+fn fingerprint(cfg: &Config) -> u64 {
+    fnv1a(&format!("{cfg:?}"))
+}
+
+/// The layer shapes `cfg` builds on `data`.
+fn shapes_of(cfg: &Config, data: &Dataset) -> Vec<LayerShape> {
+    let n_out = match cfg.output {
+        Output::Softmax => data.n_classes,
+        Output::Sigmoid => 1,
+    };
+    let mut fan_in = data.n_features;
+    cfg.hidden
+        .iter()
+        .chain(std::iter::once(&n_out))
+        .map(|&n| {
+            let s = LayerShape {
+                n_in: fan_in,
+                n_out: n,
+            };
+            fan_in = n;
+            s
+        })
+        .collect()
+}
+
+fn uses_run_range(cfg: &Config) -> bool {
+    matches!(
+        cfg.estimator,
+        Estimator::UniformBinning {
+            scope: RangeScope::Run,
+            ..
+        }
+    )
 }
 
 impl Trainer {
@@ -54,42 +213,45 @@ impl Trainer {
     /// not fit the data.
     pub fn new(cfg: &Config, data: Arc<Dataset>) -> Result<Trainer, ParamError> {
         cfg.check_data(&data)?;
-        let split = cfg.split_rows(data.len());
-        let mi_rows = cfg.mi_rows_of(data.len(), &split);
-        let mi_labels = mi_rows.iter().map(|&r| data.y[r as usize]).collect();
         let mut init = Rng::for_stream(cfg.seed, Stream::Init);
-        let net = Network::new(
+        let net = Network::with_init(
             data.n_features,
             &cfg.hidden,
             data.n_classes,
             cfg.activation,
             cfg.output,
+            cfg.init,
             &mut init,
         );
-        let run_store = matches!(
-            cfg.estimator,
-            Estimator::UniformBinning {
-                scope: RangeScope::Run,
-                ..
-            }
-        )
-        .then(|| RunStore {
-            epochs: Vec::new(),
+        Ok(Self::fresh(cfg, data, net))
+    }
+
+    /// A trainer at epoch 0 with network `net` (`cfg` checked against `data`).
+    fn fresh(cfg: &Config, data: Arc<Dataset>, net: Network) -> Trainer {
+        let split = cfg.split_rows(data.len());
+        let mi_rows = cfg.mi_rows_of(data.len(), &split);
+        let mi_labels = mi_rows.iter().map(|&r| data.y[r as usize]).collect();
+        let run_range = uses_run_range(cfg).then(|| RunRange {
             lo: f32::INFINITY,
             hi: f32::NEG_INFINITY,
+            snapshots: Vec::new(),
         });
-        Ok(Trainer {
+        Trainer {
             opt: Optimizer::new(cfg.optimizer, cfg.lr, &net),
             ws: Workspace::new(&net),
             grad: Gradients::zeros_like(&net),
             order: split.train.clone(),
             batch_rng: Rng::for_stream(cfg.seed, Stream::Batches),
+            grad_rng: Rng::for_stream(cfg.seed, Stream::GradRows),
+            grad_rows: Vec::new(),
             logged: cfg.schedule.epochs(cfg.epochs),
             next_log: 0,
             epoch: 0,
             probe: Probe::default(),
+            probe_params: Vec::new(),
             batch_grads: BatchGradients::default(),
-            run_store,
+            run_range,
+            defer_mi: false,
             record: SeedRecord::new(cfg.seed),
             cfg: cfg.clone(),
             data,
@@ -97,7 +259,189 @@ impl Trainer {
             mi_rows,
             mi_labels,
             net,
-        })
+        }
+    }
+
+    /// The state between two epochs: everything [`Trainer::resume`] needs
+    /// to continue bit for bit, except the data set and the record (the
+    /// caller has both) and the [`Trainer::set_defer_mi`] choice.
+    pub fn checkpoint(&self) -> Checkpoint {
+        let mut params = Vec::new();
+        params_into(&self.net, &mut params);
+        let OptimizerState { steps, adam } = self.opt.state();
+        Checkpoint {
+            fingerprint: fingerprint(&self.cfg),
+            seed: self.cfg.seed,
+            epochs: self.cfg.epochs,
+            epoch: self.epoch,
+            next_log: self.next_log,
+            shapes: self
+                .net
+                .layers
+                .iter()
+                .map(|l| LayerShape {
+                    n_in: l.n_in,
+                    n_out: l.n_out,
+                })
+                .collect(),
+            params,
+            steps,
+            adam: adam.map(|a| AdamPart {
+                beta1_power: a.beta1_power,
+                beta2_power: a.beta2_power,
+                m: flat_gradients(&a.m),
+                v: flat_gradients(&a.v),
+            }),
+            batch_rng: self.batch_rng.state(),
+            grad_rng: self.grad_rng.state(),
+            order: self.order.clone(),
+            run_range: self.run_range.as_ref().map(|r| RunRangePart {
+                lo: r.lo,
+                hi: r.hi,
+                snapshots: r.snapshots.clone(),
+            }),
+        }
+    }
+
+    /// Continues the run of `cfg` on `data` from `ck`, with `record` the
+    /// seed's record up to the checkpoint (as the caller collected it from
+    /// [`Trainer::step`] and [`Trainer::fill_mi`]). Every later epoch is
+    /// bit-identical to the uninterrupted run's. Deferred MI starts off.
+    ///
+    /// Fails if `cfg` does not fit `data`, or the checkpoint or the record
+    /// are not of this run: another configuration (any parameter), layer
+    /// shapes, optimizer, row order, logged count or record length. (A
+    /// failed run jumps to its last epoch without logging the rest, so its
+    /// state does not resume.)
+    pub fn resume(
+        cfg: &Config,
+        data: Arc<Dataset>,
+        ck: &Checkpoint,
+        record: SeedRecord,
+    ) -> Result<Trainer, CheckpointError> {
+        let mismatch = |m: String| Err(CheckpointError::Mismatch(m));
+        cfg.check_data(&data)?;
+        if ck.seed != cfg.seed || ck.epochs != cfg.epochs {
+            return mismatch(format!(
+                "it is of seed {} and {} epochs, the run of seed {} and {} epochs",
+                ck.seed, ck.epochs, cfg.seed, cfg.epochs
+            ));
+        }
+        let shapes = shapes_of(cfg, &data);
+        if ck.shapes != shapes {
+            let text = |s: &[LayerShape]| {
+                let mut v: Vec<String> =
+                    s.first().map(|l| l.n_in.to_string()).into_iter().collect();
+                v.extend(s.iter().map(|l| l.n_out.to_string()));
+                v.join("-")
+            };
+            return mismatch(format!(
+                "its network is {}, the configuration's {}",
+                text(&ck.shapes),
+                text(&shapes)
+            ));
+        }
+        if ck.fingerprint != fingerprint(cfg) {
+            return mismatch("it was made with other parameters".into());
+        }
+        // Shapes equal, so the parameter count is the one from_bytes checked.
+        let mut net = Network {
+            layers: shapes
+                .iter()
+                .map(|s| Layer {
+                    n_in: s.n_in,
+                    n_out: s.n_out,
+                    w: vec![0.0; s.n_in * s.n_out],
+                    b: vec![0.0; s.n_out],
+                })
+                .collect(),
+            activation: cfg.activation,
+            output: cfg.output,
+        };
+        let n_params: usize = net.layers.iter().map(|l| l.w.len() + l.b.len()).sum();
+        let sizes_ok = ck.params.len() == n_params
+            && ck
+                .adam
+                .as_ref()
+                .is_none_or(|a| a.m.len() == n_params && a.v.len() == n_params)
+            && ck
+                .run_range
+                .as_ref()
+                .is_none_or(|r| r.snapshots.iter().all(|s| s.len() == n_params));
+        if !sizes_ok {
+            return mismatch("its arrays are not the network's size".into());
+        }
+        load_params(&mut net, &ck.params);
+        let mut t = Self::fresh(cfg, data, net);
+        let state = OptimizerState {
+            steps: ck.steps,
+            adam: ck.adam.as_ref().map(|a| AdamState {
+                m: gradients_from_flat(&t.net, &a.m),
+                v: gradients_from_flat(&t.net, &a.v),
+                beta1_power: a.beta1_power,
+                beta2_power: a.beta2_power,
+            }),
+        };
+        t.opt = Optimizer::restore(cfg.optimizer, cfg.lr, &t.net, state)
+            .map_err(CheckpointError::Mismatch)?;
+        let (Some(batch_rng), Some(grad_rng)) =
+            (Rng::from_state(ck.batch_rng), Rng::from_state(ck.grad_rng))
+        else {
+            return mismatch("an RNG state is all zero".into());
+        };
+        (t.batch_rng, t.grad_rng) = (batch_rng, grad_rng);
+        let mut a = ck.order.clone();
+        let mut b = t.split.train.clone();
+        a.sort_unstable();
+        b.sort_unstable();
+        if a != b {
+            return mismatch("its row order is not a permutation of the training rows".into());
+        }
+        let logged_before = t.logged.iter().take_while(|&&e| e < ck.epoch).count();
+        if ck.epoch > cfg.epochs || ck.next_log != logged_before {
+            return mismatch(format!(
+                "{} logged epochs before epoch {}; the schedule has {logged_before}",
+                ck.next_log, ck.epoch
+            ));
+        }
+        match (&mut t.run_range, &ck.run_range) {
+            (None, None) => {}
+            (Some(r), Some(p)) if p.snapshots.len() == ck.next_log => {
+                (r.lo, r.hi) = (p.lo, p.hi);
+                r.snapshots = p.snapshots.clone();
+            }
+            _ => return mismatch("its range=run state does not fit the estimator".into()),
+        }
+        let n = ck.next_log;
+        let series_ok = [
+            &record.ixt,
+            &record.ity,
+            &record.grad_m,
+            &record.grad_s,
+            &record.wnorm,
+        ]
+        .iter()
+        .all(|v| v.len() == n)
+            && [
+                &record.loss_train,
+                &record.loss_test,
+                &record.acc_train,
+                &record.acc_test,
+            ]
+            .iter()
+            .all(|v| v.len() == n);
+        if record.seed != cfg.seed || record.epochs != t.logged[..n] || !series_ok {
+            return mismatch(format!(
+                "the record (seed {}, {} logged epochs) is not this run's first {n} logged epochs",
+                record.seed,
+                record.epochs.len()
+            ));
+        }
+        t.order = ck.order.clone();
+        t.epoch = ck.epoch;
+        t.next_log = n;
+        t.record = record;
+        Ok(t)
     }
 
     /// The next epoch to train (0-based); equals `epochs()` when done.
@@ -151,30 +495,144 @@ impl Trainer {
         &self.record
     }
 
+    /// With `true`, logged epochs skip the MI estimate: their records carry
+    /// NaN `ixt`/`ity`, [`Trainer::last_activations`] (or
+    /// [`Trainer::mi_job`]) holds the probe's activations until the next
+    /// logged epoch, and the caller writes the result back with
+    /// [`Trainer::fill_mi`]. With `range=run`, [`Trainer::finish`] then does
+    /// no MI either: the caller estimates every logged epoch k from
+    /// [`Trainer::snapshot_activations`] with [`Trainer::run_range`] and
+    /// fills it in before finishing.
+    pub fn set_defer_mi(&mut self, on: bool) {
+        self.defer_mi = on;
+    }
+
+    /// Writes logged epoch `k`'s MI (one pair per layer) into the record.
+    pub fn fill_mi(&mut self, k: usize, mi: &[MiPair]) -> Result<(), TrainError> {
+        let logged = self.record.ixt.len();
+        if k >= logged {
+            return Err(TrainError::NotLogged { k, logged });
+        }
+        let expected = self.net.layers.len();
+        if mi.len() != expected {
+            return Err(TrainError::LayerCount {
+                expected,
+                got: mi.len(),
+            });
+        }
+        self.record.ixt[k] = mi.iter().map(|p| p.ixt).collect();
+        self.record.ity[k] = mi.iter().map(|p| p.ity).collect();
+        Ok(())
+    }
+
+    /// The last probe's activations as an [`MiJob`] (`query` is the
+    /// experiment's query string), with the current [`Trainer::run_range`].
+    pub fn mi_job(&self, query: &str) -> MiJob {
+        self.job_of(query, self.probe.activations.clone())
+    }
+
+    fn job_of(&self, query: &str, acts: Vec<Vec<f32>>) -> MiJob {
+        MiJob {
+            query: query.to_string(),
+            widths: self.net.widths(),
+            rows: self.mi_rows.len(),
+            labels: self.mi_labels.clone(),
+            n_classes: self.data.n_classes,
+            acts,
+            run_range: self.run_range(),
+        }
+    }
+
+    /// For `range=run`, the min and max activation over every layer, unit
+    /// and logged epoch so far ((+∞, −∞) before the first); `None` for
+    /// other estimators.
+    pub fn run_range(&self) -> Option<(f32, f32)> {
+        self.run_range.as_ref().map(|r| (r.lo, r.hi))
+    }
+
+    /// Recomputes logged epoch `k`'s activations on the MI rows (per layer,
+    /// row-major, into `out`) from its weight snapshot: bit-identical to
+    /// what its probe saw. `range=run` only.
+    pub fn snapshot_activations(
+        &mut self,
+        k: usize,
+        out: &mut Vec<Vec<f32>>,
+    ) -> Result<(), TrainError> {
+        let st = self.run_range.as_ref().ok_or(TrainError::NoSnapshots)?;
+        let snap = st.snapshots.get(k).ok_or(TrainError::NotLogged {
+            k,
+            logged: st.snapshots.len(),
+        })?;
+        let mut net = self.net.clone();
+        load_params(&mut net, snap);
+        out.resize(net.layers.len(), Vec::new());
+        self.ws.forward_rows(&net, &self.data, &self.mi_rows, out);
+        Ok(())
+    }
+
+    /// Logged epoch `k`'s activations from its snapshot as an [`MiJob`]
+    /// with the current run range (after the last epoch: the final one).
+    pub fn snapshot_mi_job(&mut self, k: usize, query: &str) -> Result<MiJob, TrainError> {
+        let mut acts = Vec::new();
+        self.snapshot_activations(k, &mut acts)?;
+        Ok(self.job_of(query, acts))
+    }
+
+    fn take_probe(&mut self) {
+        self.probe.take(
+            &mut self.ws,
+            &self.net,
+            &self.data,
+            &self.split,
+            &self.mi_rows,
+        );
+        if self.run_range.is_some() {
+            params_into(&self.net, &mut self.probe_params);
+        }
+    }
+
     /// Trains one epoch. Returns its record if the epoch is logged. An error
-    /// (weights or loss became NaN or infinite) ends the run; the message
-    /// says where and why.
-    pub fn step(&mut self) -> Result<Option<EpochRecord>, String> {
+    /// (weights or loss became NaN or infinite) ends the run; the record
+    /// keeps its message.
+    ///
+    /// With `grad_time=ibsgd`, a logged epoch first shuffles a fresh copy
+    /// of the training rows (in split order) with its own stream, as
+    /// ibsgd's `on_epoch_begin` does, and before each step takes the
+    /// gradient on the next `batch_size` rows of it (`on_batch_begin`,
+    /// weights before the step). The last slice is whatever remains, as
+    /// Python's slicing gives; the training batches cut the same rows with
+    /// the same size, so slices and batches run out together, in ibsgd as
+    /// here. (Had ibsgd more batches than slices, it would slice an empty
+    /// list and log a gradient of the mean loss over no rows, NaN.)
+    pub fn step(&mut self) -> Result<Option<EpochRecord>, TrainError> {
         if self.is_done() {
             return Ok(None);
         }
         let e = self.epoch;
         let logged = self.logged.get(self.next_log) == Some(&e);
         if logged && self.cfg.act_time == ActTime::Start {
-            self.probe.take(
-                &mut self.ws,
-                &self.net,
-                &self.data,
-                &self.split,
-                &self.mi_rows,
-            );
+            self.take_probe();
         }
         if self.cfg.batch_order == BatchOrder::Reshuffle {
             self.batch_rng.shuffle(&mut self.order);
         }
         self.batch_grads.clear();
         let bs = self.cfg.batch_size.unwrap_or(self.order.len()).max(1);
+        let ibsgd = logged && self.cfg.grad_time == GradTime::Ibsgd;
+        if ibsgd {
+            self.grad_rows.clear();
+            self.grad_rows.extend_from_slice(&self.split.train);
+            self.grad_rng.shuffle(&mut self.grad_rows);
+        }
+        // Both cut the training rows into slices of `bs`: as many slices as
+        // batches, the last one the remainder.
+        let mut grad_slices = self.grad_rows.chunks(bs);
         for batch in self.order.chunks(bs) {
+            if let Some(rows) = grad_slices.next().filter(|_| ibsgd) {
+                self.ws
+                    .gradient(&self.net, &self.data, rows, &mut self.grad);
+                self.batch_grads.push(&self.grad);
+            }
             self.ws
                 .gradient(&self.net, &self.data, batch, &mut self.grad);
             if logged && self.cfg.grad_time == GradTime::Before {
@@ -188,31 +646,25 @@ impl Trainer {
                 self.batch_grads.push(&self.grad);
             }
         }
-        if let Some(l) = self.net.first_non_finite_layer() {
-            return Err(self.fail(format!(
-                "weights of layer {} became NaN or infinite during epoch {e}; the learning rate ({}) may be too large",
-                l + 1,
-                self.cfg.lr
-            )));
+        if let Some(layer) = self.net.first_non_finite_layer() {
+            return Err(self.fail(TrainError::NonFiniteWeights {
+                layer,
+                epoch: e,
+                lr: self.cfg.lr,
+            }));
         }
         self.epoch += 1;
         if !logged {
             return Ok(None);
         }
         if self.cfg.act_time == ActTime::End {
-            self.probe.take(
-                &mut self.ws,
-                &self.net,
-                &self.data,
-                &self.split,
-                &self.mi_rows,
-            );
+            self.take_probe();
         }
         if !self.probe.loss_train.is_finite() {
-            return Err(self.fail(format!(
-                "the training loss became {} at epoch {e}",
-                self.probe.loss_train
-            )));
+            return Err(self.fail(TrainError::NonFiniteLoss {
+                epoch: e,
+                value: self.probe.loss_train,
+            }));
         }
         self.next_log += 1;
         let mi = self.estimate();
@@ -233,11 +685,11 @@ impl Trainer {
         Ok(Some(rec))
     }
 
-    fn fail(&mut self, message: String) -> String {
+    fn fail(&mut self, err: TrainError) -> TrainError {
         self.record.status = Status::Failed;
-        self.record.message = Some(message.clone());
+        self.record.message = Some(err.to_string());
         self.epoch = self.cfg.epochs;
-        message
+        err
     }
 
     fn views<'a>(acts: &'a [Vec<f32>], widths: &[usize], rows: usize) -> Vec<LayerView<'a>> {
@@ -251,44 +703,58 @@ impl Trainer {
             .collect()
     }
 
-    /// MI of the probe's activations. With `range=run` the activations are
-    /// kept, and the estimate uses the range seen so far (provisional until
+    /// MI of the probe's activations (NaN when deferred). With `range=run`
+    /// the running range takes in this probe and the weights are
+    /// snapshotted; the estimate uses the range so far (provisional until
     /// [`Trainer::finish`] recomputes every epoch with the run's range).
     fn estimate(&mut self) -> Vec<MiPair> {
-        let widths = self.net.widths();
-        let n = self.mi_rows.len();
-        let nc = self.data.n_classes;
-        let range = self.run_store.as_mut().map(|st| {
+        let range = self.run_range.as_mut().map(|st| {
             for v in self.probe.activations.iter().flatten() {
                 st.lo = st.lo.min(*v);
                 st.hi = st.hi.max(*v);
             }
-            st.epochs.push(self.probe.activations.clone());
+            st.snapshots.push(self.probe_params.clone());
             (st.lo, st.hi)
         });
-        let views = Self::views(&self.probe.activations, &widths, n);
-        estimate_layers(&self.cfg.estimator, &views, &self.mi_labels, nc, range)
+        if self.defer_mi {
+            return vec![MiPair::NAN; self.net.layers.len()];
+        }
+        let widths = self.net.widths();
+        let views = Self::views(&self.probe.activations, &widths, self.mi_rows.len());
+        estimate_layers(
+            &self.cfg.estimator,
+            &views,
+            &self.mi_labels,
+            self.data.n_classes,
+            range,
+        )
     }
 
     /// Ends the run with `status` and returns the seed's record. For
-    /// `range=run`, every logged epoch's MI is recomputed with the min/max
-    /// over the whole run, as Saxe et al. did after training.
+    /// `range=run` (unless MI is deferred), every logged epoch's MI is
+    /// recomputed with the min/max over the whole run, as Saxe et al. did
+    /// after training, from activations recomputed from the weight
+    /// snapshots.
     pub fn finish(mut self, status: Status, seconds: f64) -> SeedRecord {
         if self.record.status != Status::Failed {
             self.record.status = status;
         }
         self.record.seconds = seconds;
-        if let Some(st) = self.run_store.take() {
+        if let (Some(range), false) = (self.run_range(), self.defer_mi) {
             let widths = self.net.widths();
             let n = self.mi_rows.len();
-            for (k, acts) in st.epochs.iter().enumerate() {
-                let views = Self::views(acts, &widths, n);
+            let mut acts = Vec::new();
+            for k in 0..self.record.ixt.len() {
+                if self.snapshot_activations(k, &mut acts).is_err() {
+                    break;
+                }
+                let views = Self::views(&acts, &widths, n);
                 let mi = estimate_layers(
                     &self.cfg.estimator,
                     &views,
                     &self.mi_labels,
                     self.data.n_classes,
-                    Some((st.lo, st.hi)),
+                    Some(range),
                 );
                 self.record.ixt[k] = mi.iter().map(|p| p.ixt).collect();
                 self.record.ity[k] = mi.iter().map(|p| p.ity).collect();
@@ -297,3 +763,6 @@ impl Trainer {
         self.record
     }
 }
+
+#[cfg(test)]
+mod tests;

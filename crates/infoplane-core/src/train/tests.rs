@@ -1,0 +1,440 @@
+use super::*;
+use crate::gradients::layer_moments;
+use crate::params::Params;
+
+fn var_u() -> Arc<Dataset> {
+    Arc::new(crate::data::var_u())
+}
+
+/// The configuration a query names (presets and overrides as in a URL).
+fn cfg_of(query: &str) -> Config {
+    let q = Params::from_query(query, &[]);
+    assert!(q.errors.is_empty(), "{query}: {:?}", q.errors);
+    Config::from_params(&q.params).unwrap()
+}
+
+fn run_to_end(t: &mut Trainer) {
+    while !t.is_done() {
+        t.step().unwrap();
+    }
+}
+
+fn uninterrupted(cfg: &Config) -> SeedRecord {
+    let mut t = Trainer::new(cfg, var_u()).unwrap();
+    run_to_end(&mut t);
+    t.finish(Status::Done, 0.0)
+}
+
+fn bits(acts: &[Vec<f32>]) -> Vec<Vec<u32>> {
+    acts.iter()
+        .map(|a| a.iter().map(|v| v.to_bits()).collect())
+        .collect()
+}
+
+/// Checkpoints at epoch 0, just before a logged epoch (the next one to
+/// train is logged), just after it, at an unlogged epoch and at the end;
+/// each goes through bytes, is resumed with the record so far and run to
+/// the end. Every continuation must give the uninterrupted record's bits.
+fn check_resume(query: &str) {
+    let cfg = cfg_of(query);
+    let data = var_u();
+    let mut t = Trainer::new(&cfg, data.clone()).unwrap();
+    let logged = t.logged_epochs().to_vec();
+    let l = logged[logged.len() / 2];
+    let unlogged = (l + 2..cfg.epochs).find(|e| !logged.contains(e));
+    let mut points = vec![0, l, l + 1, cfg.epochs];
+    points.extend(unlogged);
+    let mut saved = Vec::new();
+    loop {
+        if points.contains(&t.epoch()) {
+            let ck = t.checkpoint();
+            let bytes = ck.to_bytes();
+            assert_eq!(Checkpoint::from_bytes(&bytes).unwrap(), ck);
+            saved.push((t.epoch(), bytes, t.record().clone()));
+        }
+        if t.is_done() {
+            break;
+        }
+        t.step().unwrap();
+    }
+    assert_eq!(saved.len(), points.len(), "{query}: {points:?}");
+    let want = t.finish(Status::Done, 0.0);
+    for (e, bytes, rec) in saved {
+        let ck = Checkpoint::from_bytes(&bytes).unwrap();
+        assert_eq!(ck.epoch(), e);
+        let mut r = Trainer::resume(&cfg, data.clone(), &ck, rec).unwrap();
+        assert_eq!(r.epoch(), e);
+        run_to_end(&mut r);
+        let got = r.finish(Status::Done, 0.0);
+        assert_eq!(got.epochs, want.epochs, "{query}, resumed at {e}");
+        assert_eq!(got.digest(), want.digest(), "{query}, resumed at {e}");
+    }
+}
+
+#[test]
+fn resume_is_bit_identical_adam_fixed_batches() {
+    check_resume("epochs=40&log_samples=15");
+}
+
+#[test]
+fn resume_is_bit_identical_sgd_reshuffled() {
+    check_resume(
+        "optimizer=sgd&lr=0.05&batch_order=reshuffle&split=shuffled&grad_time=before&epochs=40&log_samples=15",
+    );
+}
+
+#[test]
+fn resume_is_bit_identical_with_range_run() {
+    // saxe-relu: range=run, ibsgd's gradients and init, reshuffled batches,
+    // activations at the epoch's end.
+    check_resume("preset=saxe-relu&epochs=30");
+    // range=run with activations at the epoch's start (snapshot before the updates).
+    check_resume("estimator=uniform-binning&range=run&bins=40&epochs=30&log_samples=12");
+}
+
+#[test]
+fn resume_refuses_other_runs_and_bad_records() {
+    let cfg = cfg_of("epochs=6&log_every=2&log_schedule=every");
+    let data = var_u();
+    let mut t = Trainer::new(&cfg, data.clone()).unwrap();
+    t.step().unwrap();
+    t.step().unwrap();
+    let ck = t.checkpoint();
+    let rec = t.record().clone();
+    let resume = |q: &str, rec: SeedRecord| Trainer::resume(&cfg_of(q), data.clone(), &ck, rec);
+    let is_mismatch = |r: Result<Trainer, CheckpointError>, needle: &str| match r {
+        Err(CheckpointError::Mismatch(m)) => assert!(m.contains(needle), "{m}"),
+        other => panic!("expected a mismatch about {needle}, got {other:?}"),
+    };
+    is_mismatch(
+        resume(
+            "epochs=6&log_every=2&log_schedule=every&seed=1",
+            rec.clone(),
+        ),
+        "seed",
+    );
+    is_mismatch(
+        resume(
+            "epochs=6&log_every=2&log_schedule=every&hidden=10,7,5",
+            rec.clone(),
+        ),
+        "12-10-7-5-2",
+    );
+    is_mismatch(
+        resume(
+            "epochs=6&log_every=2&log_schedule=every&lr=0.001",
+            rec.clone(),
+        ),
+        "other parameters",
+    );
+    is_mismatch(
+        resume(
+            "epochs=6&log_every=2&log_schedule=every&optimizer=sgd",
+            rec.clone(),
+        ),
+        "other parameters",
+    );
+    let mut short = rec.clone();
+    short.ixt.pop();
+    is_mismatch(
+        resume("epochs=6&log_every=2&log_schedule=every", short),
+        "record",
+    );
+    is_mismatch(
+        resume(
+            "epochs=6&log_every=2&log_schedule=every",
+            SeedRecord::new(0),
+        ),
+        "record",
+    );
+    // The configuration must fit the data (the error names the parameter).
+    let mut bad = cfg.clone();
+    bad.output = Output::Sigmoid;
+    let digits = Arc::new(crate::data::digits());
+    match Trainer::resume(&bad, digits, &ck, rec.clone()) {
+        Err(CheckpointError::Config(e)) => assert_eq!(e.param, "output"),
+        other => panic!("{other:?}"),
+    }
+    assert!(resume("epochs=6&log_every=2&log_schedule=every", rec).is_ok());
+}
+
+#[test]
+fn malformed_checkpoints_are_errors_never_panics() {
+    let cfg = cfg_of("preset=saxe-relu&epochs=8");
+    let data = var_u();
+    let mut t = Trainer::new(&cfg, data.clone()).unwrap();
+    for _ in 0..3 {
+        t.step().unwrap();
+    }
+    let bytes = t.checkpoint().to_bytes();
+    let rec = t.record().clone();
+    for n in (0..bytes.len()).step_by(7) {
+        assert!(Checkpoint::from_bytes(&bytes[..n]).is_err(), "prefix {n}");
+    }
+    let mut extra = bytes.clone();
+    extra.push(1);
+    assert!(Checkpoint::from_bytes(&extra).is_err());
+    let mut wrong = bytes.clone();
+    wrong[0] = b'X';
+    let e = Checkpoint::from_bytes(&wrong).unwrap_err();
+    assert!(e.to_string().contains("magic"), "{e}");
+    let mut v2 = bytes.clone();
+    v2[4] = 2;
+    assert!(Checkpoint::from_bytes(&v2)
+        .unwrap_err()
+        .to_string()
+        .contains("version 2"));
+    // The parameter count sits after the header (8), fingerprint, seed,
+    // epochs, epoch, logged (5 × 8), layer count (4) and 6 shapes (48).
+    let at = 8 + 40 + 4 + 48;
+    let mut huge = bytes.clone();
+    huge[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+    assert!(Checkpoint::from_bytes(&huge).is_err());
+    let mut huge = bytes.clone();
+    huge[at..at + 8].copy_from_slice(&(1u64 << 62).to_le_bytes());
+    assert!(Checkpoint::from_bytes(&huge).is_err());
+    // Random byte flips: decoding and resuming may fail, never panic.
+    let mut r = Rng::for_stream(1, Stream::Split);
+    for _ in 0..300 {
+        let mut b = bytes.clone();
+        for _ in 0..1 + r.below(3) {
+            let i = r.below(b.len() as u64) as usize;
+            b[i] ^= 1 << r.below(8);
+        }
+        if let Ok(ck) = Checkpoint::from_bytes(&b) {
+            let _ = Trainer::resume(&cfg, data.clone(), &ck, rec.clone());
+        }
+    }
+}
+
+#[test]
+fn range_run_matches_rebinning_stored_activations() {
+    // The old way, by hand: keep every logged epoch's activations, track
+    // the min/max over all of them, re-estimate each with the final range.
+    for query in [
+        "preset=saxe-relu&epochs=30",
+        "estimator=uniform-binning&range=run&bins=40&activation=relu&epochs=30&log_samples=12",
+    ] {
+        let cfg = cfg_of(query);
+        let mut t = Trainer::new(&cfg, var_u()).unwrap();
+        let mut stored = Vec::new();
+        let mut provisional = Vec::new();
+        let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
+        while !t.is_done() {
+            if let Some(rec) = t.step().unwrap() {
+                let a = t.last_activations().to_vec();
+                for v in a.iter().flatten() {
+                    lo = lo.min(*v);
+                    hi = hi.max(*v);
+                }
+                stored.push(a);
+                provisional.push(rec.ixt);
+            }
+        }
+        assert_eq!(t.run_range(), Some((lo, hi)));
+        let mut acts = Vec::new();
+        for (k, a) in stored.iter().enumerate() {
+            t.snapshot_activations(k, &mut acts).unwrap();
+            assert_eq!(bits(&acts), bits(a), "{query}: snapshot {k}");
+        }
+        let widths = t.layer_widths();
+        let (rows, labels) = t.mi_rows();
+        let (n, labels) = (rows.len(), labels.to_vec());
+        let rec = t.finish(Status::Done, 0.0);
+        let mut changed = false;
+        for (k, a) in stored.iter().enumerate() {
+            let views = Trainer::views(a, &widths, n);
+            let mi = estimate_layers(&cfg.estimator, &views, &labels, 2, Some((lo, hi)));
+            let want: Vec<u64> = mi.iter().map(|p| p.ixt.to_bits()).collect();
+            let got: Vec<u64> = rec.ixt[k].iter().map(|v| v.to_bits()).collect();
+            assert_eq!(got, want, "{query}: epoch {k} I(X;T)");
+            let want: Vec<u64> = mi.iter().map(|p| p.ity.to_bits()).collect();
+            let got: Vec<u64> = rec.ity[k].iter().map(|v| v.to_bits()).collect();
+            assert_eq!(got, want, "{query}: epoch {k} I(T;Y)");
+            changed |= rec.ixt[k] != provisional[k];
+        }
+        // The run's range differs from early epochs' ranges, so some
+        // provisional estimates must have been revised.
+        assert!(changed, "{query}");
+    }
+}
+
+/// A deferred run whose MI travels as bytes, is computed from the job's own
+/// query and filled back gives the normal run's record.
+fn check_deferred(query: &str) {
+    let cfg = cfg_of(query);
+    let want = uninterrupted(&cfg);
+    let mut t = Trainer::new(&cfg, var_u()).unwrap();
+    t.set_defer_mi(true);
+    let compute = |job: MiJob| {
+        let job = MiJob::from_bytes(&job.to_bytes()).unwrap();
+        job.compute(&cfg_of(&job.query).estimator)
+    };
+    let mut k = 0;
+    while !t.is_done() {
+        if let Some(rec) = t.step().unwrap() {
+            assert!(rec.ixt.iter().chain(&rec.ity).all(|v| v.is_nan()));
+            let mi = compute(t.mi_job(query));
+            t.fill_mi(k, &mi).unwrap();
+            k += 1;
+        }
+    }
+    if t.run_range().is_some() {
+        for k in 0..k {
+            let mi = compute(t.snapshot_mi_job(k, query).unwrap());
+            t.fill_mi(k, &mi).unwrap();
+        }
+    }
+    let got = t.finish(Status::Done, 0.0);
+    assert_eq!(got.digest(), want.digest(), "{query}");
+}
+
+#[test]
+fn deferred_mi_gives_the_normal_record() {
+    check_deferred("epochs=30&log_samples=12");
+    check_deferred("preset=saxe-tanh&epochs=25");
+    check_deferred("preset=saxe-relu&epochs=25");
+    check_deferred("estimator=kde-upper&mi_rows=test&epochs=8&log_samples=4");
+}
+
+#[test]
+fn logged_epoch_requests_are_checked() {
+    let mut t = Trainer::new(&cfg_of("epochs=3"), var_u()).unwrap();
+    t.step().unwrap();
+    let pair = MiPair { ixt: 1.0, ity: 0.5 };
+    assert_eq!(
+        t.fill_mi(1, &[pair; 6]),
+        Err(TrainError::NotLogged { k: 1, logged: 1 })
+    );
+    assert_eq!(
+        t.fill_mi(0, &[pair; 5]),
+        Err(TrainError::LayerCount {
+            expected: 6,
+            got: 5
+        })
+    );
+    t.fill_mi(0, &[pair; 6]).unwrap();
+    assert_eq!(t.record().ity[0], vec![0.5; 6]);
+    let mut acts = Vec::new();
+    assert_eq!(
+        t.snapshot_activations(0, &mut acts),
+        Err(TrainError::NoSnapshots)
+    );
+    assert_eq!(t.run_range(), None);
+    let mut r = Trainer::new(&cfg_of("preset=saxe-relu&epochs=3"), var_u()).unwrap();
+    assert_eq!(r.run_range(), Some((f32::INFINITY, f32::NEG_INFINITY)));
+    r.step().unwrap();
+    assert_eq!(
+        r.snapshot_activations(1, &mut acts),
+        Err(TrainError::NotLogged { k: 1, logged: 1 })
+    );
+}
+
+#[test]
+fn diverging_run_fails_with_a_typed_error_and_keeps_the_message() {
+    let cfg = cfg_of("epochs=50&optimizer=sgd&lr=10&activation=linear&hidden=100,100,100,100");
+    let mut t = Trainer::new(&cfg, var_u()).unwrap();
+    let err = loop {
+        match t.step() {
+            Ok(_) => assert!(!t.is_done(), "the run should diverge"),
+            Err(e) => break e,
+        }
+    };
+    assert!(
+        matches!(
+            err,
+            TrainError::NonFiniteWeights { lr: 10.0, .. } | TrainError::NonFiniteLoss { .. }
+        ),
+        "{err:?}"
+    );
+    assert!(t.is_done());
+    assert_eq!(t.record().status, Status::Failed);
+    assert_eq!(
+        t.record().message.as_deref(),
+        Some(err.to_string().as_str())
+    );
+    // The messages are today's, word for word.
+    let e = TrainError::NonFiniteWeights {
+        layer: 2,
+        epoch: 7,
+        lr: 0.5,
+    };
+    assert_eq!(
+        e.to_string(),
+        "weights of layer 3 became NaN or infinite during epoch 7; the learning rate (0.5) may be too large"
+    );
+    let e = TrainError::NonFiniteLoss {
+        epoch: 4,
+        value: f64::INFINITY,
+    };
+    assert_eq!(e.to_string(), "the training loss became inf at epoch 4");
+}
+
+#[test]
+fn ibsgd_gradients_follow_loggingreporter() {
+    // An independent re-enactment with the public kernels: at each logged
+    // epoch a fresh shuffle (stream GradRows) of the training rows in split
+    // order; before each step the gradient on the next 1000 rows of it
+    // (the last slice is the 277 left) with the weights before the step.
+    let q =
+        "grad_time=ibsgd&split=shuffled&batch_size=1000&epochs=5&log_schedule=every&log_every=2";
+    let cfg = cfg_of(q);
+    let data = var_u();
+    let rec = uninterrupted(&cfg);
+    assert_eq!(rec.epochs, vec![0, 2, 4]);
+    let split = cfg.split_rows(data.len());
+    assert_eq!(split.train.len(), 3277);
+    let mut net = Network::new(
+        12,
+        &cfg.hidden,
+        2,
+        cfg.activation,
+        cfg.output,
+        &mut Rng::for_stream(cfg.seed, Stream::Init),
+    );
+    let mut opt = Optimizer::new(cfg.optimizer, cfg.lr, &net);
+    let mut ws = Workspace::new(&net);
+    let mut g = Gradients::zeros_like(&net);
+    let mut perm_rng = Rng::for_stream(cfg.seed, Stream::GradRows);
+    for e in 0..5 {
+        let k = rec.epochs.iter().position(|&x| x == e);
+        let perm = k.map(|_| {
+            let mut p = split.train.clone();
+            perm_rng.shuffle(&mut p);
+            p
+        });
+        let mut per_batch: Vec<Vec<Vec<f32>>> = Vec::new();
+        for (b, batch) in split.train.chunks(1000).enumerate() {
+            if let Some(p) = &perm {
+                let rows = &p[b * 1000..((b + 1) * 1000).min(p.len())];
+                ws.gradient(&net, &data, rows, &mut g);
+                per_batch.push(g.w.clone());
+            }
+            ws.gradient(&net, &data, batch, &mut g);
+            opt.step(&mut net, &g);
+        }
+        if let Some(k) = k {
+            assert_eq!(per_batch.len(), 4);
+            for l in 0..net.layers.len() {
+                let gs: Vec<&[f32]> = per_batch.iter().map(|b| b[l].as_slice()).collect();
+                let m = layer_moments(&gs);
+                assert_eq!(
+                    rec.grad_m[k][l].to_bits(),
+                    m.m.to_bits(),
+                    "epoch {e} layer {l}"
+                );
+                assert_eq!(
+                    rec.grad_s[k][l].to_bits(),
+                    m.s.to_bits(),
+                    "epoch {e} layer {l}"
+                );
+            }
+        }
+    }
+    // Only the logged gradients differ from grad_time=before: training,
+    // probes and MI are the same.
+    let before = uninterrupted(&cfg_of(&q.replace("grad_time=ibsgd", "grad_time=before")));
+    assert_eq!(before.loss_train, rec.loss_train);
+    assert_eq!(before.ixt, rec.ixt);
+    assert_ne!(before.grad_m, rec.grad_m);
+}
