@@ -237,6 +237,6 @@ test('"Open in the lab" carries the card\'s configuration to the lab', async () 
   // Bad input names the field and does not run.
   await p4.fill('#axis-labels-epochs', '0');
   await p4.locator('#axis-labels [data-card-run]').click();
-  assert.match(await out(p4, '#axis-labels .claim-error'), /^Epochs: "0" is not a whole number from 1 to 1000000/);
+  assert.match(await out(p4, '#axis-labels .claim-error'), /^epochs: 0 is out of range \(1 to 1000000\)/);
   assert.equal(await stateOf(p4, 'axis-labels'), 'idle');
 });
