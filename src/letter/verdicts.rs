@@ -1,13 +1,24 @@
-//! Verdicts in words: each card's rule (how it judges, with its
-//! thresholds) and its verdict, a few sentences built from
-//! `infoplane_core::analysis` results with the run's numbers in them.
-//! Nothing here decides an outcome by itself: every number and every
-//! yes/no comes from the analysis of the records passed in.
+//! Verdicts in words: each card's rule (how it judges, with its thresholds
+//! and its rate on stationary controls) and its verdict, sentences built
+//! from `infoplane_core::analysis` results with the runs' numbers in them.
+//! Every decision (a threshold, a yes/no, a direction, a reading) is made
+//! in `analysis`; this file only counts its answers into sentences.
 
-use super::format::{bits, count, layer, percent, short, sig, times};
-use infoplane_core::analysis::{
-    self, compression_by_layer, Compression, Direction, LayerAcrossSeeds, TransitionRule, TrendRule,
+use super::format::{bits, count, layer, percent, seed_range, short, sig, times};
+use infoplane_core::analysis::axis::{self, LabelledAxis, IDNNS_GRADIENT_AXIS};
+use infoplane_core::analysis::compression::{
+    self, compression_across_seeds, CompressionAcrossSeeds, CompressionRule,
 };
+use infoplane_core::analysis::control::{ControlRate, NOISE_SD};
+use infoplane_core::analysis::crossings::{self, CrossingRule};
+use infoplane_core::analysis::decline::{self, DeclineRule};
+use infoplane_core::analysis::normalisation::{self, NormRule, NormShift};
+use infoplane_core::analysis::phases::{self, PhaseRule};
+use infoplane_core::analysis::seeds::{counts, LayerTally, Spread};
+use infoplane_core::analysis::shares::{self, ShareRule};
+use infoplane_core::analysis::stored::{self, StoredRule, StoredRun};
+use infoplane_core::analysis::trends::{self, TrendQuestion, TrendRule};
+use infoplane_core::analysis::{self as an, Smoothing};
 use infoplane_core::gradients::GradDefinition;
 use infoplane_core::record::{SeedRecord, Status};
 
@@ -20,16 +31,12 @@ pub struct Verdict {
     pub details: Vec<String>,
 }
 
-/// Compression threshold: I(X;T) must end more than this many bits below its peak.
-pub const COMPRESSION_BITS: f64 = 0.5;
-/// SNR transition threshold: the smoothed SNR must fall by at least this factor.
-pub const SNR_FACTOR: f64 = 10.0;
-/// Log-time smoothing of the SNR curves.
-pub const SNR_SMOOTHING: f64 = 1.25;
-
-/// The first record of configuration `config` with a logged epoch.
-fn lead(records: &[Vec<SeedRecord>], config: usize) -> Option<&SeedRecord> {
-    records.get(config)?.iter().find(|r| !r.epochs.is_empty())
+/// The records of configuration `config` that logged an epoch.
+fn recs(records: &[Vec<SeedRecord>], config: usize) -> Vec<&SeedRecord> {
+    records
+        .get(config)
+        .map(|v| an::with_data(v))
+        .unwrap_or_default()
 }
 
 fn nothing() -> Verdict {
@@ -37,6 +44,15 @@ fn nothing() -> Verdict {
         headline: "No logged epoch to judge: the run ended before its first measurement.".into(),
         details: Vec::new(),
     }
+}
+
+/// "Seed 3" or "Seeds 0–3" (capitalised [`seed_range`]).
+fn seeds_of(r: &[&SeedRecord]) -> String {
+    let s = seed_range(r.first().map_or(0, |r| r.seed), r.len());
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// A note when a seed was stopped early (the verdict covers what was logged).
@@ -65,141 +81,257 @@ fn join<T>(items: impl IntoIterator<Item = T>, f: impl Fn(T) -> String) -> Strin
     items.into_iter().map(f).collect::<Vec<_>>().join(", ")
 }
 
-// ---------------------------------------------------------------------------
-// Card 1: phases.
+/// "L1 3/4, L2 0/4": per layer, seeds showing the effect of seeds measured.
+fn tally_line(t: &[LayerTally]) -> String {
+    join(t, |l| {
+        format!("{} {}/{}", layer(l.layer), l.showing, l.measured)
+    })
+}
 
-/// How card 1 judges.
-pub fn phases_rule() -> String {
-    let r = TransitionRule::default();
+/// "0.61 (0.55–0.68 over 4 seeds, sd 0.05)" or the single value.
+fn spread(s: &Option<Spread>, f: impl Fn(f64) -> String) -> String {
+    match s {
+        None => "n/a".into(),
+        Some(s) if s.n == 1 => f(s.mean),
+        Some(s) => format!(
+            "mean {} (sd {}, {}–{} over {} seeds)",
+            f(s.mean),
+            f(s.sd),
+            f(s.min),
+            f(s.max),
+            s.n
+        ),
+    }
+}
+
+/// "fires on 0.2 % of stationary controls (1 of 500)".
+fn control_text(c: ControlRate, what: &str) -> String {
     format!(
-        "Transition by the rule: the first logged epoch t ≥ {} such that, from t to the first logged epoch ≥ {}·t, \
-         the smoothed \"mean\" falls by at least {} decade (×{}) while the smoothed \"std\" falls by at most {} decade \
-         (×{}; it may rise). Smoothing: each point averages the log10 values of the logged epochs within ×{} of its own. \
-         Drift then diffusion (the paper's two phases): the mean lies above the std, as plotted, at the first logged epoch \
-         and below it at the last. Definition: IDNNs' cumulative statistics, first seed.",
-        r.min_epoch,
-        r.window,
-        r.mean_drop,
-        short(10f64.powf(-r.mean_drop)),
-        r.std_tolerance,
-        short(10f64.powf(-r.std_tolerance)),
-        r.smoothing
+        "On stationary controls ({what}) it fires on {} ({} of {}).",
+        percent(c.rate()),
+        c.fired,
+        c.replicates
     )
 }
 
-/// Card 1: is there a phase transition in the gradient statistics as coded?
+/// The largest noise (decades per logged epoch) on the log ratio of two
+/// control curves.
+fn ratio_noise() -> String {
+    sig(std::f64::consts::SQRT_2 * NOISE_SD.1)
+}
+
+fn smoothing_text(s: &Smoothing) -> String {
+    format!(
+        "each point averages the logged epochs within ×{} of its own epoch, and points averaging fewer than {} are dropped",
+        s.factor, s.min_points
+    )
+}
+
+fn decades(v: f64) -> String {
+    format!("{} decade", short(v))
+}
+
+// ---------------------------------------------------------------------------
+// Card 1: phases.
+
+fn phase_rule_text(r: &PhaseRule) -> String {
+    format!(
+        "Two phases, per layer, on Saxe et al.'s gradient signal-to-noise ratio m_l/s_l (the norm of the mean gradient over \
+         the root of the summed per-weight variances, both in gradient units, so the ratio stays put when the gradients merely \
+         shrink). Smoothing of log10 SNR: {}. A transition: at an epoch no later than 1/{} of the run, the smoothed SNR lies at \
+         least {} (×{}) below its highest value so far, and every later value stays at least {} below that level. {}",
+        smoothing_text(&r.smoothing),
+        r.persist,
+        decades(r.drop),
+        sig(10f64.powf(r.drop)),
+        decades(r.hold * r.drop),
+        control_text(
+            phases::CONTROL,
+            &format!(
+                "a constant true SNR, the gradients shrinking as t^−α, the SNR's noise up to {} decade per logged epoch",
+                ratio_noise()
+            )
+        )
+    )
+}
+
+/// How card 1 judges.
+pub fn phases_rule() -> String {
+    format!(
+        "{} Reported apart, as the figure shows it: IDNNs' cumulative mean Σm_l against its std √(Σs_l), the mean above \
+         the std at the first logged epoch and below it at the last. Those two are not in the same units: their ratio falls \
+         whenever the gradients shrink, whatever the SNR does.",
+        phase_rule_text(&PhaseRule::default())
+    )
+}
+
+/// Card 1: two phases in the gradient statistics of the default run?
 pub fn phases(records: &[Vec<SeedRecord>]) -> Verdict {
-    let Some(rec) = lead(records, 0) else {
+    let r = recs(records, 0);
+    if r.is_empty() {
         return nothing();
-    };
-    let checks =
-        analysis::phase_transitions(rec, GradDefinition::Idnns, &TransitionRule::default());
-    let vs = analysis::mean_vs_std(rec, GradDefinition::Idnns);
-    let n = checks.len();
-    let found: Vec<usize> = checks
+    }
+    let rule = PhaseRule::default();
+    let t = phases::phases_across_seeds(&r, GradDefinition::Saxe, &rule);
+    if t.iter().all(|l| l.measured == 0) {
+        return with_note(records, too_short_for_snr(&r));
+    }
+    let plotted: Vec<Vec<Option<phases::MeanVsStd>>> = r
         .iter()
-        .filter_map(|c| c.transition.map(|t| t.epoch))
+        .map(|s| phases::mean_vs_std(s, GradDefinition::Idnns))
         .collect();
-    let both = vs
-        .iter()
-        .flatten()
-        .filter(|v| v.drift_then_diffusion())
-        .count();
-    let when = match (found.iter().min(), found.iter().max()) {
-        (Some(a), Some(b)) if a == b => format!(" (at epoch {a})"),
-        (Some(a), Some(b)) => format!(" (at epochs {a}–{b})"),
-        _ => String::new(),
-    };
-    let phases = match both {
-        0 => {
-            "the two phases of Fig. 4 (mean above, then below the std) are not visible".to_string()
-        }
-        k if k == n => "the two phases of Fig. 4 are visible in every layer".to_string(),
-        k => format!("the two phases of Fig. 4 are visible in {k} of {n} layers only"),
-    };
+    let shown = an::tally(&plotted);
+    let c = counts(&t);
     let headline = format!(
-        "Seed {}: the rule finds a transition in {} of {n} layers{when}; drift then diffusion in {both} of {n} layers, so {phases}.",
-        rec.seed,
-        found.len()
+        "{}: a sustained drop of the SNR (two phases) in {}; in every seed in {} of {} layers. As the figure shows it \
+         (cumulative mean above the std, then below), two phases in {}.",
+        seeds_of(&r),
+        tally_line(&t),
+        c.every,
+        c.layers,
+        tally_line(&shown)
     );
-    let details = checks
+    let per: Vec<Vec<Option<phases::PhaseCheck>>> = r
         .iter()
-        .zip(&vs)
-        .enumerate()
-        .map(|(l, (c, v))| {
-            let rule = match c.transition {
-                Some(t) => format!(
-                    "the mean falls {} → {} from epoch {} to {} while the std goes {} → {}",
-                    sig(t.mean.0),
-                    sig(t.mean.1),
-                    t.epoch,
-                    t.end_epoch,
-                    sig(t.std.0),
-                    sig(t.std.1)
-                ),
-                None => format!("no transition in {} windows", c.windows),
-            };
-            let side = v.map_or("no comparable epochs".into(), |v| {
+        .map(|s| phases::phase_checks(s, GradDefinition::Saxe, &rule))
+        .collect();
+    let details = t
+        .iter()
+        .map(|l| {
+            let checks: Vec<&phases::PhaseCheck> = per
+                .iter()
+                .filter_map(|s| s.get(l.layer).and_then(Option::as_ref))
+                .collect();
+            let when = join(checks.iter().filter_map(|c| c.transition), |tr| {
                 format!(
-                    "the mean exceeds the std at {} of {} logged epochs (mean/std {} at the start, {} at the end)",
-                    v.above,
-                    v.compared,
-                    sig(v.ratio.0),
-                    sig(v.ratio.1)
+                    "{} at epoch {} → at most {} from epoch {} on",
+                    sig(tr.peak.0),
+                    tr.peak.1,
+                    sig(tr.after_max),
+                    tr.drop_epoch
                 )
             });
-            format!("{}: {rule}; {side}.", layer(l))
+            let plot = shown.get(l.layer).map_or(String::new(), |p| {
+                format!(
+                    "; figure's mean/std at the end over at the start: {}",
+                    spread(&p.key, sig)
+                )
+            });
+            format!(
+                "{}: transition in {} of {} seeds{}; sustained decline of log10 SNR {}{plot}.",
+                layer(l.layer),
+                l.showing,
+                l.measured,
+                if when.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (SNR {when})")
+                },
+                spread(&l.key, |v| format!("{v:.2}"))
+            )
         })
         .collect();
     with_note(records, Verdict { headline, details })
 }
 
+fn too_short_for_snr(r: &[&SeedRecord]) -> Verdict {
+    Verdict {
+        headline: format!(
+            "{}: no SNR to judge over {} logged epochs: the run is too short for the smoothing, or trains on one batch per \
+             epoch (no spread between batches).",
+            seeds_of(r),
+            r.iter().map(|s| s.epochs.len()).max().unwrap_or(0)
+        ),
+        details: Vec::new(),
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Card 2: crossings.
 
+fn crossing_rule_text(r: &CrossingRule) -> String {
+    format!(
+        "Two curves cross when their smoothed log10 difference changes side with hysteresis: they are on one side once more \
+         than {} (×{}) apart, and a crossing counts only when they are that far apart on the other side; its epoch is the first \
+         on the new side. Smoothing: {}. {}",
+        decades(r.hysteresis),
+        sig(10f64.powf(r.hysteresis)),
+        smoothing_text(&r.smoothing),
+        control_text(
+            crossings::CONTROL,
+            &format!(
+                "two curves at the same true level, their ratio's noise up to {} decade per logged epoch",
+                ratio_noise()
+            )
+        )
+    )
+}
+
 /// How card 2 judges.
 pub fn crossings_rule() -> String {
-    "Crossings: for every pair of layers a < b, the sign changes of m_a − m_b between consecutive logged epochs \
-     (epochs where the two are equal or missing are skipped), summed over all pairs; cumulative means as coded \
-     against the per-layer means m_l of the same run, first seed."
-        .into()
+    format!(
+        "{} Every pair of layers, the cumulative means as coded against the per-layer means m_l of the same runs.",
+        crossing_rule_text(&CrossingRule::default())
+    )
 }
 
 /// Card 2: crossings of cumulative and per-layer means.
 pub fn crossings(records: &[Vec<SeedRecord>]) -> Verdict {
-    let Some(rec) = lead(records, 0) else {
+    let r = recs(records, 0);
+    if r.is_empty() {
         return nothing();
-    };
-    let cum = analysis::mean_crossings(rec, GradDefinition::Idnns);
-    let per = analysis::mean_crossings(rec, GradDefinition::PerLayer);
+    }
+    let rule = CrossingRule::default();
+    let cum: Vec<usize> = r
+        .iter()
+        .map(|s| crossings::mean_crossings(s, GradDefinition::Idnns, &rule).total)
+        .collect();
+    let per: Vec<crossings::Crossings> = r
+        .iter()
+        .map(|s| crossings::mean_crossings(s, GradDefinition::PerLayer, &rule))
+        .collect();
+    let pairs = crossings::crossings_across_seeds(&r, GradDefinition::PerLayer, &rule);
     let headline = format!(
-        "Seed {}: {} crossings of the cumulative means (as coded) and {} of the per-layer means, over {} pairs of layers and {} logged epochs.",
-        rec.seed,
-        cum.total,
-        per.total,
-        per.pairs.len(),
-        per.epochs
+        "{}: crossings of the cumulative means (as coded): {}; of the per-layer means: {}, over {} pairs of layers and {} \
+         logged epochs.",
+        seeds_of(&r),
+        join(&cum, |c| c.to_string()),
+        join(&per, |c| c.total.to_string()),
+        pairs.len(),
+        per.first().map_or(0, |c| c.epochs)
     );
-    let mut top: Vec<_> = per.crossing_pairs().collect();
-    top.sort_by_key(|p| std::cmp::Reverse(p.count));
-    let mut details = vec![format!(
-        "Cumulative: {} crossing pairs; each curve is the one below it plus m_l ≥ 0, so these curves cannot cross.",
-        cum.crossing_pairs().count()
-    )];
-    details.push(if top.is_empty() {
-        "Per layer: no pair crosses.".into()
+    let mut details = vec![
+        "Cumulative: each curve is the one below it plus m_l ≥ 0, so these curves cannot cross."
+            .to_string(),
+    ];
+    let mut crossing: Vec<&crossings::PairTally> =
+        pairs.iter().filter(|p| p.tally.showing > 0).collect();
+    crossing.sort_by_key(|p| std::cmp::Reverse(p.tally.showing));
+    details.push(if crossing.is_empty() {
+        "Per layer: no pair crosses in any seed.".into()
     } else {
         format!(
-            "Per layer: {} of {} pairs cross; most often {}.",
-            top.len(),
-            per.pairs.len(),
-            join(top.iter().take(4), |p| format!(
-                "{}–{} ×{} (first at epoch {})",
-                layer(p.a),
-                layer(p.b),
-                p.count,
-                p.first_epoch.unwrap_or(0)
-            ))
+            "Per layer: {} of {} pairs cross in at least one seed; {}.",
+            crossing.len(),
+            pairs.len(),
+            join(crossing.iter().take(5), |p| {
+                let firsts = join(
+                    per.iter().filter_map(|c| {
+                        c.pairs
+                            .iter()
+                            .find(|q| q.a == p.a && q.b == p.b)
+                            .and_then(|q| q.crossing.first_epoch)
+                    }),
+                    |e| e.to_string(),
+                );
+                format!(
+                    "{}–{} in {} of {} seeds (first at epoch {firsts})",
+                    layer(p.a),
+                    layer(p.b),
+                    p.tally.showing,
+                    p.tally.measured
+                )
+            })
         )
     });
     with_note(records, Verdict { headline, details })
@@ -210,73 +342,68 @@ pub fn crossings(records: &[Vec<SeedRecord>]) -> Verdict {
 
 /// How card 3 judges.
 pub fn normalisation_rule() -> String {
-    let t = TrendRule::default();
+    let r = NormRule::default();
     format!(
-        "Same run, two definitions: ‖W_l‖_F at the first and last logged epochs; each layer's late/early mean \
-         (geometric means over epochs ≤ T^{} and ≥ T^{}, T the last epoch); and card 1's transition rule, as coded \
-         and with every m_l, s_l divided by ‖W_l‖ (then summed over layers as coded). First seed.",
-        t.span,
-        1.0 - t.span
+        "Same runs, two definitions: as coded, and with every m_l and s_l divided by ‖W_l‖_F (then summed over layers as \
+         coded). Direction, from the measured norms: a layer whose ‖W_l‖ grows by ×{} or more from the first to the last logged \
+         epoch has its late values lowered against its early ones by the division, one that shrinks as much has them raised. \
+         The picture: card 1's phase rule on the scale-free Σm/Σs of each definition; the same verdict in every layer means \
+         the same picture. {}",
+        r.tolerance,
+        phase_rule_text(&r.phases)
     )
 }
 
 /// Card 3: what dividing by ‖W_l‖ changes.
 pub fn normalisation(records: &[Vec<SeedRecord>]) -> Verdict {
-    let Some(rec) = lead(records, 0) else {
+    let r = recs(records, 0);
+    if r.is_empty() {
         return nothing();
-    };
-    let growth = analysis::weight_norm_growth(rec);
-    let rule = TransitionRule::default();
-    let (tc, tn) = (
-        analysis::mean_trends(rec, GradDefinition::Idnns, &TrendRule::default()),
-        analysis::mean_trends(rec, GradDefinition::Normalised, &TrendRule::default()),
-    );
-    let (pc, pn) = (
-        analysis::phase_transitions(rec, GradDefinition::Idnns, &rule),
-        analysis::phase_transitions(rec, GradDefinition::Normalised, &rule),
-    );
-    let ratios: Vec<f64> = growth.iter().flatten().map(|g| g.ratio).collect();
-    let (lo, hi) = (
-        ratios.iter().copied().fold(f64::INFINITY, f64::min),
-        ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-    );
-    let found = |p: &[analysis::PhaseCheck]| p.iter().filter(|c| c.transition.is_some()).count();
+    }
+    let a = normalisation::normalisation_across_seeds(&r, &NormRule::default());
     let headline = format!(
-        "Seed {}: ‖W_l‖ changes by {}–{} over training, so dividing by it lowers late values against early ones; \
-         the transition rule fires in {} of {} layers as coded and {} normalised.",
-        rec.seed,
-        times(lo),
-        times(hi),
-        found(&pc),
-        pc.len(),
-        found(&pn)
+        "{}: ‖W_l‖ grows by ×{} or more (so dividing by it lowers late values against early ones) in {}; shrinks as much \
+         (late values raised) in {}. The phase rule gives the same verdict under both definitions in {}: the normalisation \
+         changes the levels, not the picture, in {} of {} seeds.",
+        seeds_of(&r),
+        NormRule::default().tolerance,
+        tally_line(&a.lowered),
+        tally_line(&a.raised),
+        tally_line(&a.same_phases),
+        a.levels_not_picture,
+        a.seeds.len()
     );
-    let epoch = |c: &analysis::PhaseCheck| {
-        c.transition
-            .map_or("none".to_string(), |t| format!("epoch {}", t.epoch))
+    let fires = |p: &Option<phases::PhaseCheck>| match p {
+        Some(p) if p.transition.is_some() => "a transition",
+        Some(_) => "none",
+        None => "n/a",
     };
-    let details = (0..pc.len())
+    let lead = &a.seeds[0];
+    let details = lead
+        .layers
+        .iter()
         .map(|l| {
-            let g = growth.get(l).copied().flatten();
-            let r = |t: &[Option<analysis::Trend>]| {
-                t.get(l)
-                    .copied()
-                    .flatten()
-                    .map_or("n/a".into(), |t| times(t.ratio))
-            };
             format!(
-                "{}: ‖W‖ {}; late/early mean {} as coded, {} normalised; transition {} as coded, {} normalised.",
-                layer(l),
-                g.map_or("n/a".into(), |g| format!(
+                "{}: ‖W‖ {} (over seeds: {}); {}; phase rule as coded: {}, normalised: {} (seed {}).",
+                layer(l.layer),
+                l.growth.map_or("n/a".into(), |g| format!(
                     "{} → {} ({})",
                     sig(g.first),
                     sig(g.last),
                     times(g.ratio)
                 )),
-                r(&tc),
-                r(&tn),
-                epoch(&pc[l]),
-                pn.get(l).map_or("none".into(), epoch)
+                a.lowered
+                    .get(l.layer)
+                    .map_or("n/a".into(), |t| spread(&t.key, times)),
+                match l.shift {
+                    Some(NormShift::Lowers) => "late values lowered",
+                    Some(NormShift::Raises) => "late values raised",
+                    Some(NormShift::Neither) => "about unchanged",
+                    None => "n/a",
+                },
+                fires(&l.coded),
+                fires(&l.normalised),
+                r[0].seed
             )
         })
         .collect();
@@ -286,148 +413,147 @@ pub fn normalisation(records: &[Vec<SeedRecord>]) -> Verdict {
 // ---------------------------------------------------------------------------
 // Card 4: axis labels.
 
-/// How card 4 judges.
-pub fn axis_rule() -> String {
-    "IDNNs' axis has ticks at 10^-3 … 10^1 labelled 10^-4 … 10^0, so a value v appears as v/10. The example is the \
-     letter's: the last layer's cumulative \"std\" at the first logged epoch, first seed."
-        .into()
+fn axis_text(a: &LabelledAxis) -> String {
+    format!(
+        "IDNNs' axis: ticks at 10^{} … 10^{} carrying the labels 10^{} … 10^{} in order (hard-coded labels start one decade \
+         lower), limits [{}, {}]. A value reads as the labels put it: its log position between its two neighbouring ticks, \
+         mapped onto those ticks' labels.",
+        a.ticks.first().copied().unwrap_or(0),
+        a.ticks.last().copied().unwrap_or(0),
+        a.labels.first().copied().unwrap_or(0),
+        a.labels.get(a.ticks.len().saturating_sub(1)).copied().unwrap_or(0),
+        a.limits.0,
+        a.limits.1
+    )
 }
 
-/// Card 4: the letter's example read off this run.
+/// How card 4 judges.
+pub fn axis_rule() -> String {
+    format!(
+        "{} The example is the letter's: the last layer's cumulative \"std\" at the first plotted epoch (the first logged \
+         epoch with a positive value, drawn at epoch index + 1), each seed.",
+        axis_text(&IDNNS_GRADIENT_AXIS)
+    )
+}
+
+/// Card 4: the letter's example read off these runs.
 pub fn axis(records: &[Vec<SeedRecord>]) -> Verdict {
-    let Some(rec) = lead(records, 0) else {
+    let r = recs(records, 0);
+    let (per, t) = axis::letters_example(&r, GradDefinition::Idnns, &IDNNS_GRADIENT_AXIS);
+    let read: Vec<&axis::ExampleReading> = per.iter().flatten().collect();
+    let Some(first) = read.first() else {
         return nothing();
     };
-    let Some((epoch, v)) = analysis::last_layer_first_std(rec, GradDefinition::Idnns) else {
-        return nothing();
-    };
-    let Some(r) = analysis::original_axis_reading(v) else {
-        return nothing();
-    };
-    let below = if r.reads_as < 0.1 {
-        "below 0.1, as the letter found for its 0.49"
-    } else {
-        "not below 0.1, unlike the letter's 0.49"
-    };
+    let x = first.reading;
     let headline = format!(
-        "Seed {}: the last layer's first \"std\" (epoch {epoch}) is {}; the original labels put it between \"10^{}\" and \"10^{}\", \
-         where it reads as {}: {below}.",
-        rec.seed,
-        sig(v),
-        r.decade - 1,
-        r.decade,
-        sig(r.reads_as)
+        "{}: the last layer's first \"std\" (seed {}, epoch {}) is {}; between the ticks 10^{} and 10^{}, which carry \
+         the labels \"10^{}\" and \"10^{}\", it reads as {}. It reads below \"10^{}\", as the letter's 0.49 did, in {} of {} \
+         seeds.",
+        seeds_of(&r),
+        first.seed,
+        first.epoch,
+        sig(x.value),
+        x.ticks.0,
+        x.ticks.1,
+        x.labels.0,
+        x.labels.1,
+        sig(x.reads_as),
+        axis::LETTER_LABEL,
+        t.showing,
+        t.measured
     );
-    let g = analysis::grad_series(rec, GradDefinition::Idnns);
-    let values: Vec<f64> = g
-        .mean
+    let mut details: Vec<String> = read
         .iter()
-        .chain(&g.std)
-        .flatten()
-        .copied()
-        .filter(|v| v.is_finite())
+        .skip(1)
+        .map(|e| {
+            format!(
+                "Seed {}: {} at epoch {}, reads as {}.",
+                e.seed,
+                sig(e.reading.value),
+                e.epoch,
+                sig(e.reading.reads_as)
+            )
+        })
         .collect();
-    let inside = values
-        .iter()
-        .filter(|v| analysis::original_axis_reading(**v).is_some_and(|r| r.within_limits))
-        .count();
-    let details = vec![
-        format!(
-            "On the true axis it lies between 10^{} and 10^{}.",
-            r.decade,
-            r.decade + 1
-        ),
-        if inside == values.len() {
-            format!(
-                "All {inside} of the run's plotted values lie within the original y limits [0.001, 10]."
-            )
-        } else {
-            format!(
-                "{inside} of the run's {} plotted values lie within the original y limits [0.001, 10]; {} fall outside and are cut off.",
-                values.len(),
-                values.len() - inside
-            )
-        },
-    ];
+    let (inside, total) = axis::within_limits(r[0], GradDefinition::Idnns, &IDNNS_GRADIENT_AXIS);
+    details.push(format!(
+        "{inside} of the {total} plotted values of seed {} lie within the original y limits [{}, {}]; the rest are cut off.",
+        r[0].seed, IDNNS_GRADIENT_AXIS.limits.0, IDNNS_GRADIENT_AXIS.limits.1
+    ));
     with_note(records, Verdict { headline, details })
 }
 
 // ---------------------------------------------------------------------------
 // Card 6: ReLU gradients.
 
+fn trend_rule_text(r: &TrendRule) -> String {
+    format!(
+        "Rise or fall: the early level is the geometric mean over epochs t ≤ T^{} (T the last logged epoch); the curve falls \
+         if every smoothed value over the late stretch (epochs ≥ {}·T) lies at least {} (×{}) below it, rises if every one lies \
+         as far above; it falls eventually if every late value lies that far below its highest smoothed value before the late \
+         stretch. Smoothing: {}. {}",
+        r.early,
+        r.late,
+        decades(r.change),
+        sig(10f64.powf(r.change)),
+        smoothing_text(&r.smoothing),
+        control_text(
+            trends::CONTROL,
+            &format!(
+                "flat curves with noise up to {} decade per logged epoch",
+                sig(NOISE_SD.1)
+            )
+        )
+    )
+}
+
 /// How card 6 judges.
 pub fn relu_rule() -> String {
-    let t = TrendRule::default();
     format!(
-        "Rise or fall: the geometric mean of each layer's cumulative \"mean\" over the late window (epochs ≥ T^{}) against \
-         the early one (epochs ≤ T^{}), T the last logged epoch; a rise is ×{} or more, a fall ×{} or less. \
-         Eventually decreasing: the smoothed value at the end is at most ×{} its peak (smoothing ×{} in epoch). First seed.",
-        1.0 - t.span,
-        t.span,
-        t.change,
-        short(1.0 / t.change),
-        short(1.0 / t.change),
-        t.smoothing
+        "{} Applied to each layer's cumulative \"mean\" as coded.",
+        trend_rule_text(&TrendRule::default())
     )
 }
 
 /// Card 6: do the means rise over training with ReLU?
 pub fn relu(records: &[Vec<SeedRecord>]) -> Verdict {
-    let Some(rec) = lead(records, 0) else {
+    let r = recs(records, 0);
+    if r.is_empty() {
         return nothing();
-    };
+    }
     let rule = TrendRule::default();
-    let trends = analysis::mean_trends(rec, GradDefinition::Idnns, &rule);
-    let got: Vec<&analysis::Trend> = trends.iter().flatten().collect();
-    let n = trends.len();
-    let rises = got
+    let per: Vec<Vec<Option<trends::Trend>>> = r
         .iter()
-        .filter(|t| t.direction == Direction::Rises)
-        .count();
-    let falls = got
-        .iter()
-        .filter(|t| t.direction == Direction::Falls)
-        .count();
-    let later_down = got
-        .iter()
-        .filter(|t| t.end <= t.peak.0 / rule.change)
-        .count();
-    let ratios: Vec<f64> = got.iter().map(|t| t.ratio).collect();
-    let (acc_train, _) = analysis::final_accuracy(rec);
+        .map(|s| trends::mean_trends(s, GradDefinition::Idnns, &rule))
+        .collect();
+    let rises = trends::tally_trends(&per, TrendQuestion::Rises);
+    let falls = trends::tally_trends(&per, TrendQuestion::Falls);
+    let later = trends::tally_trends(&per, TrendQuestion::EventuallyFalls);
+    if rises.iter().all(|l| l.measured == 0) {
+        return with_note(
+            records,
+            Verdict {
+                headline: format!(
+                    "{}: too few logged epochs ({}) to compare early and late levels.",
+                    seeds_of(&r),
+                    r[0].epochs.len()
+                ),
+                details: Vec::new(),
+            },
+        );
+    }
+    let acc: Vec<f64> = r.iter().map(|s| an::final_accuracy(s).0).collect();
     let headline = format!(
-        "Seed {}: the mean rises in {rises} of {n} layers and falls in {falls} (late/early {}–{}); it ends well below its peak \
-         in {later_down} of {n} layers, with training accuracy {} at the end.",
-        rec.seed,
-        times(ratios.iter().copied().fold(f64::INFINITY, f64::min)),
-        times(ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max)),
-        percent(acc_train)
+        "{}: the mean rises in {}; falls in {}; falls eventually (below its peak) in {}. Training accuracy at the end: {}.",
+        seeds_of(&r),
+        tally_line(&rises),
+        tally_line(&falls),
+        tally_line(&later),
+        join(&acc, |a| percent(*a))
     );
-    let details = trends
+    let details = rises
         .iter()
-        .enumerate()
-        .map(|(l, t)| match t {
-            Some(t) => format!(
-                "{}: {} (epochs {}–{}) → {} (epochs {}–{}), {}: {}; peak {} at epoch {}, end {} ({} of the peak).",
-                layer(l),
-                sig(t.early),
-                t.early_epochs.0,
-                t.early_epochs.1,
-                sig(t.late),
-                t.late_epochs.0,
-                t.late_epochs.1,
-                times(t.ratio),
-                match t.direction {
-                    Direction::Rises => "rises",
-                    Direction::Falls => "falls",
-                    Direction::Flat => "about level",
-                },
-                sig(t.peak.0),
-                t.peak.1,
-                sig(t.end),
-                percent(t.end / t.peak.0)
-            ),
-            None => format!("{}: no positive values to compare.", layer(l)),
-        })
+        .map(|l| format!("{}: late/early {}.", layer(l.layer), spread(&l.key, times)))
         .collect();
     with_note(records, Verdict { headline, details })
 }
@@ -435,57 +561,63 @@ pub fn relu(records: &[Vec<SeedRecord>]) -> Verdict {
 // ---------------------------------------------------------------------------
 // Cards 7 and 11: information planes across seeds.
 
+fn compression_rule_text(r: &CompressionRule) -> String {
+    format!(
+        "Compression: over the late stretch (epochs ≥ {}·T, T the last logged epoch) every smoothed I(X;T) lies below the \
+         highest smoothed value before it by at least max({} bit, {} of that peak); I(T;Y) falls with it if it stays below its \
+         value at that peak's epoch by max({} bit, {}). Smoothing: {}. {}",
+        r.late,
+        r.min_bits,
+        percent(r.fraction),
+        r.ity_min_bits,
+        percent(r.fraction),
+        smoothing_text(&r.smoothing),
+        control_text(
+            compression::CONTROL,
+            "I(X;T) rising to a plateau or flat, with noise up to 0.3 bit per logged epoch"
+        )
+    )
+}
+
 /// How cards 7 and 11 judge.
 pub fn seeds_rule() -> String {
     format!(
-        "Compression: a layer's I(X;T) at the last logged epoch is more than {COMPRESSION_BITS} bits below its peak over \
-         the run. Spread between seeds: the range (max − min) and the standard deviation over seeds of the final I(X;T)."
+        "{} Per layer: seeds that compress, of how many, and the spread of the fall (peak − highest late value) over seeds.",
+        compression_rule_text(&CompressionRule::default())
+    )
+}
+
+fn compression_line(l: &CompressionAcrossSeeds) -> String {
+    format!(
+        "{}: compression in {} of {} seeds (I(T;Y) falling with it in {}); fall {}; peaks {} at epochs {}.",
+        layer(l.layer),
+        l.tally.showing,
+        l.tally.measured,
+        l.ity_falls,
+        spread(&l.tally.key, bits),
+        join(l.seeds.iter().flatten(), |c| format!("{:.2}", c.peak.0)),
+        join(l.seeds.iter().flatten(), |c| c.peak.1.to_string()),
     )
 }
 
 fn across_seeds(label: &str, records: &[Vec<SeedRecord>]) -> Verdict {
-    let recs: Vec<SeedRecord> = records
-        .first()
-        .map(|v| v.iter().filter(|r| !r.epochs.is_empty()).cloned().collect())
-        .unwrap_or_default();
-    if recs.is_empty() {
+    let r = recs(records, 0);
+    if r.is_empty() {
         return nothing();
     }
-    let layers = analysis::compression_across_seeds(&recs, COMPRESSION_BITS);
-    let every = layers
-        .iter()
-        .filter(|l| l.measured > 0 && l.compressing == l.measured)
-        .count();
-    let none = layers.iter().filter(|l| l.compressing == 0).count();
+    let layers = compression_across_seeds(&r, &CompressionRule::default());
+    let t: Vec<LayerTally> = layers.iter().map(|l| l.tally).collect();
+    let c = counts(&t);
     let headline = format!(
-        "{label}, {}: compression in {}; {every} of {} layers compress in every seed, {none} in none.",
-        super::format::seed_range(recs[0].seed, recs.len()),
-        join(&layers, |l| format!(
-            "{} {}/{}",
-            layer(l.layer),
-            l.compressing,
-            l.measured
-        )),
-        layers.len()
+        "{label}, {}: compression in {}; {} of {} layers compress in every seed, {} in none.",
+        seed_range(r[0].seed, r.len()),
+        tally_line(&t),
+        c.every,
+        c.layers,
+        c.none
     );
-    let details = layers.iter().map(seed_line).collect();
+    let details = layers.iter().map(compression_line).collect();
     with_note(records, Verdict { headline, details })
-}
-
-fn seed_line(l: &LayerAcrossSeeds) -> String {
-    let got: Vec<&Compression> = l.seeds.iter().flatten().collect();
-    format!(
-        "{}: peaks at {} bits (epochs {}) and falls by {} bits: compression in {} of {} seeds; final I(X;T) {} ± {:.2} (range {} between seeds).",
-        layer(l.layer),
-        join(&got, |c| format!("{:.2}", c.peak.0)),
-        join(&got, |c| c.peak.1.to_string()),
-        join(&got, |c| format!("{:.2}", c.fall)),
-        l.compressing,
-        l.measured,
-        bits(l.end_mean),
-        l.end_sd,
-        bits(l.end_range)
-    )
 }
 
 /// Card 7: compression across the seeds of the default run.
@@ -498,44 +630,105 @@ pub fn stored(records: &[Vec<SeedRecord>]) -> Verdict {
     across_seeds("The stored run's settings", records)
 }
 
+/// How card 11 compares the reader's seeds with SZT's stored run (once
+/// the page has loaded it).
+pub fn stored_comparison_rule() -> String {
+    let r = StoredRule::default();
+    format!(
+        "Against SZT's stored run (20 repeats): at {} of its logged epochs, log-spaced over its 10000 and matched by epoch \
+         index, whether each seed's I(X;T) and I(T;Y) per layer lie within the stored mean ± {} sd over the repeats (sd taken \
+         as at least {} bit where the repeats agree exactly).",
+        r.epochs, r.width, r.sd_floor
+    )
+}
+
+/// Card 11: the reader's seeds against the stored run.
+pub fn stored_comparison(records: &[Vec<SeedRecord>], stored_run: &StoredRun) -> Verdict {
+    let r = recs(records, 0);
+    if r.is_empty() {
+        return nothing();
+    }
+    let c = stored::compare(&r, stored_run, &StoredRule::default());
+    let ixt: Vec<LayerTally> = c.layers.iter().map(|l| l.ixt).collect();
+    let ity: Vec<LayerTally> = c.layers.iter().map(|l| l.ity).collect();
+    let headline = format!(
+        "{}: within the stored run's mean ± 2 sd at all {} compared epochs: I(X;T) in {}; I(T;Y) in {}.",
+        seeds_of(&r),
+        c.epochs.len(),
+        tally_line(&ixt),
+        tally_line(&ity)
+    );
+    let mut details = vec![format!(
+        "Compared at epochs {} (epoch index + 1).",
+        join(&c.epochs, |e| (e + 1).to_string())
+    )];
+    details.extend(c
+        .layers
+        .iter()
+        .map(|l| {
+            format!(
+                "{}: I(X;T) inside at {} epochs, largest distance {} sd; I(T;Y) inside at {} epochs, largest {} sd.",
+                layer(l.layer),
+                join(&l.seeds, |s| format!("{}/{}", s.ixt.inside, s.ixt.compared)),
+                spread(&l.ixt.key, |v| format!("{v:.1}")),
+                join(&l.seeds, |s| format!("{}/{}", s.ity.inside, s.ity.compared)),
+                spread(&l.ity.key, |v| format!("{v:.1}")),
+            )
+        }));
+    with_note(records, Verdict { headline, details })
+}
+
 // ---------------------------------------------------------------------------
 // Cards 8, 9 and 10: one configuration against another.
 
-/// Layers that compress in one record, of how many, and a line listing them.
-type Summary = (usize, usize, String);
-
-/// The [`Summary`] of one record.
-fn compression_summary(rec: &SeedRecord) -> Summary {
-    let c = compression_by_layer(rec, COMPRESSION_BITS);
-    let n = c.iter().flatten().filter(|c| c.compresses).count();
-    let line = join(c.iter().enumerate(), |(l, c)| match c {
-        Some(c) => format!(
-            "{} {:.2} → {:.2}{}",
-            layer(l),
-            c.peak.0,
-            c.end.0,
-            if c.compresses { " (compresses)" } else { "" }
-        ),
-        None => format!("{} n/a", layer(l)),
-    });
-    (n, c.len(), line)
+/// Compression per layer over the seeds of each configuration.
+fn compare_configs(
+    names: &[&str],
+    records: &[Vec<SeedRecord>],
+) -> Option<(String, Vec<Vec<CompressionAcrossSeeds>>)> {
+    let all: Vec<Vec<&SeedRecord>> = (0..names.len()).map(|k| recs(records, k)).collect();
+    if all.iter().any(Vec::is_empty) {
+        return None;
+    }
+    let seeds = seeds_of(&all[0]);
+    Some((
+        seeds,
+        all.iter()
+            .map(|r| compression_across_seeds(r, &CompressionRule::default()))
+            .collect(),
+    ))
 }
 
-fn compare(names: &[&str], records: &[Vec<SeedRecord>]) -> Option<(u64, Vec<Summary>)> {
-    let leads: Vec<&SeedRecord> = (0..names.len())
-        .map(|k| lead(records, k))
-        .collect::<Option<_>>()?;
-    Some((
-        leads[0].seed,
-        leads.iter().map(|r| compression_summary(r)).collect(),
-    ))
+fn compressing_layers(l: &[CompressionAcrossSeeds]) -> String {
+    let t: Vec<LayerTally> = l.iter().map(|l| l.tally).collect();
+    tally_line(&t)
+}
+
+fn config_lines(names: &[&str], sums: &[Vec<CompressionAcrossSeeds>]) -> Vec<String> {
+    names
+        .iter()
+        .zip(sums)
+        .map(|(name, l)| {
+            format!(
+                "{name}: I(X;T) peak → highest late value, {}.",
+                join(l, |l| format!(
+                    "{} {}",
+                    layer(l.layer),
+                    join(l.seeds.iter().flatten(), |c| format!(
+                        "{:.2} → {:.2}",
+                        c.peak.0, c.late_max
+                    ))
+                ))
+            )
+        })
+        .collect()
 }
 
 /// How card 8 judges.
 pub fn architecture_rule() -> String {
     format!(
-        "{} Both networks trained with the same seed; peak → final I(X;T) per layer (bits), and the test accuracy at the end.",
-        seeds_rule().split(" Spread").next().unwrap_or_default()
+        "{} Both networks trained with the same seeds; the test accuracy at the end.",
+        compression_rule_text(&CompressionRule::default())
     )
 }
 
@@ -545,109 +738,191 @@ pub fn architecture(records: &[Vec<SeedRecord>]) -> Verdict {
         "the caption's network (sigmoid output)",
         "the coded one (softmax)",
     ];
-    let Some((seed, sums)) = compare(&names, records) else {
+    let Some((seeds, sums)) = compare_configs(&names, records) else {
         return nothing();
     };
     let headline = format!(
-        "Seed {seed}: compression in {} of {} layers with {} and {} of {} with {}.",
-        sums[0].0, sums[0].1, names[0], sums[1].0, sums[1].1, names[1]
+        "{seeds}: compression (seeds per layer) with {}: {}; with {}: {}.",
+        names[0],
+        compressing_layers(&sums[0]),
+        names[1],
+        compressing_layers(&sums[1])
     );
-    let details = names
-        .iter()
-        .zip(&sums)
-        .enumerate()
-        .map(|(k, (name, (_, _, line)))| {
-            let acc = lead(records, k).map_or(f64::NAN, |r| analysis::final_accuracy(r).1);
-            format!(
-                "With {name}: I(X;T) {line}; test accuracy {}.",
-                percent(acc)
-            )
-        })
-        .collect();
+    let mut details = config_lines(&names, &sums);
+    for (k, name) in names.iter().enumerate() {
+        details.push(format!(
+            "Test accuracy at the end with {name}: {}.",
+            join(recs(records, k), |r| percent(an::final_accuracy(r).1))
+        ));
+    }
     with_note(records, Verdict { headline, details })
 }
 
 /// How card 9 judges.
 pub fn binning_rule() -> String {
     format!(
-        "{} The same ReLU network and seed under three estimators (training is identical; only the binning differs).",
-        seeds_rule().split(" Spread").next().unwrap_or_default()
+        "{} The same ReLU network and seeds under three estimators (training is identical; only the binning differs).",
+        compression_rule_text(&CompressionRule::default())
     )
 }
 
 /// Card 9: one ReLU run under three binnings.
 pub fn binning(records: &[Vec<SeedRecord>]) -> Verdict {
     let names = ["IDNNs' [-1, 1] bins", "min/max bins", "adaptive bins"];
-    let Some((seed, sums)) = compare(&names, records) else {
+    let Some((seeds, sums)) = compare_configs(&names, records) else {
         return nothing();
     };
     let headline = format!(
-        "Seed {seed}: compression in {}.",
-        join(names.iter().zip(&sums), |(name, (n, of, _))| format!(
-            "{n} of {of} layers with {name}"
+        "{seeds}: compression (seeds per layer) {}.",
+        join(names.iter().zip(&sums), |(name, l)| format!(
+            "with {name}: {}",
+            compressing_layers(l)
         ))
     );
-    let details = names
-        .iter()
-        .zip(&sums)
-        .map(|(name, (_, _, line))| format!("{name}: I(X;T) peak → end {line}."))
-        .collect();
+    let details = config_lines(&names, &sums);
     with_note(records, Verdict { headline, details })
 }
 
 /// How card 10 judges.
 pub fn saxe_rule() -> String {
     format!(
-        "{} SNR transition: a layer's SNR m_l/s_l (Saxe et al.'s, smoothed over ×{SNR_SMOOTHING} in epoch) falls by at least \
-         ×{SNR_FACTOR} from its peak to the last logged epoch.",
-        seeds_rule().split(" Spread").next().unwrap_or_default()
+        "{} SNR transition: {}",
+        compression_rule_text(&CompressionRule::default()),
+        phase_rule_text(&PhaseRule::default())
     )
 }
 
 /// Card 10: Saxe et al.'s tanh and ReLU settings.
 pub fn saxe(records: &[Vec<SeedRecord>]) -> Verdict {
     let names = ["tanh", "ReLU"];
-    let Some((seed, sums)) = compare(&names, records) else {
+    let Some((seeds, sums)) = compare_configs(&names, records) else {
         return nothing();
     };
-    let snr: Vec<Vec<Option<analysis::SnrDrop>>> = (0..names.len())
+    let snr: Vec<Vec<LayerTally>> = (0..names.len())
         .map(|k| {
-            lead(records, k).map_or(Vec::new(), |r| {
-                analysis::snr_drops(r, GradDefinition::Saxe, SNR_SMOOTHING, SNR_FACTOR)
-            })
+            phases::phases_across_seeds(
+                &recs(records, k),
+                GradDefinition::Saxe,
+                &PhaseRule::default(),
+            )
         })
         .collect();
-    let drops = |k: usize| snr[k].iter().flatten().filter(|d| d.transition).count();
     let headline = format!(
-        "Seed {seed}: compression in {} of {} layers with tanh and {} of {} with ReLU; the SNR falls by ×{SNR_FACTOR} or more \
-         in {} of {} layers with tanh and {} of {} with ReLU.",
-        sums[0].0,
-        sums[0].1,
-        sums[1].0,
-        sums[1].1,
-        drops(0),
-        snr[0].len(),
-        drops(1),
-        snr[1].len()
+        "{seeds}: compression with tanh in {} and with ReLU in {}; a sustained SNR drop with tanh in {} and with ReLU in {}.",
+        compressing_layers(&sums[0]),
+        compressing_layers(&sums[1]),
+        tally_line(&snr[0]),
+        tally_line(&snr[1])
     );
-    let mut details = Vec::new();
-    for (k, name) in names.iter().enumerate() {
-        details.push(format!("{name}: I(X;T) peak → end {}.", sums[k].2));
+    let mut details = config_lines(&names, &sums);
+    for (name, t) in names.iter().zip(&snr) {
         details.push(format!(
-            "{name}: SNR peak → end {}.",
-            join(snr[k].iter().enumerate(), |(l, d)| match d {
-                Some(d) => format!(
-                    "{} {} (epoch {}) → {} ({})",
-                    layer(l),
-                    sig(d.peak.0),
-                    d.peak.1,
-                    sig(d.end.0),
-                    times(d.factor)
-                ),
-                None => format!("{} n/a", layer(l)),
-            })
+            "{name}: sustained decline of log10 SNR per layer: {}.",
+            join(t, |l| format!(
+                "{} {}",
+                layer(l.layer),
+                spread(&l.key, |v| format!("{v:.2}"))
+            ))
         ));
     }
+    with_note(records, Verdict { headline, details })
+}
+
+// ---------------------------------------------------------------------------
+// Rules for cards the lead may add: layer shares, and the letter's MNIST run.
+
+/// How the "does the first layer dominate the cumulative sum?" card judges.
+pub fn shares_rule() -> String {
+    let r = ShareRule::default();
+    format!(
+        "Each layer's share of the top layer's cumulative \"mean\" Σ m_l and of its cumulative variance Σ s_l (the sum under \
+         the figure's square root), per logged epoch. The first layer dominates a sum if its share exceeds {} at more than {} of \
+         the logged epochs. {}",
+        percent(r.share),
+        percent(r.epochs),
+        control_text(
+            shares::CONTROL,
+            "the first layer holding a constant 10–45 % of both sums, with noise"
+        )
+    )
+}
+
+/// The first layer's share of the cumulative sums.
+pub fn shares(records: &[Vec<SeedRecord>]) -> Verdict {
+    let r = recs(records, 0);
+    if r.is_empty() {
+        return nothing();
+    }
+    let rule = ShareRule::default();
+    let (m, v) = shares::dominance_across_seeds(&r, &rule);
+    let headline = format!(
+        "{}: the first layer holds more than half of the cumulative mean at most logged epochs in {} of {} seeds, and of the \
+         variance sum in {} of {}.",
+        seeds_of(&r),
+        m.showing,
+        m.measured,
+        v.showing,
+        v.measured
+    );
+    let medians = shares::median_shares(r[0]);
+    let details = vec![
+        format!(
+            "Share of epochs where L1 holds more than half: mean sum {}, variance sum {}.",
+            spread(&m.key, percent),
+            spread(&v.key, percent)
+        ),
+        format!(
+            "Median shares per layer (seed {}), mean sum / variance sum: {}.",
+            r[0].seed,
+            join(medians.iter().enumerate(), |(l, (a, b))| format!(
+                "{} {} / {}",
+                layer(l),
+                percent(*a),
+                percent(*b)
+            ))
+        ),
+    ];
+    with_note(records, Verdict { headline, details })
+}
+
+/// How the MNIST card ("gradients and their variances both decrease; no two
+/// phases") judges.
+pub fn decline_rule() -> String {
+    let r = DeclineRule::default();
+    format!(
+        "Per layer, the figure's \"mean\" and \"std\" curves: {} Crossing of the two: {} Two phases: {}",
+        trend_rule_text(&r.trend),
+        crossing_rule_text(&r.crossing),
+        phase_rule_text(&r.phases)
+    )
+}
+
+/// The letter's MNIST experiment: do means and stds both fall, with no
+/// crossing and no two phases?
+pub fn decline(records: &[Vec<SeedRecord>]) -> Verdict {
+    let r = recs(records, 0);
+    if r.is_empty() {
+        return nothing();
+    }
+    let t = decline::declines_across_seeds(&r, GradDefinition::PerLayer, &DeclineRule::default());
+    let headline = format!(
+        "{}: mean and std both fall for good in {}; the two curves cross in {}; a sustained SNR drop in {}.",
+        seeds_of(&r),
+        tally_line(&t.both_fall),
+        tally_line(&t.crossing),
+        tally_line(&t.phases)
+    );
+    let details = t
+        .both_fall
+        .iter()
+        .map(|l| {
+            format!(
+                "{}: the mean's late/early ratio {}.",
+                layer(l.layer),
+                spread(&l.key, times)
+            )
+        })
+        .collect();
     with_note(records, Verdict { headline, details })
 }
 
@@ -656,24 +931,34 @@ mod tests {
     use super::*;
     use infoplane_core::record::EpochRecord;
 
-    /// Two layers whose per-layer means swap at epoch 10 and back at 20,
-    /// I(X;T) of layer 1 rising to `peak` at epoch 50 then falling to `end`.
-    fn rec(seed: u64, peak: f64, end: f64) -> SeedRecord {
+    /// Two layers over IDNNs' 274 logged epochs: per-layer means that swap
+    /// at epoch 100 (a factor 4 apart), SNR of layer 1 dropping a decade
+    /// at epoch 100, I(X;T) of layer 2 rising to `peak` at epoch 50, then
+    /// `peak − fall` from epoch 2000.
+    fn rec(seed: u64, peak: f64, fall: f64) -> SeedRecord {
         let mut r = SeedRecord::new(seed);
-        for e in 0..100usize {
-            let swap = (10..20).contains(&e);
-            let x = if e <= 50 {
-                peak * e as f64 / 50.0
+        let epochs = infoplane_core::schedule::Schedule::Idnns { samples: 400 }.epochs(8000);
+        for e in epochs {
+            let t = e as f64 + 1.0;
+            let late = t > 100.0;
+            let x = if t <= 50.0 {
+                peak * t / 50.0
+            } else if t < 2000.0 {
+                peak
             } else {
-                peak - (peak - end) * (e - 50) as f64 / 49.0
+                peak - fall
             };
             r.push(&EpochRecord {
                 epoch: e,
                 ixt: vec![12.0, x],
                 ity: vec![1.0, 0.5],
-                grad_m: if swap { vec![1.0, 2.0] } else { vec![2.0, 1.0] },
+                grad_m: if late {
+                    vec![0.1, 0.4]
+                } else {
+                    vec![1.0, 0.25]
+                },
                 grad_s: vec![1.0, 1.0],
-                wnorm: vec![1.0, 1.0 + e as f64 / 10.0],
+                wnorm: vec![1.0, 1.0 + t / 1000.0],
                 loss_train: 0.1,
                 loss_test: 0.2,
                 acc_train: 0.99,
@@ -686,20 +971,15 @@ mod tests {
 
     #[test]
     fn crossings_verdict_carries_the_counts() {
-        let v = crossings(&[vec![rec(7, 8.0, 6.0)]]);
+        let v = crossings(&[vec![rec(7, 8.0, 2.0)]]);
         assert!(
             v.headline
-                .starts_with("Seed 7: 0 crossings of the cumulative means"),
+                .starts_with("Seed 7: crossings of the cumulative means (as coded): 0; of the per-layer means: 1,"),
             "{}",
             v.headline
         );
         assert!(
-            v.headline.contains("and 2 of the per-layer means"),
-            "{}",
-            v.headline
-        );
-        assert!(
-            v.details[1].contains("L1–L2 ×2 (first at epoch 11)"),
+            v.details[1].contains("L1–L2 in 1 of 1 seeds (first at epoch 101)"),
             "{}",
             v.details[1]
         );
@@ -707,42 +987,100 @@ mod tests {
 
     #[test]
     fn compression_verdicts_follow_the_numbers() {
-        let v = seeds(&[vec![rec(0, 8.0, 6.0), rec(1, 8.0, 7.9)]]);
+        let v = seeds(&[vec![rec(0, 8.0, 2.0), rec(1, 8.0, 0.1)]]);
         assert!(v.headline.contains("seeds 0–1"), "{}", v.headline);
         assert!(v.headline.contains("L2 1/2"), "{}", v.headline);
         assert!(
-            v.details[1].contains("falls by 2.00, 0.10 bits"),
+            v.details[1].contains("fall mean 1.05 bits"),
             "{}",
             v.details[1]
         );
-        let a = architecture(&[vec![rec(3, 8.0, 6.0)], vec![rec(3, 8.0, 8.0)]]);
+        let a = architecture(&[vec![rec(3, 8.0, 2.0)], vec![rec(3, 8.0, 0.0)]]);
         assert!(
             a.headline
-                .contains("compression in 1 of 2 layers with the caption's"),
+                .contains("with the caption's network (sigmoid output): L1 0/1, L2 1/1"),
             "{}",
             a.headline
         );
         assert!(
-            a.headline.contains("0 of 2 with the coded one"),
+            a.headline
+                .contains("with the coded one (softmax): L1 0/1, L2 0/1"),
             "{}",
             a.headline
         );
-        assert_eq!(architecture(&[vec![rec(3, 8.0, 6.0)]]), nothing());
+        assert_eq!(architecture(&[vec![rec(3, 8.0, 2.0)]]), nothing());
     }
 
     #[test]
-    fn a_stopped_seed_is_noted() {
-        let mut r = rec(0, 8.0, 6.0);
-        r.status = Status::Stopped;
-        let v = axis(&[vec![r]]);
+    fn phase_verdict_counts_layers_and_seeds() {
+        // Layer 1's SNR drops a decade at epoch 100 and stays; layer 2's rises.
+        let v = phases(&[vec![rec(0, 8.0, 2.0), rec(1, 8.0, 2.0)]]);
         assert!(
-            v.details[0].starts_with("Stopped early: judged on the epochs logged up to epoch 100")
-        );
-        assert!(v.headline.contains("is 1.41"), "{}", v.headline);
-        assert!(
-            v.headline.contains("reads as 0.141: not below 0.1"),
+            v.headline.starts_with(
+                "Seeds 0–1: a sustained drop of the SNR (two phases) in L1 2/2, L2 0/2"
+            ),
             "{}",
             v.headline
         );
+        assert!(
+            v.details[0].contains("transition in 2 of 2 seeds"),
+            "{}",
+            v.details[0]
+        );
+    }
+
+    #[test]
+    fn normalisation_direction_comes_from_the_norms() {
+        // ‖W‖: layer 1 stays 1, layer 2 grows ×9. Layer 2's Σm/Σs falls
+        // from 1.25/2 to 0.5/2 as coded (0.4 decade: no transition) and
+        // to (0.1 + 0.4/9)/(1 + 1/9) = 0.13 by the end normalised (0.68 decade:
+        // a transition): the picture changes.
+        let v = normalisation(&[vec![rec(0, 8.0, 2.0)]]);
+        assert!(
+            v.headline.contains("against early ones) in L1 0/1, L2 1/1; shrinks as much (late values raised) in L1 0/1, L2 0/1"),
+            "{}",
+            v.headline
+        );
+        assert!(
+            v.headline.contains("definitions in L1 1/1, L2 0/1: the normalisation changes the levels, not the picture, in 0 of 1"),
+            "{}",
+            v.headline
+        );
+    }
+
+    #[test]
+    fn a_stopped_seed_is_noted_and_the_axis_is_read() {
+        let mut r = rec(0, 8.0, 2.0);
+        r.status = Status::Stopped;
+        let v = axis(&[vec![r]]);
+        assert!(
+            v.details[0].starts_with("Stopped early: judged on the epochs logged up to epoch 8000"),
+            "{:?}",
+            v.details
+        );
+        // The last layer's first cumulative std is √(1 + 1) = 1.41: between
+        // the ticks 1 and 10, labelled 10^-1 and 10^0, it reads as 0.141.
+        assert!(v.headline.contains("is 1.41;"), "{}", v.headline);
+        assert!(v.headline.contains("reads as 0.141"), "{}", v.headline);
+        assert!(v.headline.contains("in 0 of 1 seeds"), "{}", v.headline);
+    }
+
+    #[test]
+    fn rules_state_their_control_rates_and_no_rule_text_is_cut_from_another() {
+        for rule in [
+            phases_rule(),
+            crossings_rule(),
+            relu_rule(),
+            seeds_rule(),
+            shares_rule(),
+        ] {
+            assert!(rule.contains("On stationary controls"), "{rule}");
+            assert!(rule.contains(" of 500)"), "{rule}");
+        }
+        assert!(
+            architecture_rule().starts_with(&compression_rule_text(&CompressionRule::default()))
+        );
+        assert!(stored_comparison_rule().contains("mean ± 2 sd"));
+        assert!(decline_rule().contains("cross"));
     }
 }
