@@ -20,6 +20,9 @@ pub enum Stream {
     Split = 2,
     /// Per-epoch batch reshuffling.
     Batches = 3,
+    /// Noise drawn by the mutual-information estimators (one sub-stream
+    /// per layer, see [`Rng::for_substream`]).
+    MiNoise = 4,
 }
 
 /// xoshiro256++ (Blackman & Vigna 2019): small, fast, portable.
@@ -37,6 +40,15 @@ impl Rng {
             *v = splitmix64(&mut sm);
         }
         Rng { s }
+    }
+
+    /// Generator number `index` of `stream` for the run seeded by `seed`
+    /// (e.g. one per layer or per row); for a given seed and stream,
+    /// distinct indices give distinct generators.
+    pub fn for_substream(seed: u64, stream: Stream, index: u64) -> Self {
+        let mut h = index;
+        let salt = splitmix64(&mut h);
+        Rng::for_stream(seed ^ salt, stream)
     }
 
     /// Next 64 random bits.
