@@ -24,6 +24,9 @@ pub enum Stream {
     /// from which it takes the rows of its logged gradients
     /// (`grad_time=ibsgd`).
     GradRows = 4,
+    /// Noise drawn by the mutual-information estimators (one sub-stream
+    /// per layer, see [`Rng::for_substream`]).
+    MiNoise = 5,
 }
 
 /// xoshiro256++ (Blackman & Vigna 2019): small, fast, portable.
@@ -53,6 +56,15 @@ impl Rng {
     /// it would only ever return zeros.
     pub fn from_state(state: [u64; 4]) -> Option<Self> {
         (state != [0; 4]).then_some(Rng { s: state })
+    }
+
+    /// Generator number `index` of `stream` for the run seeded by `seed`
+    /// (e.g. one per layer or per row); for a given seed and stream,
+    /// distinct indices give distinct generators.
+    pub fn for_substream(seed: u64, stream: Stream, index: u64) -> Self {
+        let mut h = index;
+        let salt = splitmix64(&mut h);
+        Rng::for_stream(seed ^ salt, stream)
     }
 
     /// Next 64 random bits.

@@ -6,12 +6,18 @@
 //! for the binning estimators I(X;T) = H(T) and
 //! I(T;Y) = H(T) - Σ_y p(y) H(T | Y = y) (see [`discrete_mi`]); the KDE
 //! estimators are the Kolchinsky & Tracey bounds used by Saxe et al. (see
-//! [`kde_bounds`]).
+//! [`kde_bounds`]). Goldfeld et al.'s noisy-network estimator
+//! ([`noisy_mi`]) adds seeded Gaussian noise to the activations so that
+//! I(X;T) is finite; the k-NN estimator ([`knn_mi`]) treats the rows as
+//! samples of a continuous T and reports its differential entropy in place
+//! of I(X;T), as Saxe et al.'s appendix does; [`class_clustering`] measures
+//! the class clustering Goldfeld et al. relate compression to.
 //!
 //! Results are bit-identical on every target: all summation orders are fixed
 //! by the code, unique patterns are counted by sorting (never by hash-map
-//! order), logs come from `libm`, and f32 exponentials from
-//! [`crate::math::exp`]. Native threads only split independent work.
+//! order), logs come from `libm`, f32 exponentials from
+//! [`crate::math::exp`], and random numbers from [`crate::rng`] seeded by
+//! the caller. Native threads only split independent work.
 //!
 //! Bad input never panics. Empty or malformed layers (zero rows or width,
 //! `data.len() != rows * width`, rows differing from `labels.len()`), labels
@@ -20,13 +26,22 @@
 //! handling of them) give NaN in the affected [`MiPair`]s.
 
 mod binning;
+mod clustering;
 mod entropy;
+mod exact;
 mod kde;
+mod knn;
+mod noisy;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_more;
 
+pub use clustering::{class_clustering, Clustering};
 pub use entropy::{discrete_mi, label_entropy};
 pub use kde::kde_bounds;
+pub use knn::{digamma, knn_entropy, knn_mi, ksg_label_mi, ksg_mi};
+pub use noisy::noisy_mi;
 
 use serde::{Deserialize, Serialize};
 
@@ -172,6 +187,58 @@ pub enum Estimator {
         /// Noise variance s².
         noise_var: f64,
     },
+    /// Binning at machine precision (Saxe et al. 2018): every distinct
+    /// activation vector is its own bin, compared by value (-0.0 equals
+    /// 0.0). For an invertible layer on var_u this pins I(X;T) at 12 bits
+    /// and I(T;Y) at H(Y). Non-finite activations give NaN.
+    ExactBinning,
+    /// Bins uniform in the net input of tanh units (Saxe et al. 2018):
+    /// edges `tanh(linspace(-limit, limit, n_edges))` in f64 (numpy's
+    /// linspace, the portable `libm` tanh), and v's bin is the number of
+    /// edges `<= v` (`np.digitize`, `right=False`: values below the first
+    /// edge are bin 0, values at or above the last, e.g. a saturated +1.0,
+    /// bin `n_edges`). Equivalent to equal-width bins of the pre-activation
+    /// u = atanh(v). Edges that coincide in f64 at the saturated ends add no
+    /// bins. Requires `2 <= n_edges <= 2^24` and a finite `limit > 0`.
+    /// Source of the limit 50: FACTS.md §6 ("edges at
+    /// tanh(linspace(-50, 50, N))"); ibsgd has no code for it and N is not
+    /// stated there.
+    NetInputBinning {
+        /// Number of edges N.
+        n_edges: usize,
+        /// Net-input range ±limit (Saxe et al.: 50).
+        limit: f64,
+    },
+    /// k-NN estimates (Kraskov, Stögbauer & Grassberger 2004, max-norm),
+    /// treating the rows as samples of a continuous T: `ixt` is the
+    /// differential entropy Ĥ(T) in bits (not an MI, can be negative), the
+    /// quantity Saxe et al.'s appendix plots; `ity` is KSG's I(T;Y) for
+    /// discrete labels (Ross 2014). Seeded Gaussian noise of standard
+    /// deviation `noise_std` is added first to break the exact ties of
+    /// saturated units. See [`knn_mi`], which also says what is (not) known
+    /// of how Saxe et al. applied it. Each layer's noise comes from `seed`
+    /// and the layer's index.
+    Knn {
+        /// Neighbour rank k (KSG suggest 2–4; scikit-learn uses 3).
+        k: usize,
+        /// Standard deviation of the tie-breaking noise (0: none).
+        noise_std: f64,
+        /// Seed of the noise (a run's seed).
+        seed: u64,
+    },
+    /// Goldfeld et al.'s noisy-network estimator: T = f(X) + Z,
+    /// Z ~ N(0, σ² I), I(X;T) = h(T) - h(Z) with h(T) the entropy of the
+    /// Gaussian mixture by their sample-propagation estimator, integrated by
+    /// `mc_samples` Monte Carlo samples per component (see [`noisy_mi`]).
+    /// Each layer's samples come from `seed` and the layer's index.
+    NoisyGaussian {
+        /// Standard deviation σ of the noise.
+        noise_std: f64,
+        /// Monte Carlo samples per mixture component (1..=2^20).
+        mc_samples: usize,
+        /// Seed of the samples (a run's seed).
+        seed: u64,
+    },
 }
 
 impl Estimator {
@@ -183,8 +250,17 @@ impl Estimator {
             Estimator::AdaptiveBinning { .. } => "adaptive-binning",
             Estimator::KdeUpper { .. } => "kde-upper",
             Estimator::KdeLower { .. } => "kde-lower",
+            Estimator::ExactBinning => "exact-binning",
+            Estimator::NetInputBinning { .. } => "net-input-binning",
+            Estimator::Knn { .. } => "knn",
+            Estimator::NoisyGaussian { .. } => "noisy-sp",
         }
     }
+}
+
+/// The seed of layer `index`'s noise for an estimator seeded by `seed`.
+fn layer_seed(seed: u64, index: usize) -> u64 {
+    crate::rng::Rng::for_substream(seed, crate::rng::Stream::MiNoise, index as u64).next_u64()
 }
 
 /// Estimates MI for every layer of one epoch (layers given in order;
@@ -212,6 +288,29 @@ pub fn estimate_layers(
         Estimator::KdeLower { noise_var } => layers
             .iter()
             .map(|l| kde::kde_bounds(*l, labels, n_classes, noise_var).1)
+            .collect(),
+        Estimator::Knn { k, noise_std, seed } => layers
+            .iter()
+            .enumerate()
+            .map(|(i, l)| knn::knn_mi(*l, labels, n_classes, k, noise_std, layer_seed(seed, i)))
+            .collect(),
+        Estimator::NoisyGaussian {
+            noise_std,
+            mc_samples,
+            seed,
+        } => layers
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                noisy::noisy_mi(
+                    *l,
+                    labels,
+                    n_classes,
+                    noise_std,
+                    mc_samples,
+                    layer_seed(seed, i),
+                )
+            })
             .collect(),
         _ => binned_layers(est, layers, labels, run_range),
     }
@@ -353,7 +452,14 @@ fn binned_layers(
                     binning::count_codes(l.data, l.width, n, &ranges, codes)
                 }
                 Estimator::AdaptiveBinning { bins } => binning::adaptive_codes(l.data, bins, codes),
-                Estimator::KdeUpper { .. } | Estimator::KdeLower { .. } => false,
+                Estimator::ExactBinning => exact::exact_codes(l.data, codes),
+                Estimator::NetInputBinning { n_edges, limit } => {
+                    exact::net_input_codes(l.data, n_edges, limit, codes)
+                }
+                Estimator::KdeUpper { .. }
+                | Estimator::KdeLower { .. }
+                | Estimator::Knn { .. }
+                | Estimator::NoisyGaussian { .. } => false,
             };
             if ok {
                 entropy::mi_from_codes(codes, l.rows, l.width, labels)
