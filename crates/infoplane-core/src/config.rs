@@ -17,8 +17,22 @@ crate::choices! {
         VarU = "var_u",
         /// UCI digits.
         Digits = "digits",
+        /// 5000 MNIST images.
+        Mnist5k = "mnist5k",
         /// A file the user supplies (CSV or IDX).
         Custom = "custom",
+    }
+}
+
+impl DataChoice {
+    /// The built-in image set this choice names, if any (its rows are a
+    /// file the web page fetches).
+    pub fn image_set(self) -> Option<&'static data::ImageSet> {
+        match self {
+            DataChoice::Digits => Some(&data::DIGITS),
+            DataChoice::Mnist5k => Some(&data::MNIST5K),
+            DataChoice::VarU | DataChoice::Custom => None,
+        }
     }
 }
 
@@ -281,18 +295,23 @@ impl Config {
         }
     }
 
-    /// The rows this configuration trains on: the built-in set it names, or
-    /// `custom` (the reader's own file, already read) for `dataset=custom`.
-    /// Every front end chooses the data through this one function.
-    pub fn dataset(&self, custom: Option<Arc<Dataset>>) -> Result<Arc<Dataset>, ParamError> {
+    /// The rows this configuration trains on, chosen here for every front
+    /// end: var_u (built in code); an image set's rows, `provided` (the web
+    /// page fetches its file, see [`DataChoice::image_set`]) or else
+    /// compiled into this build; for `dataset=custom`, `provided` (the
+    /// reader's own file, already read).
+    pub fn dataset(&self, provided: Option<Arc<Dataset>>) -> Result<Arc<Dataset>, ParamError> {
+        let missing = |what: &str| ParamError::new("dataset", what);
         match self.data {
             DataChoice::VarU => Ok(Arc::new(data::var_u())),
-            DataChoice::Digits => Ok(Arc::new(data::digits())),
-            DataChoice::Custom => custom.ok_or_else(|| {
-                ParamError::new(
-                    "dataset",
-                    "custom needs your own data file (the lab's Data section, or the CLI's --data FILE)",
-                )
+            DataChoice::Digits | DataChoice::Mnist5k => {
+                let set = self.data.image_set().expect("an image set");
+                provided
+                    .or_else(|| set.load_embedded().map(Arc::new))
+                    .ok_or_else(|| missing(&format!("{}: its file {} was not loaded", set.name, set.file)))
+            }
+            DataChoice::Custom => provided.ok_or_else(|| {
+                missing("custom needs your own data file (the lab's Data section, or the CLI's --data FILE)")
             }),
         }
     }

@@ -227,7 +227,7 @@ pub static PARAMS: &[ParamSpec] = &[
         group: Group::Data,
         kind: Kind::Choice(DataChoice::NAMES),
         default: "var_u",
-        help: "var_u: SZT's 4096 12-bit patterns; digits: UCI 8×8 digits (1797 rows, 10 classes); custom: your CSV or IDX file",
+        help: "var_u: SZT's 4096 12-bit patterns; digits: UCI 8×8 digits (1797 rows, 10 classes); mnist5k: 5000 MNIST images (28×28, 500 per class); custom: your CSV or IDX file",
     },
     ParamSpec {
         name: "split",

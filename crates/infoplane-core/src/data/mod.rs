@@ -6,7 +6,9 @@ mod csv;
 mod idx;
 mod split;
 
-pub use builtin::{digits, var_u};
+#[cfg(any(test, feature = "embedded-data"))]
+pub use builtin::digits;
+pub use builtin::{var_u, ImageSet, DIGITS, MNIST5K};
 pub use csv::{parse_csv, parse_matrix};
 pub use idx::parse_idx;
 pub use split::Split;
