@@ -171,9 +171,63 @@ mod tests {
             (&[10, 8, 6, 4, 2][..], Output::Sigmoid)
         );
         assert_eq!(cfg("idnns-relu").activation, Activation::Relu);
+    }
+
+    #[test]
+    fn idnns_default_is_the_letters_run() {
+        use crate::config::{ActTime, BatchOrder, DataChoice, GradTime, MiRows, SplitKind};
+        use crate::estimators::Estimator;
+        use crate::gradients::GradDefinition;
+        use crate::network::{Activation, Output};
+        use crate::optim::OptimizerKind;
+        use crate::schedule::Schedule;
+        // Every value written out from FACTS.md §1–4 (IDNNs main.py at
+        // c4abb1d), not read back from the parameter table.
+        let c = Config::from_params(&Params::from_preset(find("idnns-default").unwrap())).unwrap();
+        // §1: var_u, unshuffled, the first 80 % train (rows 0..3276), MI on all 4096 rows.
+        assert_eq!(c.data, DataChoice::VarU);
+        assert_eq!((c.split, c.train_pct), (SplitKind::First, 80.0));
+        let split = c.split_rows(4096);
+        assert_eq!((split.train.len(), split.test.len()), (3277, 819));
+        assert_eq!(c.mi_rows, MiRows::Full);
+        // §2: 12-10-7-5-4-3-2, tanh hidden layers, a 2-unit softmax.
+        assert_eq!(c.hidden, vec![10, 7, 5, 4, 3]);
         assert_eq!(
-            cfg("idnns-default"),
-            Config::from_params(&Params::default()).unwrap()
+            (c.activation, c.output),
+            (Activation::Tanh, Output::Softmax)
+        );
+        // §2: Adam, lr 0.0004, β1 0.9, β2 0.999, ε 1e-8; batch 512; 8000 epochs;
+        // fixed contiguous batches; seed 0.
+        assert_eq!(
+            c.optimizer,
+            OptimizerKind::Adam {
+                beta1: 0.9,
+                beta2: 0.999,
+                eps: 1e-8
+            }
+        );
+        assert_eq!(c.lr, 0.0004f32);
+        assert_eq!((c.batch_size, c.epochs), (Some(512), 8000));
+        assert_eq!((c.batch_order, c.seed), (BatchOrder::Fixed, 0));
+        // §2: the IDNNs logging rule with 400 samples: 274 epochs, 0 to 7999,
+        // every epoch up to 43; activations at the start of the epoch.
+        assert_eq!(c.schedule, Schedule::Idnns { samples: 400 });
+        let logged = c.schedule.epochs(c.epochs);
+        assert_eq!(logged.len(), 274);
+        assert_eq!((logged[0], logged[43], logged[273]), (0, 43, 7999));
+        assert_eq!(c.act_time, ActTime::Start);
+        // §3: 30 edges on [-1, 1]; §4: gradients after each step, cumulative curves.
+        assert_eq!(
+            c.estimator,
+            Estimator::IdnnsBinning {
+                n_edges: 30,
+                lo: -1.0,
+                hi: 1.0
+            }
+        );
+        assert_eq!(
+            (c.grad_time, c.grad_def),
+            (GradTime::After, GradDefinition::Idnns)
         );
     }
 

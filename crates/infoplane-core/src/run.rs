@@ -83,7 +83,7 @@ impl SeedRun {
         emit: &mut dyn FnMut(Event),
     ) -> Result<SeedRun, ParamError> {
         let info = data.info();
-        let n_classes = data.n_classes;
+        let n_classes = data.n_classes();
         let t = Trainer::new(cfg, data)?;
         let (rows, labels) = t.mi_rows();
         emit(Event::Started {
@@ -219,10 +219,10 @@ pub fn run_seed(
 pub fn run_record(exp: &Experiment, cfg: &Config, data: &Dataset) -> RunRecord {
     let split = cfg.split_rows(data.len());
     let rows = cfg.mi_rows_of(data.len(), &split);
-    let labels: Vec<u32> = rows.iter().map(|&r| data.y[r as usize]).collect();
+    let labels: Vec<u32> = rows.iter().map(|&r| data.y()[r as usize]).collect();
     let mut layers = cfg.hidden.clone();
     layers.push(match cfg.output {
-        crate::network::Output::Softmax => data.n_classes,
+        crate::network::Output::Softmax => data.n_classes(),
         crate::network::Output::Sigmoid => 1,
     });
     RunRecord {
@@ -234,7 +234,7 @@ pub fn run_record(exp: &Experiment, cfg: &Config, data: &Dataset) -> RunRecord {
         dataset: data.info(),
         layers,
         mi_rows: rows.len(),
-        label_entropy: label_entropy(&labels, data.n_classes),
+        label_entropy: label_entropy(&labels, data.n_classes()),
         max_ixt: crate::math::log2(rows.len() as f64),
         seeds: Vec::new(),
         mean: Default::default(),

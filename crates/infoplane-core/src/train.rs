@@ -56,12 +56,12 @@ impl Trainer {
         cfg.check_data(&data)?;
         let split = cfg.split_rows(data.len());
         let mi_rows = cfg.mi_rows_of(data.len(), &split);
-        let mi_labels = mi_rows.iter().map(|&r| data.y[r as usize]).collect();
+        let mi_labels = mi_rows.iter().map(|&r| data.y()[r as usize]).collect();
         let mut init = Rng::for_stream(cfg.seed, Stream::Init);
         let net = Network::new(
-            data.n_features,
+            data.n_features(),
             &cfg.hidden,
-            data.n_classes,
+            data.n_classes(),
             cfg.activation,
             cfg.output,
             &mut init,
@@ -257,7 +257,7 @@ impl Trainer {
     fn estimate(&mut self) -> Vec<MiPair> {
         let widths = self.net.widths();
         let n = self.mi_rows.len();
-        let nc = self.data.n_classes;
+        let nc = self.data.n_classes();
         let range = self.run_store.as_mut().map(|st| {
             for v in self.probe.activations.iter().flatten() {
                 st.lo = st.lo.min(*v);
@@ -287,7 +287,7 @@ impl Trainer {
                     &self.cfg.estimator,
                     &views,
                     &self.mi_labels,
-                    self.data.n_classes,
+                    self.data.n_classes(),
                     Some((st.lo, st.hi)),
                 );
                 self.record.ixt[k] = mi.iter().map(|p| p.ixt).collect();

@@ -18,14 +18,8 @@ pub fn var_u() -> Dataset {
         }
         y.push(u32::from((VAR_U_LABELS[i / 8] >> (i % 8)) & 1));
     }
-    Dataset {
-        name: "var_u".into(),
-        n_features: 12,
-        n_classes: 2,
-        x,
-        y,
-        class_names: vec!["0".into(), "1".into()],
-    }
+    Dataset::new("var_u", 12, x, y, vec!["0".into(), "1".into()])
+        .expect("the built-in var_u set is well formed")
 }
 
 /// The UCI optical digits test set (1797 × 64, 10 classes), pixel values
@@ -38,12 +32,6 @@ pub fn digits() -> Dataset {
         x.extend(rec[..64].iter().map(|&v| f32::from(v) / 16.0));
         y.push(u32::from(rec[64]));
     }
-    Dataset {
-        name: "digits".into(),
-        n_features: 64,
-        n_classes: 10,
-        x,
-        y,
-        class_names: (0..10).map(|c| c.to_string()).collect(),
-    }
+    let class_names = (0..10).map(|c| c.to_string()).collect();
+    Dataset::new("digits", 64, x, y, class_names).expect("the built-in digits set is well formed")
 }

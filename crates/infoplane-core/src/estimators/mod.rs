@@ -22,6 +22,7 @@
 mod binning;
 mod entropy;
 mod kde;
+mod radix;
 #[cfg(test)]
 mod tests;
 
