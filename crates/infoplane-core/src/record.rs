@@ -4,7 +4,6 @@
 
 use crate::data::DatasetInfo;
 use crate::gradients::{curves, GradCurves, GradDefinition};
-use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -344,9 +343,12 @@ impl Aggregate {
 /// aggregate. The JSON the CLI writes and the app exports and loads.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunRecord {
-    /// Always `"infoplane-run"`.
+    /// Always `"infoplane-run"` (anything else is refused as soon as it is
+    /// read).
+    #[serde(deserialize_with = "format_field")]
     pub format: String,
-    /// Schema version.
+    /// Schema version (only [`VERSION`] is read).
+    #[serde(deserialize_with = "version_field")]
     pub version: u32,
     /// The experiment as a query string (preset and overrides).
     pub query: String,
@@ -390,15 +392,28 @@ impl RunRecord {
     /// value per entry of `layers`, and epoch indexes are at most
     /// [`MAX_EPOCH_INDEX`]. Errors name the JSON path of the field at fault.
     pub fn from_json(text: &str) -> Result<RunRecord, RecordError> {
-        check_head(text)?;
+        let not_record =
+            |why: String| RecordError::at(".", format!("not an infoplane run record: {why}"));
+        // Serde would read a struct from an array too: only an object will do.
+        if !text.trim_start().starts_with('{') {
+            return Err(not_record("it is not a JSON object".into()));
+        }
         let mut de = serde_json::Deserializer::from_str(text);
         let r: RunRecord = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
+            // "?" stands for a key not yet read: the document itself.
+            let path = match e.path().to_string() {
+                p if p == "?" => ".".to_string(),
+                p => p,
+            };
             let inner = e.into_inner();
-            if path == "." {
-                RecordError::at(&path, format!("not a complete run record: {inner}"))
-            } else {
+            if path != "." {
                 RecordError::at(&path, inner.to_string())
+            } else if !inner.is_data() {
+                not_record(inner.to_string())
+            } else if inner.to_string().starts_with("missing field `format`") {
+                not_record(format!("it has no \"format\": \"{FORMAT}\""))
+            } else {
+                RecordError::at(".", format!("not a complete run record: {inner}"))
             }
         })?;
         de.end()
@@ -490,47 +505,29 @@ impl std::fmt::Display for RecordError {
 
 impl std::error::Error for RecordError {}
 
-/// Checks `format` and `version` before anything else, so that another
-/// JSON file (or a record of another version) is named as such rather than
-/// by its first unexpected field.
-fn check_head(text: &str) -> Result<(), RecordError> {
-    #[derive(Deserialize)]
-    struct Head {
-        #[serde(default)]
-        format: Option<serde_json::Value>,
-        #[serde(default)]
-        version: Option<serde_json::Value>,
+/// Reads `format`, refusing anything but [`FORMAT`]. Records write it
+/// first, so another JSON file is named as such before any other field.
+fn format_field<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let f = String::deserialize(d)?;
+    if f == FORMAT {
+        Ok(f)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "\"{f}\" is not \"{FORMAT}\": not an infoplane run record"
+        )))
     }
-    let not_record =
-        |why: String| RecordError::at(".", format!("not an infoplane run record: {why}"));
-    // Serde would read a struct from an array too: only an object will do.
-    if !text.trim_start().starts_with('{') {
-        return Err(not_record(match serde_json::from_str::<IgnoredAny>(text) {
-            Ok(_) => "the JSON is not an object".into(),
-            Err(e) => e.to_string(),
-        }));
-    }
-    let head: Head = serde_json::from_str(text).map_err(|e| not_record(e.to_string()))?;
-    match head.format {
-        None => return Err(not_record(format!("it has no \"format\": \"{FORMAT}\""))),
-        Some(serde_json::Value::String(f)) if f == FORMAT => {}
-        Some(other) => {
-            return Err(RecordError::at(
-                "format",
-                format!("{other} is not \"{FORMAT}\": not an infoplane run record"),
-            ))
-        }
-    }
-    match head.version {
-        Some(v) if v.as_u64() == Some(u64::from(VERSION)) => Ok(()),
-        Some(v) => Err(RecordError::at(
-            "version",
-            format!("{v} is not supported (this version reads {VERSION})"),
-        )),
-        None => Err(RecordError::at(
-            "version",
-            format!("missing (this version reads {VERSION})"),
-        )),
+}
+
+/// Reads `version`, refusing anything but [`VERSION`] (written second, so a
+/// record of another version is named as such before its fields).
+fn version_field<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let v = u32::deserialize(d)?;
+    if v == VERSION {
+        Ok(v)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "{v} is not supported (this version reads {VERSION})"
+        )))
     }
 }
 
@@ -716,18 +713,22 @@ mod tests {
                 .to_string(),
             "not an infoplane run record: it has no \"format\": \"infoplane-run\""
         );
-        assert!(RunRecord::from_json("[1]")
-            .unwrap_err()
-            .to_string()
-            .starts_with("not an infoplane run record: the JSON is not an object"));
         assert_eq!(
-            err(|v| v["format"] = "other".into()),
+            RunRecord::from_json("[1]").unwrap_err().to_string(),
+            "not an infoplane run record: it is not a JSON object"
+        );
+        assert!(err(|v| v["format"] = "other".into()).starts_with(
             "format: \"other\" is not \"infoplane-run\": not an infoplane run record"
-        );
-        assert_eq!(
-            err(|v| v["version"] = 2.into()),
-            "version: 2 is not supported (this version reads 1)"
-        );
+        ));
+        assert!(err(|v| v["version"] = 2.into())
+            .starts_with("version: 2 is not supported (this version reads 1)"));
+        // Written first, format and version are judged before other fields.
+        let e = RunRecord::from_json("{\"format\": \"x\", \"seeds\": 5}").unwrap_err();
+        assert_eq!(e.path, "format");
+        let e =
+            RunRecord::from_json("{\"format\": \"infoplane-run\", \"version\": 9, \"seeds\": 5}")
+                .unwrap_err();
+        assert_eq!(e.path, "version");
         // Type errors name the JSON path of the value.
         let e = load_edited(|v| v["seeds"][0]["ixt"][1][0] = "x".into()).unwrap_err();
         assert_eq!(e.path, "seeds[0].ixt[1][0]");

@@ -82,13 +82,13 @@ pub fn parse_csv(name: &str, text: &str) -> Result<Dataset, DataError> {
         .rsplit(sep)
         .next()
         .is_some_and(|f| f.trim().parse::<f64>().is_err());
-    let header: Vec<&str> = if is_header {
-        first.split(sep).map(str::trim).collect()
-    } else {
-        Vec::new()
-    };
+    // Column c's header name, looked up only for an error message (a
+    // header of millions of fields is not copied).
     let col_name = |c: usize| -> String {
-        match header.get(c) {
+        let h = is_header
+            .then(|| first.split(sep).nth(c).map(str::trim))
+            .flatten();
+        match h {
             Some(h) if !h.is_empty() => format!("{} (\"{h}\")", c + 1),
             _ => (c + 1).to_string(),
         }
