@@ -385,12 +385,14 @@ impl RunRecord {
     }
 
     /// Loads a record from JSON text: the one way the app and the CLI read
-    /// records. Checks, in order: the text is JSON, `format` is
-    /// [`FORMAT`] and `version` is [`VERSION`], every field has its type,
-    /// and the record is consistent: every per-epoch series of a seed (and
-    /// of the mean) has one entry per logged epoch, every per-layer row one
+    /// records. Checks that the text is a JSON object with `format`
+    /// [`FORMAT`] and `version` [`VERSION`] (judged as they are read:
+    /// records write them first), that every field has its type, and that
+    /// the record is consistent: every per-epoch series of a seed (and of
+    /// the mean) has one entry per logged epoch, every per-layer row one
     /// value per entry of `layers`, and epoch indexes are at most
-    /// [`MAX_EPOCH_INDEX`]. Errors name the JSON path of the field at fault.
+    /// [`MAX_EPOCH_INDEX`]. Errors name the JSON path of the field at fault
+    /// (`.` for the document).
     pub fn from_json(text: &str) -> Result<RunRecord, RecordError> {
         let not_record =
             |why: String| RecordError::at(".", format!("not an infoplane run record: {why}"));
