@@ -142,7 +142,7 @@ pub fn RecordIo() -> impl IntoView {
             let result = browser::read_file(&file)
                 .await
                 .and_then(|b| String::from_utf8(b).map_err(|_| "not a text file".to_string()))
-                .and_then(|t| RunRecord::from_json(&t));
+                .and_then(|t| RunRecord::from_json(&t).map_err(|e| e.to_string()));
             match result {
                 Ok(rec) => {
                     let n = rec.seeds.len();

@@ -39,7 +39,7 @@ pub fn main(args: &[String]) -> Result<(), CliError> {
                         width: widths[l],
                     },
                     &labels,
-                    data.n_classes,
+                    data.n_classes(),
                     0.1,
                 );
                 checksum += up.ixt + lo.ixt;

@@ -13,6 +13,7 @@ mod mi;
 mod progress;
 mod run;
 
+use infoplane_core::params::ParamError;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
@@ -26,12 +27,23 @@ const USAGE: &str = "usage:
                                          estimate I(X;T) and I(T;Y) (bits) of your own activations
   infoplane bench [--quick]              print speed figures as `name: value unit`";
 
-/// A command-line error shown to the user.
+/// A command-line error shown to the user. Each source of errors converts
+/// explicitly (below, or with `map_err` where a file name must be added),
+/// so no error reaches the user without its context.
 pub struct CliError(pub String);
 
-impl<E: std::fmt::Display> From<E> for CliError {
-    fn from(e: E) -> Self {
+/// A parameter that could not be set or checked names itself
+/// (`lr: "abc" is not a number …`).
+impl From<ParamError> for CliError {
+    fn from(e: ParamError) -> Self {
         CliError(e.to_string())
+    }
+}
+
+/// Serialising a record fails only on a bug; say what was being done.
+impl From<serde_json::Error> for CliError {
+    fn from(e: serde_json::Error) -> Self {
+        CliError(format!("cannot write the record as JSON: {e}"))
     }
 }
 

@@ -4,8 +4,8 @@
 
 use crate::{take_value, CliError};
 use infoplane_core::config::Config;
-use infoplane_core::data::parse_matrix;
-use infoplane_core::estimators::{estimate_layers, Estimator, LayerView, RangeScope};
+use infoplane_core::data::{parse_mi_inputs, MiFile};
+use infoplane_core::estimators::{estimate_layers, Estimator, RangeScope};
 use infoplane_core::params::Params;
 
 /// CLI option → parameter-table name.
@@ -52,32 +52,20 @@ pub fn main(args: &[String]) -> Result<(), CliError> {
         return Err(CliError("range: run needs a whole training run; for one matrix use fixed, global, layer or neuron".into()));
     }
     let read = |p: &str| std::fs::read_to_string(p).map_err(|e| CliError(format!("{p}: {e}")));
-    let (acts, rows, width) =
-        parse_matrix(&read(acts_path)?).map_err(|e| CliError(format!("{acts_path}: {e}")))?;
-    let (labs, lrows, lcols) =
-        parse_matrix(&read(labels_path)?).map_err(|e| CliError(format!("{labels_path}: {e}")))?;
-    if lcols != 1 || lrows != rows {
-        return Err(CliError(format!(
-            "{labels_path}: expected one label per activation row ({rows} rows × 1 column), found {lrows} × {lcols}"
-        )));
-    }
-    let mut labels = Vec::with_capacity(rows);
-    for (i, &v) in labs.iter().enumerate() {
-        if !(0.0..=1e6).contains(&v) || v.fract() != 0.0 {
-            return Err(CliError(format!(
-                "{labels_path}: row {}: label {v} is not a class number from 0 to 1000000",
-                i + 1
-            )));
-        }
-        labels.push(v as u32);
-    }
-    let n_classes = labels.iter().max().map_or(1, |m| *m as usize + 1);
-    let layer = LayerView {
-        data: &acts,
-        rows,
-        width,
-    };
-    let mi = estimate_layers(&estimator, &[layer], &labels, n_classes, None)[0];
+    let input = parse_mi_inputs(&read(acts_path)?, &read(labels_path)?).map_err(|e| {
+        let path = match e.file {
+            MiFile::Activations => acts_path,
+            MiFile::Labels => labels_path,
+        };
+        CliError(format!("{path}: {}", e.error))
+    })?;
+    let mi = estimate_layers(
+        &estimator,
+        &[input.view()],
+        &input.labels,
+        input.n_classes,
+        None,
+    )[0];
     println!("{}", serde_json::json!({ "ixt": mi.ixt, "ity": mi.ity }));
     Ok(())
 }

@@ -61,7 +61,12 @@ pub fn main(args: &[String]) -> Result<(), CliError> {
     let threads =
         threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     if !quiet {
-        let cost = Cost::estimate(&cfg, dataset.len(), dataset.n_features, dataset.n_classes);
+        let cost = Cost::estimate(
+            &cfg,
+            dataset.len(),
+            dataset.n_features(),
+            dataset.n_classes(),
+        );
         let t0 = Instant::now();
         let speeds = cost::calibrate(&|| t0.elapsed().as_secs_f64());
         eprintln!("{}", cost.summary(&speeds, params.seeds().min(threads)));

@@ -62,8 +62,11 @@ fn run_writes_the_record_schema() {
         out.to_str().unwrap(),
     ]);
     assert!(ok, "{err}");
-    let rec: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let text = std::fs::read_to_string(&out).unwrap();
+    // The app loads records through this one checked function.
+    let loaded = infoplane_core::record::RunRecord::from_json(&text).unwrap();
+    assert_eq!((loaded.seeds.len(), loaded.layers.len()), (2, 6));
+    let rec: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(rec["format"], "infoplane-run");
     assert_eq!(
         rec["query"],
@@ -185,8 +188,13 @@ fn mi_estimates_user_activations() {
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(v["ixt"], 2.0);
     assert_eq!(v["ity"], 1.0);
-    // Two bins over [-1, 1] put rows 1-2 and 3-4 together: 1 bit each.
-    let (ok, out, _) = infoplane(&[
+    // Two bins over the default fixed range [-1, 1], split at 0: row 1
+    // (-0.9, 0.1) → (0, 1), row 2 (-0.2, 0.5) → (0, 1), row 3 (0.3, -0.6) →
+    // (1, 0), row 4 (0.8, 0.95) → (1, 1). Patterns of probability 1/2, 1/4,
+    // 1/4: I(X;T) = H(T) = 1/2·1 + 1/4·2 + 1/4·2 = 1.5 bits. Given y = 0
+    // both rows share (0, 1), H = 0; given y = 1 the two rows differ, H = 1;
+    // I(T;Y) = 1.5 - (1/2·0 + 1/2·1) = 1 bit. Both are exact in binary.
+    let (ok, out, err) = infoplane(&[
         "mi",
         "--estimator",
         "uniform-binning",
@@ -195,9 +203,10 @@ fn mi_estimates_user_activations() {
         acts.to_str().unwrap(),
         labels.to_str().unwrap(),
     ]);
-    assert!(ok);
+    assert!(ok, "{err}");
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
-    assert!(v["ixt"].as_f64().unwrap() <= 2.0);
+    assert_eq!(v["ixt"], 1.5);
+    assert_eq!(v["ity"], 1.0);
     for est in ["adaptive-binning", "kde-upper", "kde-lower"] {
         let (ok, out, err) = infoplane(&[
             "mi",
@@ -230,6 +239,36 @@ fn mi_errors_are_named() {
         err.contains("line 2, column 2: \"x\" is not a number"),
         "{err}"
     );
+    // Labels: one whole class number per activation row, errors located.
+    let acts = tmp("acts3.csv", "0.1,0.2\n0.3,0.4\n");
+    for (name, text, want) in [
+        (
+            "labels3.csv",
+            "0\n1.5\n",
+            "labels3.csv: line 2, column 1: \"1.5\" is not a class number from 0 to 1000000",
+        ),
+        (
+            "labels4.csv",
+            "0\n1\n1\n",
+            "labels4.csv: 3 labels for 2 activation rows; one label per row is needed",
+        ),
+        (
+            "labels5.csv",
+            "0,1\n1,0\n",
+            "labels5.csv: 2 columns; labels need exactly one",
+        ),
+    ] {
+        let labels = tmp(name, text);
+        let (ok, _, err) = infoplane(&[
+            "mi",
+            "--estimator",
+            "kde-upper",
+            acts.to_str().unwrap(),
+            labels.to_str().unwrap(),
+        ]);
+        assert!(!ok);
+        assert!(err.contains(want), "{err}");
+    }
     let (ok, _, err) = infoplane(&["mi", "--estimator", "kde", "a", "b"]);
     assert!(!ok);
     assert!(err.contains("estimator: \"kde\" is not one of"), "{err}");

@@ -43,7 +43,7 @@ fn main() {
                 continue;
             }
         };
-        let cost = Cost::estimate(&cfg, data.len(), data.n_features, data.n_classes);
+        let cost = Cost::estimate(&cfg, data.len(), data.n_features(), data.n_classes());
         let t0 = Instant::now();
         let wall_speeds = calibrate(&|| t0.elapsed().as_secs_f64());
         let cpu_speeds = thread_cpu().map(|_| calibrate(&|| thread_cpu().unwrap_or(0.0)));

@@ -338,12 +338,13 @@ impl Config {
         if data.is_empty() {
             return Err(ParamError::new("dataset", "the data set has no rows"));
         }
-        if self.output == Output::Sigmoid && data.n_classes != 2 {
+        if self.output == Output::Sigmoid && data.n_classes() != 2 {
             return Err(ParamError::new(
                 "output",
                 format!(
                     "a single sigmoid unit needs 2 classes; {} has {}",
-                    data.name, data.n_classes
+                    data.name(),
+                    data.n_classes()
                 ),
             ));
         }

@@ -662,16 +662,16 @@ fn memory(
 /// A small deterministic data set for calibration.
 fn calibration_data(rows: usize, features: usize) -> crate::data::Dataset {
     let mut r = Rng::for_stream(0, Stream::Split);
-    crate::data::Dataset {
-        name: "calibration".into(),
-        n_features: features,
-        n_classes: 2,
-        x: (0..rows * features)
+    crate::data::Dataset::new(
+        "calibration",
+        features,
+        (0..rows * features)
             .map(|_| if r.below(2) == 1 { 1.0 } else { 0.0 })
             .collect(),
-        y: (0..rows).map(|i| (i % 2) as u32).collect(),
-        class_names: vec!["0".into(), "1".into()],
-    }
+        (0..rows).map(|i| (i % 2) as u32).collect(),
+        vec!["0".into(), "1".into()],
+    )
+    .expect("a well-formed set")
 }
 
 /// Repeats `work` until `budget` seconds have passed (at least once, at most

@@ -303,7 +303,7 @@ impl Workspace {
     /// and masked out) and their one-hot targets.
     #[inline(always)]
     fn load(&mut self, net: &Network, data: &Dataset, rows: &[u32]) {
-        let nf = data.n_features;
+        let nf = data.n_features();
         for f in 0..nf {
             self.acts[f] = [0.0; LANES];
         }
@@ -317,7 +317,7 @@ impl Workspace {
                 self.acts[f][c] = x[f];
             }
             self.mask[c] = 1.0;
-            let y = data.y[r as usize] as usize;
+            let y = data.y()[r as usize] as usize;
             match net.output {
                 Output::Softmax => self.target[y][c] = 1.0,
                 Output::Sigmoid => self.target[0][c] = y as f32,
@@ -599,16 +599,12 @@ mod tests {
 
     fn toy_data(n: usize, nf: usize, classes: usize, seed: u64) -> Dataset {
         let mut r = Rng::for_stream(seed, Stream::Split);
-        Dataset {
-            name: "toy".into(),
-            n_features: nf,
-            n_classes: classes,
-            x: (0..n * nf)
-                .map(|_| (r.next_f64() * 2.0 - 1.0) as f32)
-                .collect(),
-            y: (0..n).map(|_| r.below(classes as u64) as u32).collect(),
-            class_names: (0..classes).map(|c| c.to_string()).collect(),
-        }
+        let x = (0..n * nf)
+            .map(|_| (r.next_f64() * 2.0 - 1.0) as f32)
+            .collect();
+        let y = (0..n).map(|_| r.below(classes as u64) as u32).collect();
+        let names = (0..classes).map(|c| c.to_string()).collect();
+        Dataset::new("toy", nf, x, y, names).unwrap()
     }
 
     /// Mean loss of `net` on all rows of `data` in f64 (for finite differences).

@@ -367,17 +367,17 @@ impl RunHeader {
     pub fn new(cfg: &Config, data: &Dataset) -> RunHeader {
         let split = cfg.split_rows(data.len());
         let rows = cfg.mi_rows_of(data.len(), &split);
-        let labels: Vec<u32> = rows.iter().map(|&r| data.y[r as usize]).collect();
+        let labels: Vec<u32> = rows.iter().map(|&r| data.y()[r as usize]).collect();
         let mut layers = cfg.hidden.clone();
         layers.push(match cfg.output {
-            Output::Softmax => data.n_classes,
+            Output::Softmax => data.n_classes(),
             Output::Sigmoid => 1,
         });
         RunHeader {
             dataset: data.info(),
             layers,
             mi_rows: rows.len(),
-            label_entropy: label_entropy(&labels, data.n_classes),
+            label_entropy: label_entropy(&labels, data.n_classes()),
             max_ixt: crate::math::log2(rows.len() as f64),
             epochs: cfg.epochs,
         }
@@ -388,9 +388,12 @@ impl RunHeader {
 /// aggregate. The JSON the CLI writes and the app exports and loads.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunRecord {
-    /// Always `"infoplane-run"`.
+    /// Always `"infoplane-run"` (anything else is refused as soon as it is
+    /// read).
+    #[serde(deserialize_with = "format_field")]
     pub format: String,
-    /// Schema version.
+    /// Schema version (only [`VERSION`] is read).
+    #[serde(deserialize_with = "version_field")]
     pub version: u32,
     /// The experiment as a query string (preset and overrides).
     pub query: String,
@@ -465,10 +468,43 @@ impl RunRecord {
         self.mean = Aggregate::of(&self.seeds);
     }
 
-    /// Parses a record, checking the format and version.
-    pub fn from_json(text: &str) -> Result<RunRecord, String> {
-        let mut r: RunRecord =
-            serde_json::from_str(text).map_err(|e| format!("not an infoplane run record: {e}"))?;
+    /// Loads a record from JSON text: the one way the app and the CLI read
+    /// records. Checks that the text is a JSON object with `format`
+    /// [`FORMAT`] and `version` [`VERSION`] (judged as they are read:
+    /// records write them first), that every field has its type, and that
+    /// the record is consistent: every per-epoch series of a seed (and of
+    /// the mean) has one entry per logged epoch, every per-layer row one
+    /// value per entry of `layers`, and epoch indexes are at most
+    /// [`MAX_EPOCH_INDEX`]. Errors name the JSON path of the field at fault
+    /// (`.` for the document).
+    pub fn from_json(text: &str) -> Result<RunRecord, RecordError> {
+        let not_record =
+            |why: String| RecordError::at(".", format!("not an infoplane run record: {why}"));
+        // Serde would read a struct from an array too: only an object will do.
+        if !text.trim_start().starts_with('{') {
+            return Err(not_record("it is not a JSON object".into()));
+        }
+        let mut de = serde_json::Deserializer::from_str(text);
+        let r: RunRecord = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            // "?" stands for a key not yet read: the document itself.
+            let path = match e.path().to_string() {
+                p if p == "?" => ".".to_string(),
+                p => p,
+            };
+            let inner = e.into_inner();
+            if path != "." {
+                RecordError::at(&path, inner.to_string())
+            } else if !inner.is_data() {
+                not_record(inner.to_string())
+            } else if inner.to_string().starts_with("missing field `format`") {
+                not_record(format!("it has no \"format\": \"{FORMAT}\""))
+            } else {
+                RecordError::at(".", format!("not a complete run record: {inner}"))
+            }
+        })?;
+        de.end()
+            .map_err(|e| RecordError::at(".", format!("not an infoplane run record: {e}")))?;
+        let mut r = r;
         if r.epochs == 0 {
             // Written before `epochs` was a field: the parameter says it.
             r.epochs = r
@@ -476,34 +512,158 @@ impl RunRecord {
                 .get("epochs")
                 .and_then(|v| v.as_str())
                 .and_then(|t| t.parse().ok())
-                .ok_or_else(|| "params.epochs: missing or not a whole number".to_string())?;
+                .ok_or_else(|| RecordError::at("params.epochs", "missing or not a whole number"))?;
         }
-        if r.format != FORMAT {
-            return Err(format!("format is \"{}\", expected \"{FORMAT}\"", r.format));
-        }
-        if r.version != VERSION {
-            return Err(format!(
-                "version {} is not supported (expected {VERSION})",
-                r.version
-            ));
-        }
-        for s in &r.seeds {
+        r.check()?;
+        Ok(r)
+    }
+
+    /// The consistency checks of [`RunRecord::from_json`].
+    fn check(&self) -> Result<(), RecordError> {
+        let layers = self.layers.len();
+        for (i, s) in self.seeds.iter().enumerate() {
+            let at = |field: &str| format!("seeds[{i}].{field}");
             let n = s.epochs.len();
-            let ok = [&s.ixt, &s.ity, &s.grad_m, &s.grad_s, &s.wnorm]
-                .iter()
-                .all(|v| v.len() == n && v.iter().all(|e| e.len() == r.layers.len()))
-                && [&s.loss_train, &s.loss_test, &s.acc_train, &s.acc_test]
-                    .iter()
-                    .all(|v| v.len() == n);
-            if !ok {
-                return Err(format!(
-                    "seed {}: series lengths do not match its {n} epochs and {} layers",
-                    s.seed,
-                    r.layers.len()
-                ));
+            check_epochs(&at("epochs"), &s.epochs)?;
+            for (name, series) in [
+                ("ixt", &s.ixt),
+                ("ity", &s.ity),
+                ("grad_m", &s.grad_m),
+                ("grad_s", &s.grad_s),
+                ("wnorm", &s.wnorm),
+            ] {
+                check_grid(&at(name), series, n, layers)?;
+            }
+            for (name, series) in [
+                ("loss_train", &s.loss_train),
+                ("loss_test", &s.loss_test),
+                ("acc_train", &s.acc_train),
+                ("acc_test", &s.acc_test),
+            ] {
+                check_len(&at(name), series.len(), n)?;
+            }
+            for (def, g) in &s.grad_stats {
+                for (name, series) in [("mean", &g.mean), ("std", &g.std), ("snr", &g.snr)] {
+                    check_grid(&at(&format!("grad_stats.{def}.{name}")), series, n, layers)?;
+                }
             }
         }
-        Ok(r)
+        let m = &self.mean;
+        check_epochs("mean.epochs", &m.epochs)?;
+        for (name, series) in [
+            ("ixt", &m.ixt),
+            ("ity", &m.ity),
+            ("ixt_sd", &m.ixt_sd),
+            ("ity_sd", &m.ity_sd),
+            ("grad_m", &m.grad_m),
+            ("grad_s", &m.grad_s),
+            ("wnorm", &m.wnorm),
+        ] {
+            check_grid(&format!("mean.{name}"), series, m.epochs.len(), layers)?;
+        }
+        Ok(())
+    }
+}
+
+/// Largest epoch index a loaded record may hold, so that the epoch numbers
+/// drawn (index + 1) never overflow, even in 32 bits.
+pub const MAX_EPOCH_INDEX: usize = i32::MAX as usize;
+
+/// Why a text is not a loadable [`RunRecord`], located by the JSON path of
+/// the field at fault (`seeds[0].ixt[3]`; `.` for the whole document).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordError {
+    /// JSON path of the field at fault, as `seeds[0].ixt[3]`; `.` for the
+    /// whole document.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl RecordError {
+    fn at(path: &str, message: impl Into<String>) -> Self {
+        RecordError {
+            path: path.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for RecordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.path == "." {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for RecordError {}
+
+/// Reads `format`, refusing anything but [`FORMAT`]. Records write it
+/// first, so another JSON file is named as such before any other field.
+fn format_field<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let f = String::deserialize(d)?;
+    if f == FORMAT {
+        Ok(f)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "\"{f}\" is not \"{FORMAT}\": not an infoplane run record"
+        )))
+    }
+}
+
+/// Reads `version`, refusing anything but [`VERSION`] (written second, so a
+/// record of another version is named as such before its fields).
+fn version_field<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let v = u32::deserialize(d)?;
+    if v == VERSION {
+        Ok(v)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "{v} is not supported (this version reads {VERSION})"
+        )))
+    }
+}
+
+/// `found` entries where `want` are needed, at `path`.
+fn check_len(path: &str, found: usize, want: usize) -> Result<(), RecordError> {
+    if found == want {
+        Ok(())
+    } else {
+        Err(RecordError::at(
+            path,
+            format!("{found} entries for {want} logged epochs"),
+        ))
+    }
+}
+
+/// A `[epoch][layer]` series: `epochs` rows of `layers` values.
+fn check_grid(
+    path: &str,
+    rows: &[Vec<f64>],
+    epochs: usize,
+    layers: usize,
+) -> Result<(), RecordError> {
+    check_len(path, rows.len(), epochs)?;
+    match rows.iter().position(|r| r.len() != layers) {
+        None => Ok(()),
+        Some(k) => Err(RecordError::at(
+            &format!("{path}[{k}]"),
+            format!("{} values for {layers} layers", rows[k].len()),
+        )),
+    }
+}
+
+/// Epoch indexes at most [`MAX_EPOCH_INDEX`].
+fn check_epochs(path: &str, epochs: &[usize]) -> Result<(), RecordError> {
+    match epochs.iter().position(|&e| e > MAX_EPOCH_INDEX) {
+        None => Ok(()),
+        Some(k) => Err(RecordError::at(
+            &format!("{path}[{k}]"),
+            format!("epoch index {} is above {MAX_EPOCH_INDEX}", epochs[k]),
+        )),
     }
 }
 
@@ -586,12 +746,12 @@ mod tests {
         assert_eq!(back.grad_stats["idnns"].mean[0], vec![5.0, 10.0]);
     }
 
-    #[test]
-    fn csv_has_one_row_per_seed_epoch_and_layer() {
+    /// A record of one seed with epochs 0 and 3 and layers [3, 2].
+    fn small_record() -> RunRecord {
         let mut s = SeedRecord::new(7);
         s.push(&epoch(0, 0.5));
         s.push(&epoch(3, 0.25));
-        let rec = RunRecord {
+        let mut rec = RunRecord {
             format: FORMAT.into(),
             version: VERSION,
             query: String::new(),
@@ -611,11 +771,136 @@ mod tests {
             seeds: vec![s],
             mean: Aggregate::default(),
         };
+        rec.update_mean();
+        rec
+    }
+
+    #[test]
+    fn csv_has_one_row_per_seed_epoch_and_layer() {
+        let rec = small_record();
         let csv = rec.to_csv();
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.len(), 1 + 2 * 2);
         assert_eq!(lines[1], "7,0,1,3,0.5,0.5,5,1.4142135623730951,1,0.7,,0.5,");
         assert!(lines[4].starts_with("7,3,2,2,1,0.25,"));
+    }
+
+    /// The record as JSON, edited, then loaded.
+    fn load_edited(edit: impl FnOnce(&mut serde_json::Value)) -> Result<RunRecord, RecordError> {
+        let mut v = serde_json::to_value(small_record()).unwrap();
+        edit(&mut v);
+        RunRecord::from_json(&v.to_string())
+    }
+
+    #[test]
+    fn records_load_through_one_checked_function() {
+        let rec = small_record();
+        let back = RunRecord::from_json(&serde_json::to_string(&rec).unwrap()).unwrap();
+        assert_eq!(back.seeds[0].digest(), rec.seeds[0].digest());
+        assert_eq!(back.layers, vec![3, 2]);
+        let err = |edit: fn(&mut serde_json::Value)| load_edited(edit).unwrap_err().to_string();
+        // Not JSON, not a record, another format or version.
+        assert!(RunRecord::from_json("{")
+            .unwrap_err()
+            .to_string()
+            .starts_with("not an infoplane run record: EOF while parsing"));
+        assert_eq!(
+            RunRecord::from_json("{\"hello\": 1}")
+                .unwrap_err()
+                .to_string(),
+            "not an infoplane run record: it has no \"format\": \"infoplane-run\""
+        );
+        assert_eq!(
+            RunRecord::from_json("[1]").unwrap_err().to_string(),
+            "not an infoplane run record: it is not a JSON object"
+        );
+        assert!(err(|v| v["format"] = "other".into()).starts_with(
+            "format: \"other\" is not \"infoplane-run\": not an infoplane run record"
+        ));
+        assert!(err(|v| v["version"] = 2.into())
+            .starts_with("version: 2 is not supported (this version reads 1)"));
+        // Written first, format and version are judged before other fields.
+        let e = RunRecord::from_json("{\"format\": \"x\", \"seeds\": 5}").unwrap_err();
+        assert_eq!(e.path, "format");
+        let e =
+            RunRecord::from_json("{\"format\": \"infoplane-run\", \"version\": 9, \"seeds\": 5}")
+                .unwrap_err();
+        assert_eq!(e.path, "version");
+        // Type errors name the JSON path of the value.
+        let e = load_edited(|v| v["seeds"][0]["ixt"][1][0] = "x".into()).unwrap_err();
+        assert_eq!(e.path, "seeds[0].ixt[1][0]");
+        assert!(
+            e.message
+                .starts_with("invalid type: string \"x\", expected f64"),
+            "{e}"
+        );
+        let e = load_edited(|v| v["seeds"][0]["status"] = "paused".into()).unwrap_err();
+        assert_eq!(e.path, "seeds[0].status");
+        let e = load_edited(|v| v["dataset"]["rows"] = (-1).into()).unwrap_err();
+        assert_eq!(e.path, "dataset.rows");
+        let e = load_edited(|v| {
+            v.as_object_mut().unwrap().remove("layers");
+        })
+        .unwrap_err();
+        assert_eq!(e.path, ".");
+        assert!(
+            e.message
+                .starts_with("not a complete run record: missing field `layers`"),
+            "{e}"
+        );
+        // Consistency: series as long as `epochs`, rows as long as `layers`.
+        assert_eq!(
+            err(|v| {
+                v["seeds"][0]["ixt"].as_array_mut().unwrap().pop();
+            }),
+            "seeds[0].ixt: 1 entries for 2 logged epochs"
+        );
+        assert_eq!(
+            err(|v| {
+                v["seeds"][0]["ity"][1]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(1.0.into());
+            }),
+            "seeds[0].ity[1]: 3 values for 2 layers"
+        );
+        assert_eq!(
+            err(|v| {
+                v["seeds"][0]["acc_test"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(1.0.into());
+            }),
+            "seeds[0].acc_test: 3 entries for 2 logged epochs"
+        );
+        assert_eq!(
+            err(|v| {
+                v["seeds"][0]["grad_stats"]["saxe"]["snr"][0] = serde_json::json!([1.0]);
+            }),
+            "seeds[0].grad_stats.saxe.snr[0]: 1 values for 2 layers"
+        );
+        assert_eq!(
+            err(|v| {
+                v["layers"].as_array_mut().unwrap().push(1.into());
+            }),
+            "seeds[0].ixt[0]: 2 values for 3 layers"
+        );
+        assert_eq!(
+            err(|v| {
+                v["mean"]["ity_sd"].as_array_mut().unwrap().clear();
+            }),
+            "mean.ity_sd: 0 entries for 2 logged epochs"
+        );
+        assert_eq!(
+            err(|v| v["seeds"][0]["epochs"][1] = (1u64 << 40).into()),
+            "seeds[0].epochs[1]: epoch index 1099511627776 is above 2147483647"
+        );
+        // Trailing text after the record.
+        let text = serde_json::to_string(&rec).unwrap() + " x";
+        assert!(RunRecord::from_json(&text)
+            .unwrap_err()
+            .to_string()
+            .starts_with("not an infoplane run record: trailing characters"));
     }
 
     #[test]

@@ -179,10 +179,10 @@ fn fingerprint(cfg: &Config) -> u64 {
 /// The layer shapes `cfg` builds on `data`.
 fn shapes_of(cfg: &Config, data: &Dataset) -> Vec<LayerShape> {
     let n_out = match cfg.output {
-        Output::Softmax => data.n_classes,
+        Output::Softmax => data.n_classes(),
         Output::Sigmoid => 1,
     };
-    let mut fan_in = data.n_features;
+    let mut fan_in = data.n_features();
     cfg.hidden
         .iter()
         .chain(std::iter::once(&n_out))
@@ -215,9 +215,9 @@ impl Trainer {
         cfg.check_data(&data)?;
         let mut init = Rng::for_stream(cfg.seed, Stream::Init);
         let net = Network::with_init(
-            data.n_features,
+            data.n_features(),
             &cfg.hidden,
-            data.n_classes,
+            data.n_classes(),
             cfg.activation,
             cfg.output,
             cfg.init,
@@ -230,7 +230,7 @@ impl Trainer {
     fn fresh(cfg: &Config, data: Arc<Dataset>, net: Network) -> Trainer {
         let split = cfg.split_rows(data.len());
         let mi_rows = cfg.mi_rows_of(data.len(), &split);
-        let mi_labels = mi_rows.iter().map(|&r| data.y[r as usize]).collect();
+        let mi_labels = mi_rows.iter().map(|&r| data.y()[r as usize]).collect();
         let run_range = uses_run_range(cfg).then(|| RunRange {
             lo: f32::INFINITY,
             hi: f32::NEG_INFINITY,
@@ -537,7 +537,7 @@ impl Trainer {
             widths: self.net.widths(),
             rows: self.mi_rows.len(),
             labels: self.mi_labels.clone(),
-            n_classes: self.data.n_classes,
+            n_classes: self.data.n_classes(),
             acts,
             run_range: self.run_range(),
         }
@@ -725,7 +725,7 @@ impl Trainer {
             &self.cfg.estimator,
             &views,
             &self.mi_labels,
-            self.data.n_classes,
+            self.data.n_classes(),
             range,
         )
     }
@@ -753,7 +753,7 @@ impl Trainer {
                     &self.cfg.estimator,
                     &views,
                     &self.mi_labels,
-                    self.data.n_classes,
+                    self.data.n_classes(),
                     Some(range),
                 );
                 self.record.ixt[k] = mi.iter().map(|p| p.ixt).collect();

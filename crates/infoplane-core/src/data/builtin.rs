@@ -23,14 +23,8 @@ pub fn var_u() -> Dataset {
         }
         y.push(u32::from((VAR_U_LABELS[i / 8] >> (i % 8)) & 1));
     }
-    Dataset {
-        name: "var_u".into(),
-        n_features: 12,
-        n_classes: 2,
-        x,
-        y,
-        class_names: vec!["0".into(), "1".into()],
-    }
+    Dataset::new("var_u", 12, x, y, vec!["0".into(), "1".into()])
+        .expect("the built-in var_u set is well formed")
 }
 
 /// A built-in image set stored as a file of records.
@@ -123,14 +117,14 @@ impl ImageSet {
             x.extend(pixels.iter().map(|&v| f32::from(v) / scale));
             y.push(u32::from(class[0]));
         }
-        Ok(Dataset {
-            name: self.name.into(),
-            n_features: self.features,
-            n_classes: self.classes,
+        Dataset::new(
+            self.name,
+            self.features,
             x,
             y,
-            class_names: (0..self.classes).map(|c| c.to_string()).collect(),
-        })
+            (0..self.classes).map(|c| c.to_string()).collect(),
+        )
+        .map_err(|e| format!("{}: {e}", self.file))
     }
 
     /// The set from the bytes compiled into this build (`None` without them).

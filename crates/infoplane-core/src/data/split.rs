@@ -49,7 +49,7 @@ impl Split {
 
     /// Rows of `data` in `rows`, for MI on a subset.
     pub fn labels_of(data: &Dataset, rows: &[u32]) -> Vec<u32> {
-        rows.iter().map(|&r| data.y[r as usize]).collect()
+        rows.iter().map(|&r| data.y()[r as usize]).collect()
     }
 }
 

@@ -212,7 +212,7 @@ pub(crate) fn adaptive_codes(data: &[f32], bins: usize, out: &mut Vec<u32>) -> b
         .enumerate()
         .map(|(i, &v)| (u64::from(order_key(v)) << 32) | i as u64)
         .collect();
-    radix_sort_high32(&mut pairs);
+    super::radix::sort_by_bits(&mut pairs, 32, 64);
     let mut unique = 0u64;
     let mut prev = None;
     for &p in &pairs {
@@ -242,46 +242,9 @@ pub(crate) fn adaptive_codes(data: &[f32], bins: usize, out: &mut Vec<u32>) -> b
     true
 }
 
-/// Stable LSD radix sort of u64 items by their high 32 bits, 11 bits per
-/// pass (3 passes).
-fn radix_sort_high32(items: &mut Vec<u64>) {
-    let mut tmp = vec![0u64; items.len()];
-    for shift in [32u32, 43, 54] {
-        let mut count = vec![0usize; 1 << 11];
-        for &k in items.iter() {
-            count[((k >> shift) & 0x7FF) as usize] += 1;
-        }
-        let mut sum = 0;
-        for c in count.iter_mut() {
-            let here = *c;
-            *c = sum;
-            sum += here;
-        }
-        for &k in items.iter() {
-            let d = ((k >> shift) & 0x7FF) as usize;
-            tmp[count[d]] = k;
-            count[d] += 1;
-        }
-        std::mem::swap(items, &mut tmp);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn radix_sort_high32_sorts_stably() {
-        let mut rng = crate::rng::Rng::for_stream(2, crate::rng::Stream::Init);
-        let mut v: Vec<u64> = (0..5000u64)
-            .map(|i| (rng.next_u64() & 0xFFFF_0000_0000_0000) | i)
-            .collect();
-        v.extend([u64::MAX, 7]);
-        let mut want = v.clone();
-        want.sort_by_key(|&k| k >> 32); // stable
-        radix_sort_high32(&mut v);
-        assert_eq!(v, want);
-    }
 
     #[test]
     fn adaptive_rank_formula_matches_edge_search() {

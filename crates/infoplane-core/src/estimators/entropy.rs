@@ -105,7 +105,7 @@ pub(crate) fn mi_from_codes(codes: &[u32], rows: usize, width: usize, labels: &[
         *k = (*k << lbits) | u64::from(y);
     }
     let key_bits = bits_for(keys.iter().copied().max().unwrap_or(0));
-    radix_sort(&mut keys, key_bits);
+    super::radix::sort_by_bits(&mut keys, 0, key_bits);
 
     let counts = class_counts(labels);
     // Group-size histograms: one for T, one per class for T | Y = y (class y
@@ -201,36 +201,6 @@ fn pattern_keys(codes: &[u32], rows: usize, width: usize) -> Vec<u64> {
     keys
 }
 
-/// Sorts keys whose values fit in `bits` bits: LSD radix sort, 8 bits per
-/// pass, skipping passes where every key has the same digit. Linear time,
-/// several times faster than a comparison sort on a layer's 4096 keys.
-fn radix_sort(keys: &mut Vec<u64>, bits: u32) {
-    let n = keys.len();
-    let mut tmp = vec![0u64; n];
-    let mut shift = 0;
-    while shift < bits {
-        let mut count = [0usize; 256];
-        for &k in keys.iter() {
-            count[((k >> shift) & 0xFF) as usize] += 1;
-        }
-        if count[((keys[0] >> shift) & 0xFF) as usize] != n {
-            let mut sum = 0;
-            for c in count.iter_mut() {
-                let here = *c;
-                *c = sum;
-                sum += here;
-            }
-            for &k in keys.iter() {
-                let d = ((k >> shift) & 0xFF) as usize;
-                tmp[count[d]] = k;
-                count[d] += 1;
-            }
-            std::mem::swap(keys, &mut tmp);
-        }
-        shift += 8;
-    }
-}
-
 /// Replaces keys by their dense ranks (0, 1, ... in key order); returns the
 /// number of bits the ranks need.
 fn compress(keys: &mut [u64]) -> u32 {
@@ -275,23 +245,6 @@ mod tests {
         assert_ne!(k[0], k[1]);
         assert_ne!(k[0], k[3]);
         assert_ne!(k[1], k[3]);
-    }
-
-    #[test]
-    fn radix_sort_sorts() {
-        let mut rng = crate::rng::Rng::for_stream(1, crate::rng::Stream::Init);
-        for bits in [1u32, 7, 8, 13, 40, 64] {
-            let mask = if bits == 64 {
-                u64::MAX
-            } else {
-                (1u64 << bits) - 1
-            };
-            let mut v: Vec<u64> = (0..1000).map(|_| rng.next_u64() & mask & !0xF0).collect();
-            let mut want = v.clone();
-            want.sort_unstable();
-            radix_sort(&mut v, bits);
-            assert_eq!(v, want, "bits {bits}");
-        }
     }
 
     #[test]

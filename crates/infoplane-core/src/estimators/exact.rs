@@ -97,15 +97,15 @@ mod tests {
         // W: each row is its own bin, so H(T) = log2 4096 = 12 exactly, and
         // T determines X determines Y, so I(T;Y) = H(Y).
         let data = crate::data::var_u();
-        let hy = label_entropy(&data.y, 2);
-        let m = est1(Estimator::ExactBinning, &data.x, 12, &data.y);
+        let hy = label_entropy(data.y(), 2);
+        let m = est1(Estimator::ExactBinning, data.x(), 12, data.y());
         assert_eq!(m.ixt, 12.0);
         assert!((m.ity - hy).abs() < 1e-12, "{m:?} vs H(Y) {hy}");
 
         let mut rng = crate::rng::Rng::for_stream(5, crate::rng::Stream::Init);
         let w: Vec<f32> = (0..120).map(|_| rng.normal() as f32).collect();
         let t: Vec<f32> = data
-            .x
+            .x()
             .chunks_exact(12)
             .flat_map(|x| {
                 w.chunks_exact(12)
@@ -121,7 +121,7 @@ mod tests {
         rows.sort();
         rows.dedup();
         assert_eq!(rows.len(), 4096);
-        let m = est1(Estimator::ExactBinning, &t, 10, &data.y);
+        let m = est1(Estimator::ExactBinning, &t, 10, data.y());
         assert_eq!(m.ixt, 12.0);
         assert!((m.ity - hy).abs() < 1e-12);
 

@@ -32,6 +32,7 @@ mod exact;
 mod kde;
 mod knn;
 mod noisy;
+mod radix;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
