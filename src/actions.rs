@@ -17,8 +17,6 @@ pub fn start(lab: Lab) {
         )));
         return;
     }
-    let data = lab
-        .custom
-        .with_untracked(|c| c.as_ref().map(|(d, _)| d.clone()));
+    let data = lab.custom.get_untracked();
     lab.session.start(lab.params.get_untracked(), data);
 }

@@ -3,13 +3,13 @@
 //! the page shows. The top of the page's state: it holds the session
 //! (workers and runs) and the view state.
 
-use crate::protocol::CustomData;
 use crate::session::Session;
 use crate::view::{Display, Subject};
-use infoplane_core::data::DatasetInfo;
+use infoplane_core::data::Dataset;
 use infoplane_core::params::{ParamError, Params};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Everything the components share, provided by context.
 #[derive(Clone, Copy)]
@@ -23,8 +23,8 @@ pub struct Lab {
     pub notices: RwSignal<Vec<String>>,
     /// The run session: its runs and workers.
     pub session: Session,
-    /// The reader's data file, if any, and what it holds.
-    pub custom: RwSignal<Option<(CustomData, DatasetInfo)>>,
+    /// The reader's data set, read once from their file(s).
+    pub custom: RwSignal<Option<Arc<Dataset>>>,
     /// The record the single-record figures show.
     pub subject: RwSignal<Subject>,
     /// What the page shows (fixed at load).

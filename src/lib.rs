@@ -44,6 +44,7 @@ pub fn Root() -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     let loc = url::parse(&browser::query());
+    pool::set_worker_limit(loc.workers);
     let page_keys = loc.parsed.extras.clone();
     let display = loc.display;
     let embed = display.embed;

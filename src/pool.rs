@@ -1,27 +1,71 @@
-//! A set of training workers: one Web Worker per seed running at a time
-//! (up to the number of cores); queued seeds start as workers free up.
-//! No SharedArrayBuffer, so the page works on static hosting and inside
-//! third-party iframes. Each [`Session`](crate::session::Session) owns one.
+//! The workers of one run: up to one Web Worker per core. Seeds queue for
+//! a worker; a worker with no seed to train estimates the mutual
+//! information of logged epochs that trainers defer to it (so one seed on
+//! a four-core machine uses all four). No SharedArrayBuffer, so the page
+//! works on static hosting and inside third-party iframes. Each
+//! [`Session`](crate::session::Session) owns one.
 //!
-//! A worker that cannot be reached (a message that fails to encode or to
-//! post) or that dies (a panic, out of memory) becomes its seed's error;
-//! the other seeds go on.
+//! Nothing waits for a worker: pausing and stopping end the workers at
+//! once. A paused seed keeps the last checkpoint its trainer sent (at most
+//! ~0.2 s of work old, or one epoch for heavy runs) and a new worker
+//! continues from it bit-identically; the epochs logged after that
+//! checkpoint are dropped and logged again. A worker that cannot be
+//! reached or that dies (a panic, out of memory) fails its seed; the other
+//! seeds go on.
 
-use crate::protocol::{CustomData, FromWorker, ToWorker};
+use crate::protocol::{build_id, CheckpointMsg, FromWorker, Resume, ToWorker, TrainJob};
+use crate::runs::Report;
+use infoplane_core::record::SeedRecord;
 use infoplane_core::run::Event;
 use std::cell::RefCell;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
-/// What the pool reports for a seed: its events, or why it failed.
-pub type Report = Rc<dyn Fn(u64, Result<Vec<Event>, String>)>;
+/// Receives the pool's reports.
+pub type Sink = Rc<dyn Fn(u64, Report)>;
+
+/// The worker script; a version query defeats stale caches (Trunk does not
+/// hash worker files).
+fn worker_url() -> String {
+    format!("./worker_loader.js?v={}", build_id())
+}
+
+thread_local! {
+    static WORKER_LIMIT: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+/// Workers a run uses: one per core, or the page's `workers=` setting.
+pub fn worker_limit() -> usize {
+    WORKER_LIMIT.with(|w| w.get()).unwrap_or_else(|| {
+        let cores = web_sys::window().map_or(2.0, |w| w.navigator().hardware_concurrency());
+        (cores as usize).max(1)
+    })
+}
+
+/// Sets the number of workers runs use (`None`: one per core).
+pub fn set_worker_limit(n: Option<usize>) {
+    WORKER_LIMIT.with(|w| w.set(n.map(|n| n.max(1))));
+}
+
+/// What a worker is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Task {
+    /// Starting: it takes work once it says it is ready.
+    Starting,
+    /// Waiting for work.
+    Idle,
+    /// Training a seed.
+    Train(u64),
+    /// Estimating MI job `id`.
+    Mi(u64),
+}
 
 struct Slot {
     worker: Worker,
-    seed: Option<u64>,
+    task: Task,
     _onmessage: Closure<dyn FnMut(MessageEvent)>,
     _onerror: Closure<dyn FnMut(ErrorEvent)>,
 }
@@ -32,248 +76,574 @@ impl Drop for Slot {
     }
 }
 
+/// Where a seed stands.
+#[derive(Clone, Debug)]
+enum SeedState {
+    /// Not started.
+    Queued,
+    /// In a worker (with the last checkpoint it sent).
+    Running(Option<CheckpointMsg>),
+    /// Paused, with the checkpoint to continue from (`None`: from the start).
+    Parked(Option<CheckpointMsg>),
+    /// Done, stopped or failed.
+    Ended,
+}
+
+/// One deferred MI job.
+#[derive(Clone, Debug)]
+struct MiTask {
+    seed: u64,
+    k: usize,
+    job: Rc<Vec<u8>>,
+}
+
 #[derive(Default)]
 struct Inner {
     slots: Vec<Option<Slot>>,
-    queue: VecDeque<u64>,
     query: String,
-    data: Option<Rc<CustomData>>,
+    /// The rows (`Dataset::to_bytes`), copied once into JavaScript memory.
+    data: Option<js_sys::Uint8Array>,
+    seeds: BTreeMap<u64, SeedState>,
+    order: Vec<u64>,
+    mi_queue: VecDeque<MiTask>,
+    mi_running: BTreeMap<u64, MiTask>,
+    next_id: u64,
+    /// The records of parked seeds as of their checkpoints, for the jobs
+    /// that continue them.
+    resume_records: BTreeMap<u64, SeedRecord>,
+    /// Ended workers whose message handlers may still be on the stack;
+    /// dropped on the next turn of the event loop.
+    graveyard: Vec<Slot>,
+    /// Stepping one epoch while paused.
+    stepping: bool,
     paused: bool,
-    report: Option<Report>,
+    sink: Option<Sink>,
 }
 
 /// Workers running one experiment's seeds.
 #[derive(Clone, Default)]
 pub struct Pool(Rc<RefCell<Inner>>);
 
-/// The worker script; a version query defeats stale caches (Trunk does not
-/// hash worker files).
-fn worker_url() -> String {
-    format!("./worker_loader.js?v={}", env!("CARGO_PKG_VERSION"))
-}
-
-/// Posts `msg` to `worker`; the error says why it could not.
-fn send(worker: &Worker, msg: &ToWorker) -> Result<(), String> {
+/// Posts `msg` to `worker`, with the data set's bytes attached to a
+/// training job; the error says why it could not.
+fn send(worker: &Worker, msg: &ToWorker, data: Option<&js_sys::Uint8Array>) -> Result<(), String> {
     let v = serde_wasm_bindgen::to_value(msg)
         .map_err(|e| format!("cannot encode a message to the worker: {e}"))?;
+    if let (ToWorker::Train(_), Some(data)) = (msg, data) {
+        let job = js_sys::Reflect::get(&v, &"train".into())
+            .map_err(|e| format!("cannot attach the data: {e:?}"))?;
+        js_sys::Reflect::set(&job, &"data".into(), data)
+            .map_err(|e| format!("cannot attach the data: {e:?}"))?;
+    }
     worker
         .post_message(&v)
         .map_err(|e| format!("cannot post a message to the worker: {e:?}"))
 }
 
-/// Workers to use: one per core.
-pub fn max_workers() -> usize {
-    let cores = web_sys::window().map_or(2.0, |w| w.navigator().hardware_concurrency());
-    (cores as usize).max(1)
-}
-
 impl Pool {
-    /// Terminates every worker and forgets the queue.
+    /// Ends every worker and forgets the run.
     pub fn reset(&self) {
-        let mut p = self.0.borrow_mut();
-        p.slots.clear();
-        p.queue.clear();
-        p.report = None;
+        let old = std::mem::take(&mut *self.0.borrow_mut());
+        let mut dead: Vec<Slot> = old.slots.into_iter().flatten().collect();
+        dead.extend(old.graveyard);
+        retire(&self.0, dead);
     }
 
-    /// Runs `seeds` of the experiment `query`, reporting through `report`.
+    /// Runs `seeds` of the experiment `query` on up to `workers` workers;
+    /// `data` is the data set's bytes (none for var_u).
     pub fn start(
         &self,
         query: String,
         seeds: Vec<u64>,
-        data: Option<CustomData>,
-        paused: bool,
-        report: Report,
+        data: Option<&[u8]>,
+        workers: usize,
+        sink: Sink,
     ) {
         self.reset();
-        let n = max_workers().min(seeds.len());
+        let n = workers.max(1);
         {
             let mut p = self.0.borrow_mut();
             p.query = query;
-            p.data = data.map(Rc::new);
-            p.queue = seeds.into();
-            p.paused = paused;
-            p.report = Some(report);
+            p.data = data.map(js_sys::Uint8Array::from);
+            p.seeds = seeds.iter().map(|&s| (s, SeedState::Queued)).collect();
+            p.order = seeds;
+            p.sink = Some(sink);
             p.slots = (0..n).map(|_| None).collect();
         }
         for i in 0..n {
-            self.spawn(i);
+            spawn(&self.0, i);
         }
     }
 
-    /// Starts a worker in slot `i`; it takes a seed once it says it is ready.
-    fn spawn(&self, i: usize) {
-        let weak = Rc::downgrade(&self.0);
-        let options = web_sys::WorkerOptions::new();
-        options.set_type(web_sys::WorkerType::Classic);
-        let worker = match Worker::new_with_options(&worker_url(), &options) {
-            Ok(w) => w,
-            Err(e) => {
-                // No worker at all: every queued seed fails with the reason.
-                let (report, queued) = {
-                    let mut p = self.0.borrow_mut();
-                    (p.report.clone(), p.queue.drain(..).collect::<Vec<_>>())
-                };
-                if let Some(report) = report {
-                    for seed in queued {
-                        report(seed, Err(format!("cannot start a worker: {e:?}")));
-                    }
+    /// Pauses at once: ends every worker; running seeds keep their last
+    /// checkpoint, MI jobs in flight go back to the queue.
+    pub fn pause(&self) {
+        self.0.borrow_mut().paused = true;
+        self.park_all();
+    }
+
+    /// Ends every worker, parking the seeds they trained.
+    fn park_all(&self) {
+        let slots = {
+            let mut p = self.0.borrow_mut();
+            p.stepping = false;
+            let running: Vec<MiTask> = std::mem::take(&mut p.mi_running).into_values().collect();
+            for t in running.into_iter().rev() {
+                p.mi_queue.push_front(t);
+            }
+            for s in p.seeds.values_mut() {
+                if let SeedState::Running(ck) = s {
+                    *s = SeedState::Parked(ck.take());
                 }
-                return;
+            }
+            let n = p.slots.len();
+            std::mem::replace(&mut p.slots, (0..n).map(|_| None).collect())
+        };
+        retire(&self.0, slots.into_iter().flatten().collect());
+    }
+
+    /// Continues after a pause: the seeds' records up to their checkpoints
+    /// come from `records` (the session's).
+    pub fn resume(&self, records: &dyn Fn(u64) -> SeedRecord) {
+        self.restart(false, records);
+    }
+
+    /// While paused, trains one more epoch of every started seed, then
+    /// stays paused.
+    pub fn step(&self, records: &dyn Fn(u64) -> SeedRecord) {
+        self.restart(true, records);
+    }
+
+    fn restart(&self, stepping: bool, records: &dyn Fn(u64) -> SeedRecord) {
+        if !self.0.borrow().paused {
+            return;
+        }
+        // A step may still be running.
+        self.park_all();
+        let (rewinds, sink) = {
+            let mut p = self.0.borrow_mut();
+            p.paused = stepping;
+            p.stepping = stepping;
+            // Parked seeds restart from their checkpoints: the epochs
+            // logged after it will be logged again, so they go now, with
+            // their deferred MI jobs.
+            let rewinds: Vec<(u64, usize)> = p
+                .seeds
+                .iter()
+                .filter_map(|(&seed, s)| match s {
+                    SeedState::Parked(ck) => Some((seed, ck.as_ref().map_or(0, |c| c.logged))),
+                    _ => None,
+                })
+                .collect();
+            for &(seed, logged) in &rewinds {
+                p.mi_queue.retain(|t| t.seed != seed || t.k < logged);
+            }
+            (rewinds, p.sink.clone())
+        };
+        if let Some(sink) = &sink {
+            for &(seed, logged) in &rewinds {
+                sink(seed, Report::Rewind(logged));
+            }
+        }
+        // The records as cut back travel with the resumed jobs.
+        let n = {
+            let mut p = self.0.borrow_mut();
+            p.resume_records = rewinds.iter().map(|&(s, _)| (s, records(s))).collect();
+            if stepping {
+                rewinds.len().min(p.slots.len())
+            } else {
+                p.slots.len()
             }
         };
-        let w = weak.clone();
-        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-            let msg = serde_wasm_bindgen::from_value::<FromWorker>(ev.data())
-                .map_err(|e| format!("bad message from the worker: {e}"));
-            on_message(&w, i, msg);
-        });
-        let onerror = Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| {
-            ev.prevent_default();
-            let what = ev.message();
-            on_death(
-                &weak,
-                i,
-                format!(
-                    "the worker stopped unexpectedly ({}); the seeds that finished are kept",
-                    if what.is_empty() {
-                        "out of memory or a crash".to_string()
-                    } else {
-                        what
-                    }
-                ),
-            );
-        });
-        worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
-        self.0.borrow_mut().slots[i] = Some(Slot {
-            worker,
-            seed: None,
-            _onmessage: onmessage,
-            _onerror: onerror,
-        });
+        for i in 0..n {
+            spawn(&self.0, i);
+        }
     }
 
-    /// Pauses (or resumes) every busy worker; seeds that start later start paused.
-    pub fn set_paused(&self, paused: bool) {
-        self.0.borrow_mut().paused = paused;
-        self.broadcast(if paused {
-            ToWorker::Pause
+    /// Seeds that have not ended, in seed order.
+    pub fn unfinished(&self) -> Vec<u64> {
+        let p = self.0.borrow();
+        p.order
+            .iter()
+            .copied()
+            .filter(|s| !matches!(p.seeds.get(s), Some(SeedState::Ended)))
+            .collect()
+    }
+}
+
+/// Starts a worker in slot `i`; it takes work once it says it is ready.
+fn spawn(pool: &Rc<RefCell<Inner>>, i: usize) {
+    let weak = Rc::downgrade(pool);
+    let options = web_sys::WorkerOptions::new();
+    options.set_type(web_sys::WorkerType::Classic);
+    let worker = match Worker::new_with_options(&worker_url(), &options) {
+        Ok(w) => w,
+        Err(e) => return fail_all(pool, format!("cannot start a worker: {e:?}")),
+    };
+    let w = weak.clone();
+    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        let msg = serde_wasm_bindgen::from_value::<FromWorker>(ev.data())
+            .map_err(|e| format!("bad message from a worker: {e}"));
+        on_message(&w, i, msg);
+    });
+    let onerror = Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| {
+        ev.prevent_default();
+        let what = ev.message();
+        let what = if what.is_empty() {
+            "out of memory or a crash".to_string()
         } else {
-            ToWorker::Resume
-        });
-    }
-
-    /// Trains one epoch of every busy worker's seed, then stays paused.
-    pub fn step(&self) {
-        self.0.borrow_mut().paused = true;
-        self.broadcast(ToWorker::Step);
-    }
-
-    /// Sends a control message to every busy worker.
-    fn broadcast(&self, msg: ToWorker) {
-        let failed: Vec<(usize, String)> = {
-            let p = self.0.borrow();
-            p.slots
-                .iter()
-                .enumerate()
-                .filter_map(|(i, s)| Some((i, s.as_ref()?)))
-                .filter(|(_, s)| s.seed.is_some())
-                .filter_map(|(i, s)| send(&s.worker, &msg).err().map(|e| (i, e)))
-                .collect()
+            what
         };
-        for (i, e) in failed {
-            on_death(&Rc::downgrade(&self.0), i, e);
+        on_death(
+            &weak,
+            i,
+            format!("its worker stopped unexpectedly ({what})"),
+        );
+    });
+    worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+    pool.borrow_mut().slots[i] = Some(Slot {
+        worker,
+        task: Task::Starting,
+        _onmessage: onmessage,
+        _onerror: onerror,
+    });
+}
+
+/// Every seed that has not ended fails with `message` (nothing can run).
+fn fail_all(pool: &Rc<RefCell<Inner>>, message: String) {
+    let (sink, seeds) = {
+        let mut p = pool.borrow_mut();
+        let seeds: Vec<u64> = p
+            .seeds
+            .iter()
+            .filter(|(_, s)| !matches!(s, SeedState::Ended))
+            .map(|(&k, _)| k)
+            .collect();
+        for s in &seeds {
+            p.seeds.insert(*s, SeedState::Ended);
+        }
+        p.mi_queue.clear();
+        (p.sink.clone(), seeds)
+    };
+    if let Some(sink) = sink {
+        for s in seeds {
+            sink(s, Report::Failed(message.clone()));
         }
     }
 }
 
-/// Gives slot `i` the next queued seed; the seed fails if the job cannot
-/// be posted, and the slot tries the next one.
+/// What an idle slot should do next.
+enum Next {
+    Train(u64, Option<Box<Resume>>, Option<usize>),
+    Mi(u64, MiTask),
+    Nothing,
+}
+
+/// Gives slot `i` work: a parked or queued seed first, then a deferred MI
+/// job. Seeds that cannot be posted fail, and the slot tries the next.
 fn feed(pool: &Rc<RefCell<Inner>>, i: usize) {
     loop {
-        let (msg, paused) = {
+        let next = {
             let mut p = pool.borrow_mut();
-            let next = p.queue.pop_front();
-            let Some(slot) = p.slots.get_mut(i).and_then(Option::as_mut) else {
+            let p = &mut *p;
+            if p.slots.get(i).and_then(Option::as_ref).is_none() {
                 return;
+            }
+            let parked = p
+                .order
+                .iter()
+                .copied()
+                .find(|s| matches!(p.seeds.get(s), Some(SeedState::Parked(_))));
+            let queued = || {
+                p.order
+                    .iter()
+                    .copied()
+                    .find(|s| matches!(p.seeds.get(s), Some(SeedState::Queued)))
             };
-            slot.seed = next;
-            let Some(seed) = next else { return };
-            let msg = ToWorker::Start {
-                query: p.query.clone(),
-                seed,
-                data: p.data.as_deref().cloned(),
-            };
-            (msg, p.paused)
+            if let Some(seed) = parked {
+                let ck = match p.seeds.insert(seed, SeedState::Running(None)) {
+                    Some(SeedState::Parked(ck)) => ck,
+                    _ => None,
+                };
+                let record = p.resume_records.remove(&seed);
+                let resume = match (ck, record) {
+                    (Some(ck), Some(record)) => Some(Box::new(Resume {
+                        checkpoint: ck.bytes,
+                        record,
+                        seconds: ck.seconds,
+                    })),
+                    _ => None,
+                };
+                Next::Train(seed, resume, p.stepping.then_some(1))
+            } else if p.stepping || p.paused {
+                Next::Nothing
+            } else if let Some(seed) = queued() {
+                p.seeds.insert(seed, SeedState::Running(None));
+                Next::Train(seed, None, None)
+            } else if let Some(t) = p.mi_queue.pop_front() {
+                let id = p.next_id;
+                p.next_id += 1;
+                p.mi_running.insert(id, t.clone());
+                Next::Mi(id, t)
+            } else {
+                Next::Nothing
+            }
         };
+        let (task, msg) = match next {
+            Next::Nothing => {
+                // Nothing left at all: end the worker (it would only hold memory).
+                let done = {
+                    let p = pool.borrow();
+                    !p.paused
+                        && p.mi_queue.is_empty()
+                        && p.mi_running.is_empty()
+                        && p.seeds.values().all(|s| matches!(s, SeedState::Ended))
+                };
+                if done {
+                    bury(pool, i);
+                } else {
+                    set_task(pool, i, Task::Idle);
+                }
+                return;
+            }
+            Next::Train(seed, resume, max_epochs) => {
+                let credits = idle_capacity(pool, seed);
+                let query = pool.borrow().query.clone();
+                (
+                    Task::Train(seed),
+                    ToWorker::Train(Box::new(TrainJob {
+                        query,
+                        seed,
+                        data: None,
+                        resume: resume.map(|r| *r),
+                        max_epochs,
+                        credits,
+                    })),
+                )
+            }
+            Next::Mi(id, t) => (
+                Task::Mi(id),
+                ToWorker::Mi {
+                    id,
+                    job: t.job.as_ref().clone(),
+                },
+            ),
+        };
+        set_task(pool, i, task);
         let sent = {
             let p = pool.borrow();
-            let slot = p.slots[i].as_ref().expect("slot exists");
-            send(&slot.worker, &msg).and_then(|()| {
-                if paused {
-                    send(&slot.worker, &ToWorker::Pause)
-                } else {
-                    Ok(())
-                }
-            })
+            let slot = p.slots[i].as_ref().expect("checked above");
+            send(&slot.worker, &msg, p.data.as_ref())
         };
         match sent {
             Ok(()) => return,
             Err(e) => {
-                let (report, seed) = {
-                    let p = pool.borrow();
-                    (p.report.clone(), p.slots[i].as_ref().and_then(|s| s.seed))
-                };
-                if let (Some(report), Some(seed)) = (report, seed) {
-                    report(seed, Err(e));
-                }
+                finish_task(pool, i, Some(e));
             }
         }
+    }
+}
+
+fn set_task(pool: &Rc<RefCell<Inner>>, i: usize, task: Task) {
+    if let Some(s) = pool.borrow_mut().slots.get_mut(i).and_then(Option::as_mut) {
+        s.task = task;
+    }
+}
+
+/// How many logged epochs a trainer starting now may defer: two per
+/// worker that has no seed to train (none when every worker trains).
+fn idle_capacity(pool: &Rc<RefCell<Inner>>, starting: u64) -> usize {
+    let p = pool.borrow();
+    let training = p
+        .seeds
+        .iter()
+        .filter(|(&s, st)| s == starting || matches!(st, SeedState::Queued | SeedState::Running(_)))
+        .count();
+    2 * p.slots.len().saturating_sub(training)
+}
+
+/// Slot `i`'s task ended (with `error`, its seed or MI job fails).
+fn finish_task(pool: &Rc<RefCell<Inner>>, i: usize, error: Option<String>) {
+    let (task, sink) = {
+        let mut p = pool.borrow_mut();
+        let task = p
+            .slots
+            .get_mut(i)
+            .and_then(Option::as_mut)
+            .map(|s| std::mem::replace(&mut s.task, Task::Idle));
+        (task, p.sink.clone())
+    };
+    let Some(sink) = sink else { return };
+    match (task, error) {
+        (Some(Task::Train(seed)), Some(e)) => {
+            pool.borrow_mut().seeds.insert(seed, SeedState::Ended);
+            sink(seed, Report::Failed(e));
+        }
+        (Some(Task::Mi(id)), Some(e)) => {
+            let t = pool.borrow_mut().mi_running.remove(&id);
+            if let Some(t) = t {
+                sink(
+                    t.seed,
+                    Report::Failed(format!("logged epoch {}'s MI: {e}", t.k + 1)),
+                );
+            }
+        }
+        _ => {}
     }
 }
 
 fn on_message(pool: &Weak<RefCell<Inner>>, i: usize, msg: Result<FromWorker, String>) {
     let Some(pool) = pool.upgrade() else { return };
-    let (seed, report) = {
+    let (task, sink) = {
         let p = pool.borrow();
         let Some(slot) = p.slots.get(i).and_then(Option::as_ref) else {
             return;
         };
-        (slot.seed, p.report.clone())
+        (slot.task, p.sink.clone())
     };
-    let (frees_worker, outcome) = match msg {
-        Ok(FromWorker::Ready) => (true, None),
-        Ok(FromWorker::Events { events }) => (
-            events.iter().any(|e| matches!(e, Event::Finished { .. })),
-            Some(Ok(events)),
-        ),
-        Ok(FromWorker::Error { message }) => (true, Some(Err(message))),
-        Err(e) => (true, Some(Err(e))),
+    let Some(sink) = sink else { return };
+    let msg = match msg {
+        Ok(m) => m,
+        Err(e) => {
+            finish_task(&pool, i, Some(e));
+            return feed(&pool, i);
+        }
     };
-    if let (Some(seed), Some(outcome), Some(report)) = (seed, outcome, report) {
-        report(seed, outcome);
-    }
-    if frees_worker {
-        feed(&pool, i);
+    match msg {
+        FromWorker::Ready { build } => {
+            if build != build_id() {
+                return fail_all(
+                    &pool,
+                    format!(
+                        "this page ({}) and its worker ({build}) come from different builds; reload the page",
+                        build_id()
+                    ),
+                );
+            }
+            feed(&pool, i);
+        }
+        FromWorker::Events { events, checkpoint } => {
+            let Task::Train(seed) = task else { return };
+            let ended = events.iter().any(|e| matches!(e, Event::Finished { .. }));
+            {
+                let mut p = pool.borrow_mut();
+                let state = if ended {
+                    SeedState::Ended
+                } else {
+                    match (p.seeds.remove(&seed), checkpoint) {
+                        (_, Some(ck)) => SeedState::Running(Some(ck)),
+                        (Some(SeedState::Running(old)), None) => SeedState::Running(old),
+                        _ => SeedState::Running(None),
+                    }
+                };
+                p.seeds.insert(seed, state);
+            }
+            sink(seed, Report::Events(events));
+            if ended {
+                set_task(&pool, i, Task::Idle);
+                feed(&pool, i);
+                feed_idle(&pool);
+            }
+        }
+        FromWorker::Deferred { seed, k, job } => {
+            {
+                let mut p = pool.borrow_mut();
+                // A job re-sent after a resume replaces the old one.
+                p.mi_queue.retain(|t| !(t.seed == seed && t.k == k));
+                p.mi_queue.push_back(MiTask {
+                    seed,
+                    k,
+                    job: Rc::new(job),
+                });
+            }
+            sink(seed, Report::Pending(k));
+            feed_idle(&pool);
+        }
+        FromWorker::Mi { id, pairs } => {
+            let t = pool.borrow_mut().mi_running.remove(&id);
+            if let Some(t) = t {
+                sink(t.seed, Report::Mi(t.k, pairs));
+                credit(&pool, t.seed);
+            }
+            set_task(&pool, i, Task::Idle);
+            feed(&pool, i);
+        }
+        FromWorker::Stepped { checkpoint } => {
+            let Task::Train(seed) = task else { return };
+            {
+                let mut p = pool.borrow_mut();
+                p.seeds.insert(seed, SeedState::Parked(Some(checkpoint)));
+            }
+            // The worker is done with this step: end it.
+            bury(&pool, i);
+        }
+        FromWorker::Speeds(_) => {}
+        FromWorker::Error { message } => {
+            finish_task(&pool, i, Some(message));
+            feed(&pool, i);
+        }
     }
 }
 
-/// Slot `i`'s worker died or cannot be reached: its seed fails, a fresh
-/// worker takes the slot for the seeds still queued.
+/// Gives work to every idle worker.
+fn feed_idle(pool: &Rc<RefCell<Inner>>) {
+    let idle: Vec<usize> = pool
+        .borrow()
+        .slots
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.as_ref().is_some_and(|s| s.task == Task::Idle))
+        .map(|(i, _)| i)
+        .collect();
+    for i in idle {
+        feed(pool, i);
+    }
+}
+
+/// Seed `seed`'s trainer may defer one more logged epoch.
+fn credit(pool: &Rc<RefCell<Inner>>, seed: u64) {
+    let p = pool.borrow();
+    for s in p.slots.iter().flatten() {
+        if s.task == Task::Train(seed) {
+            let _ = send(&s.worker, &ToWorker::Credit { n: 1 }, None);
+        }
+    }
+}
+
+/// Slot `i`'s worker died: its task fails, a fresh worker takes the slot.
 fn on_death(pool: &Weak<RefCell<Inner>>, i: usize, message: String) {
     let Some(pool) = pool.upgrade() else { return };
-    let (seed, report, more) = {
-        let mut p = pool.borrow_mut();
-        let Some(slot) = p.slots.get_mut(i).and_then(Option::take) else {
-            return;
-        };
-        (slot.seed, p.report.clone(), !p.queue.is_empty())
-    };
-    if let (Some(seed), Some(report)) = (seed, report) {
-        report(seed, Err(message));
+    finish_task(&pool, i, Some(message));
+    bury(&pool, i);
+    spawn(&pool, i);
+}
+
+/// Ends slot `i`'s worker now; its handlers (which may be running: this is
+/// often called from them) are dropped on the next turn of the event loop.
+fn bury(pool: &Rc<RefCell<Inner>>, i: usize) {
+    let slot = pool.borrow_mut().slots.get_mut(i).and_then(Option::take);
+    retire(pool, slot.into_iter().collect());
+}
+
+/// Ends `slots`' workers now and drops them (their handlers) on the next
+/// turn of the event loop.
+fn retire(pool: &Rc<RefCell<Inner>>, slots: Vec<Slot>) {
+    if slots.is_empty() {
+        return;
     }
-    if more {
-        Pool(pool).spawn(i);
+    for s in &slots {
+        s.worker.terminate();
+    }
+    pool.borrow_mut().graveyard.extend(slots);
+    let weak = Rc::downgrade(pool);
+    let clear = Closure::once_into_js(move || {
+        if let Some(p) = weak.upgrade() {
+            let dead = std::mem::take(&mut p.borrow_mut().graveyard);
+            drop(dead);
+        }
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(clear.unchecked_ref(), 0);
     }
 }

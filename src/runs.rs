@@ -2,9 +2,28 @@
 //! the core's event stream. The bottom layer of the page's state: it knows
 //! nothing of workers, figures or the form.
 
+use infoplane_core::estimators::MiPair;
 use infoplane_core::params::{ParamError, Params};
 use infoplane_core::record::{Aggregate, RunHeader, RunRecord, SeedRecord, Status};
 use infoplane_core::run::Event;
+use std::collections::BTreeSet;
+
+/// What the worker pool reports about a seed (the pool's interface to
+/// the run state).
+#[derive(Debug)]
+pub enum Report {
+    /// Events of the seed's run, in order.
+    Events(Vec<Event>),
+    /// The seed failed (could not start, its worker died, …).
+    Failed(String),
+    /// Logged epoch `k`'s MI was deferred to another worker.
+    Pending(usize),
+    /// Logged epoch `k`'s MI, computed by another worker.
+    Mi(usize, Vec<MiPair>),
+    /// The seed continues from a checkpoint with this many logged epochs:
+    /// drop the later ones (they will be logged again, identically).
+    Rewind(usize),
+}
 
 /// The state a host page or test can follow (`data-run-state`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +77,11 @@ pub struct SeedView {
     pub message: Option<String>,
     /// Its measurements so far.
     pub record: SeedRecord,
+    /// Logged epochs whose MI another worker computes (their index among
+    /// the logged epochs), and those still awaited.
+    pub deferred: BTreeSet<usize>,
+    /// The deferred epochs still awaited.
+    pub pending: BTreeSet<usize>,
 }
 
 impl SeedView {
@@ -72,7 +96,14 @@ impl SeedView {
             started: false,
             message: None,
             record: SeedRecord::new(seed),
+            deferred: BTreeSet::new(),
+            pending: BTreeSet::new(),
         }
+    }
+
+    /// Ended and nothing awaited: its record is final.
+    pub fn is_settled(&self) -> bool {
+        self.ended.is_some() && (self.pending.is_empty() || self.ended == Some(Status::Failed))
     }
 
     /// Estimated seconds left, from the pace so far.
@@ -85,6 +116,9 @@ impl SeedView {
     /// letter page's cards), e.g. "epoch 1200/8000 · 3.1 s · 17.4 s left".
     pub fn progress_line(&self) -> String {
         let what = match (self.ended, self.started) {
+            (Some(Status::Done | Status::Stopped), _) if !self.pending.is_empty() => {
+                format!("estimating MI ({} logged epochs left)", self.pending.len())
+            }
             (Some(Status::Done), _) => "done".to_string(),
             (Some(Status::Stopped), _) => "stopped".to_string(),
             (Some(Status::Failed), _) => "failed".to_string(),
@@ -143,7 +177,7 @@ impl Runs {
             RunState::Error
         } else if self.seeds.is_empty() {
             RunState::Idle
-        } else if self.seeds.iter().all(|s| s.ended.is_some()) {
+        } else if self.seeds.iter().all(SeedView::is_settled) {
             RunState::Done
         } else if self.paused {
             RunState::Paused
@@ -188,12 +222,52 @@ impl Runs {
                     s.record.push(&record);
                 }
             }
-            Event::Finished { seed, record } => {
+            Event::Finished { seed, mut record } => {
                 if let Some(s) = self.seed_mut(seed) {
+                    // The trainer left the deferred epochs' MI to others:
+                    // keep what arrived (and what is awaited comes later).
+                    for &k in &s.deferred {
+                        if let (Some(a), Some(b)) = (s.record.ixt.get(k), s.record.ity.get(k)) {
+                            if k < record.ixt.len() {
+                                record.ixt[k] = a.clone();
+                                record.ity[k] = b.clone();
+                            }
+                        }
+                    }
                     s.ended = Some(record.status);
                     s.message = record.message.clone();
                     s.seconds = record.seconds;
                     s.record = record;
+                }
+            }
+        }
+    }
+
+    /// Applies one report of the worker pool about `seed`.
+    pub fn report(&mut self, seed: u64, report: Report) {
+        match report {
+            Report::Events(events) => events.into_iter().for_each(|e| self.apply(e)),
+            Report::Failed(message) => self.fail(seed, message),
+            Report::Pending(k) => {
+                if let Some(s) = self.seed_mut(seed) {
+                    s.deferred.insert(k);
+                    s.pending.insert(k);
+                }
+            }
+            Report::Mi(k, pairs) => {
+                if let Some(s) = self.seed_mut(seed) {
+                    if s.pending.remove(&k) {
+                        s.record.set_mi(k, &pairs);
+                    }
+                }
+            }
+            Report::Rewind(logged) => {
+                if let Some(s) = self.seed_mut(seed) {
+                    s.record.truncate(logged);
+                    s.deferred.retain(|&k| k < logged);
+                    s.pending.retain(|&k| k < logged);
+                    s.ended = None;
+                    s.epoch = s.record.epochs.last().map_or(0, |e| e + 1).min(s.epoch);
                 }
             }
         }
@@ -211,11 +285,15 @@ impl Runs {
     }
 
     /// Ends every seed that has not ended with `status` (e.g. stopped),
-    /// keeping what each logged.
+    /// keeping what each logged; MI still awaited is given up (those
+    /// epochs keep no MI).
     pub fn end_all(&mut self, status: Status) {
-        for s in self.seeds.iter_mut().filter(|s| s.ended.is_none()) {
-            s.ended = Some(status);
-            s.record.status = status;
+        for s in self.seeds.iter_mut() {
+            if s.ended.is_none() {
+                s.ended = Some(status);
+                s.record.status = status;
+            }
+            s.pending.clear();
         }
         self.paused = false;
     }
@@ -260,6 +338,8 @@ impl Runs {
                     started: true,
                     message: r.message.clone(),
                     record: r,
+                    deferred: BTreeSet::new(),
+                    pending: BTreeSet::new(),
                 })
                 .collect(),
             header: Some(header),

@@ -1,15 +1,25 @@
 //! A run session: the runs of one experiment and the workers computing
 //! them. The lab has one; each card of the letter page has its own. It sits
-//! above the run state ([`Runs`]) and below the lab.
+//! above the run state ([`Runs`]) and the worker pool, and below the lab.
 
-use crate::pool::{Pool, Report};
-use crate::protocol::CustomData;
+use crate::browser;
+use crate::pool::{self, Pool, Sink};
 use crate::runs::Runs;
 use infoplane_core::config::Config;
+use infoplane_core::cost::{Cost, MemoryError};
+use infoplane_core::data::{Dataset, ImageSet};
 use infoplane_core::params::Params;
-use infoplane_core::record::Status;
+use infoplane_core::record::{SeedRecord, Status};
 use leptos::prelude::*;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::Arc;
+
+/// The most memory a run may plan to use in this browser: a WebAssembly
+/// worker addresses at most 4 GB, and tabs are killed well before the
+/// machine runs out, so 2 GB over all the seeds running at once.
+pub const MEMORY_LIMIT: u64 = 2_000_000_000;
 
 /// The records of one experiment and its workers.
 #[derive(Clone, Copy)]
@@ -25,6 +35,59 @@ impl Default for Session {
     }
 }
 
+thread_local! {
+    /// Image sets already fetched and read, by file.
+    static IMAGE_SETS: RefCell<BTreeMap<&'static str, Arc<Dataset>>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// The rows of built-in image set `set`: fetched from the page's `data/`
+/// folder the first time a run needs them, then kept.
+pub async fn image_set(set: &'static ImageSet) -> Result<Arc<Dataset>, String> {
+    if let Some(d) = IMAGE_SETS.with(|m| m.borrow().get(set.file).cloned()) {
+        return Ok(d);
+    }
+    let bytes = browser::fetch_bytes(&format!("data/{}", set.file)).await?;
+    let d = Arc::new(set.decode(&bytes)?);
+    IMAGE_SETS.with(|m| m.borrow_mut().insert(set.file, d.clone()));
+    Ok(d)
+}
+
+/// The shape (rows, features, classes) of the data `cfg` names, or of the
+/// reader's `custom` set.
+pub fn data_shape(cfg: &Config, custom: Option<&Dataset>) -> Option<(usize, usize, usize)> {
+    if let Some(set) = cfg.data.image_set() {
+        return Some((set.rows, set.features, set.classes));
+    }
+    match (cfg.data, custom) {
+        (infoplane_core::config::DataChoice::Custom, Some(d)) => {
+            Some((d.len(), d.n_features(), d.n_classes()))
+        }
+        (infoplane_core::config::DataChoice::Custom, None) => None,
+        _ => {
+            let v = infoplane_core::data::var_u();
+            Some((v.len(), v.n_features(), v.n_classes()))
+        }
+    }
+}
+
+/// Seeds running at once for `seeds` seeds.
+pub fn parallel_seeds(seeds: usize) -> usize {
+    seeds.min(pool::worker_limit()).max(1)
+}
+
+/// The memory guard: fails, naming the parameters that drive it, when
+/// `params` would need more than [`MEMORY_LIMIT`] with its seeds in
+/// parallel.
+pub fn check_memory(params: &Params, custom: Option<&Dataset>) -> Result<Cost, String> {
+    let cfg = Config::from_params(params).map_err(|e| e.to_string())?;
+    let (rows, features, classes) = data_shape(&cfg, custom)
+        .ok_or("dataset: custom needs your own data file (the Data section)")?;
+    let cost = Cost::estimate(&cfg, rows, features, classes);
+    cost.check_memory(MEMORY_LIMIT, parallel_seeds(params.seeds()))
+        .map_err(|e: MemoryError| format!("not started: this run {e}"))?;
+    Ok(cost)
+}
+
 impl Session {
     /// An idle session.
     pub fn new() -> Self {
@@ -35,52 +98,84 @@ impl Session {
     }
 
     /// Starts the experiment `params` (one worker per seed, up to the
-    /// cores). An invalid configuration leaves the session in the error
-    /// state with the reason, naming the parameter.
-    pub fn start(&self, params: Params, data: Option<CustomData>) {
+    /// cores; idle workers take deferred MI). `custom` is the reader's data
+    /// set, read once, for `dataset=custom`; the built-in image sets are
+    /// fetched here. An invalid configuration, missing data or a run over
+    /// the memory guard leaves the session in the error state with the
+    /// reason, naming the parameter, and starts no worker.
+    pub fn start(&self, params: Params, custom: Option<Arc<Dataset>>) {
         let runs = self.runs;
-        let checked = Config::from_params(&params).and_then(|cfg| {
-            // Custom data is read (and checked) on the page; the worker
-            // receives it with the job.
-            if data.is_none() {
-                cfg.dataset(None).map(|_| ())
-            } else {
-                Ok(())
-            }
-        });
-        if let Err(e) = checked {
-            self.pool.with_value(Pool::reset);
-            return runs.set(Runs::failed(e.to_string()));
+        self.pool.with_value(Pool::reset);
+        let fail = move |e: String| runs.set(Runs::failed(e));
+        let cfg = match Config::from_params(&params) {
+            Ok(c) => c,
+            Err(e) => return fail(e.to_string()),
+        };
+        if let Err(e) = check_memory(&params, custom.as_deref()) {
+            return fail(e);
         }
-        let seeds = params.seed_list();
-        let query = params.experiment_query();
-        runs.set(Runs::queued(params));
-        let report: Report = Rc::new(move |seed, outcome| {
-            runs.update(|r| match outcome {
-                Ok(events) => events.into_iter().for_each(|e| r.apply(e)),
-                Err(message) => r.fail(seed, message),
-            })
-        });
-        self.pool
-            .with_value(|p| p.start(query, seeds, data, runs.get_untracked().paused, report));
+        runs.set(Runs::queued(params.clone()));
+        let pool = self.pool;
+        let go = move |data: Option<Arc<Dataset>>| {
+            // The page may have moved on (reset, another run) meanwhile.
+            if runs.with_untracked(|r| r.params.as_ref() != Some(&params)) {
+                return;
+            }
+            let bytes = data.map(|d| d.to_bytes());
+            let sink: Sink = Rc::new(move |seed, report| runs.update(|r| r.report(seed, report)));
+            pool.with_value(|p| {
+                p.start(
+                    params.experiment_query(),
+                    params.seed_list(),
+                    bytes.as_deref(),
+                    pool::worker_limit(),
+                    sink,
+                )
+            });
+        };
+        match cfg.data.image_set() {
+            Some(set) => leptos::task::spawn_local(async move {
+                match image_set(set).await {
+                    Ok(d) => go(Some(d)),
+                    Err(e) => fail(format!("dataset: cannot load {}: {e}", set.file)),
+                }
+            }),
+            None => go(custom),
+        }
     }
 
-    /// Pauses every seed at its next epoch boundary.
+    /// Pauses at once (the workers end; each seed continues later from its
+    /// last checkpoint, bit-identically).
     pub fn pause(&self) {
-        self.pool.with_value(|p| p.set_paused(true));
+        self.pool.with_value(Pool::pause);
         self.runs.update(|r| r.paused = true);
+    }
+
+    /// The records of the seeds, for continuing them.
+    fn records(&self) -> impl Fn(u64) -> SeedRecord {
+        let runs = self.runs;
+        move |seed| {
+            runs.with_untracked(|r| {
+                r.seeds
+                    .iter()
+                    .find(|s| s.seed == seed)
+                    .map_or_else(|| SeedRecord::new(seed), |s| s.record.clone())
+            })
+        }
     }
 
     /// Resumes after a pause.
     pub fn resume(&self) {
-        self.pool.with_value(|p| p.set_paused(false));
         self.runs.update(|r| r.paused = false);
+        let records = self.records();
+        self.pool.with_value(|p| p.resume(&records));
     }
 
-    /// Trains one more epoch of every running seed, staying paused.
+    /// Trains one more epoch of every started seed, staying paused.
     pub fn step(&self) {
-        self.runs.update(|r| r.paused = true);
-        self.pool.with_value(Pool::step);
+        self.pause();
+        let records = self.records();
+        self.pool.with_value(|p| p.step(&records));
     }
 
     /// Stops every seed at once: the workers end, the records keep what

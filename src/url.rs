@@ -6,7 +6,7 @@ use crate::view::{Display, FigureKind};
 use infoplane_core::params::{percent_encode, ParamError, Params, QueryParse};
 
 /// Keys the page reads itself (not parameters of the table).
-pub const PAGE_KEYS: &[&str] = &["autorun", "embed", "view", "hide"];
+pub const PAGE_KEYS: &[&str] = &["autorun", "embed", "view", "hide", "workers"];
 
 /// What the page found in its URL.
 pub struct Location {
@@ -16,6 +16,8 @@ pub struct Location {
     pub display: Display,
     /// Whether to start training on load.
     pub autorun: bool,
+    /// Workers to use (`workers=N`; one per core when absent).
+    pub workers: Option<usize>,
 }
 
 fn is_on(v: &str) -> bool {
@@ -71,10 +73,23 @@ pub fn parse(query: &str) -> Location {
         .extras
         .iter()
         .any(|(k, v)| k == "autorun" && is_on(v));
+    let mut workers = None;
+    for (k, v) in &parsed.extras {
+        if k == "workers" {
+            match v.trim().parse::<usize>() {
+                Ok(n) if (1..=64).contains(&n) => workers = Some(n),
+                _ => parsed.errors.push(ParamError::new(
+                    "workers",
+                    format!("\"{v}\" is not a whole number from 1 to 64"),
+                )),
+            }
+        }
+    }
     Location {
         parsed,
         display,
         autorun,
+        workers,
     }
 }
 

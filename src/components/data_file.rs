@@ -4,20 +4,23 @@
 
 use crate::browser::read_file;
 use crate::lab::Lab;
-use crate::protocol::CustomData;
+use infoplane_core::data::{self, Dataset};
 use leptos::prelude::*;
+use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
 /// Largest file accepted.
 pub const MAX_FILE_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
 
-/// Builds the data description from the files' names and bytes.
-pub fn custom_from_files(files: Vec<(String, Vec<u8>)>) -> Result<CustomData, String> {
+/// Reads the reader's files into a data set (once, on the page; the
+/// workers receive the set itself): one CSV, or MNIST's two IDX files.
+/// Errors name the file and the line, column or header field.
+pub fn dataset_from_files(files: Vec<(String, Vec<u8>)>) -> Result<Dataset, String> {
     match files.len() {
         1 => {
             let (name, bytes) = files.into_iter().next().expect("one file");
             let text = String::from_utf8(bytes).map_err(|_| format!("{name}: not a UTF-8 text file (CSV expected; for MNIST choose both IDX files together)"))?;
-            Ok(CustomData::Csv { name, text })
+            data::parse_csv(&name, &text).map_err(|e| format!("{name}: {e}"))
         }
         2 => {
             // The images file has 3 dimensions (4th header byte), labels 1.
@@ -25,11 +28,8 @@ pub fn custom_from_files(files: Vec<(String, Vec<u8>)>) -> Result<CustomData, St
             files.sort_by_key(|(_, b)| std::cmp::Reverse(b.get(3).copied().unwrap_or(0)));
             let (lname, labels) = files.pop().expect("two files");
             let (iname, images) = files.pop().expect("two files");
-            Ok(CustomData::Idx {
-                name: format!("{iname} + {lname}"),
-                images,
-                labels,
-            })
+            let name = format!("{iname} + {lname}");
+            data::parse_idx(&name, &images, &labels).map_err(|e| format!("{name}: {e}"))
         }
         n => Err(format!(
             "choose one CSV file or two IDX files (images and labels), not {n}"
@@ -70,10 +70,10 @@ pub fn DataFile() -> impl IntoView {
                     }
                 }
             }
-            match custom_from_files(read).and_then(|c| c.parse().map(|d| (c, d.info()))) {
-                Ok((custom, info)) => {
+            match dataset_from_files(read) {
+                Ok(d) => {
                     error.set(None);
-                    lab.custom.set(Some((custom, info)));
+                    lab.custom.set(Some(Arc::new(d)));
                     lab.params.update(|p| {
                         let _ = p.set("dataset", "custom");
                     });
@@ -84,7 +84,7 @@ pub fn DataFile() -> impl IntoView {
     };
     let summary = move || {
         lab.custom.with(|c| {
-            c.as_ref().map(|(_, i)| {
+            c.as_ref().map(|d| d.info()).map(|i| {
                 format!(
                     "Loaded {}: {} rows × {} features, {} classes",
                     i.name, i.rows, i.features, i.classes

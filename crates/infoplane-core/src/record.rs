@@ -211,6 +211,45 @@ impl SeedRecord {
         self.acc_test.push(e.acc_test);
     }
 
+    /// Keeps the first `n` logged epochs (a run continued from a checkpoint
+    /// logs the rest again).
+    pub fn truncate(&mut self, n: usize) {
+        self.epochs.truncate(n);
+        for s in [
+            &mut self.ixt,
+            &mut self.ity,
+            &mut self.grad_m,
+            &mut self.grad_s,
+            &mut self.wnorm,
+        ] {
+            s.truncate(n);
+        }
+        for s in [
+            &mut self.loss_train,
+            &mut self.loss_test,
+            &mut self.acc_train,
+            &mut self.acc_test,
+        ] {
+            s.truncate(n);
+        }
+        for g in self.grad_stats.values_mut() {
+            g.mean.truncate(n);
+            g.std.truncate(n);
+            g.snr.truncate(n);
+        }
+    }
+
+    /// Writes logged epoch `k`'s MI (one pair per layer), computed
+    /// elsewhere; false if the record has no epoch `k`.
+    pub fn set_mi(&mut self, k: usize, pairs: &[crate::estimators::MiPair]) -> bool {
+        let (Some(ixt), Some(ity)) = (self.ixt.get_mut(k), self.ity.get_mut(k)) else {
+            return false;
+        };
+        *ixt = pairs.iter().map(|p| p.ixt).collect();
+        *ity = pairs.iter().map(|p| p.ity).collect();
+        true
+    }
+
     /// Rebuilds the epoch records (e.g. to replay a loaded record).
     pub fn epoch_records(&self) -> Vec<EpochRecord> {
         (0..self.epochs.len())

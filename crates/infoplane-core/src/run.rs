@@ -1,8 +1,10 @@
 //! Driving runs: the event stream (the one interface between compute and
 //! any front end), single seeds, and run sets over several seeds.
 
+use crate::checkpoint::{Checkpoint, CheckpointError};
 use crate::config::Config;
 use crate::data::Dataset;
+use crate::mi_job::MiJob;
 use crate::params::{ParamError, Params};
 use crate::record::{EpochRecord, RunHeader, RunRecord, SeedRecord, Status};
 use crate::train::Trainer;
@@ -63,6 +65,11 @@ pub struct SeedRun {
     seed: u64,
     t0: f64,
     last_progress: f64,
+    /// While deferring MI: the experiment's query (the jobs carry it).
+    defer: Option<String>,
+    /// Logged epochs whose MI was deferred, since the last
+    /// [`SeedRun::take_deferred`]: (index among the logged epochs, job).
+    deferred: Vec<(usize, MiJob)>,
 }
 
 impl SeedRun {
@@ -75,17 +82,76 @@ impl SeedRun {
     ) -> Result<SeedRun, ParamError> {
         let header = RunHeader::new(cfg, &data);
         let t = Trainer::new(cfg, data)?;
+        Ok(Self::started(t, cfg.seed, header, now, emit))
+    }
+
+    /// Continues a run from `ck` (a [`SeedRun::checkpoint`] taken `seconds`
+    /// into the run), with the record as it was then; emits `Started`. The
+    /// continuation is bit-identical to the uninterrupted run.
+    pub fn resume(
+        cfg: &Config,
+        data: Arc<Dataset>,
+        ck: &Checkpoint,
+        record: SeedRecord,
+        seconds: f64,
+        now: f64,
+        emit: &mut dyn FnMut(Event),
+    ) -> Result<SeedRun, CheckpointError> {
+        let header = RunHeader::new(cfg, &data);
+        let t = Trainer::resume(cfg, data, ck, record)?;
+        Ok(Self::started(t, cfg.seed, header, now - seconds, emit))
+    }
+
+    fn started(
+        t: Trainer,
+        seed: u64,
+        header: RunHeader,
+        t0: f64,
+        emit: &mut dyn FnMut(Event),
+    ) -> SeedRun {
         emit(Event::Started {
-            seed: cfg.seed,
+            seed,
             logged: t.logged_epochs().to_vec(),
             header,
         });
-        Ok(SeedRun {
+        SeedRun {
             trainer: Some(t),
-            seed: cfg.seed,
-            t0: now,
-            last_progress: now,
-        })
+            seed,
+            t0,
+            last_progress: t0,
+            defer: None,
+            deferred: Vec::new(),
+        }
+    }
+
+    /// The state at the current epoch boundary (`None` once finished).
+    pub fn checkpoint(&self) -> Option<Checkpoint> {
+        self.trainer.as_ref().map(Trainer::checkpoint)
+    }
+
+    /// Defers the MI of the coming logged epochs to whoever takes them
+    /// ([`SeedRun::take_deferred`]; `query` is the experiment's, which the
+    /// jobs carry), or stops deferring (`None`). Results are the same
+    /// either way. `range=run` never defers: its MI is revised at the end
+    /// from the whole run's range.
+    pub fn set_deferral(&mut self, query: Option<String>) {
+        let Some(t) = self.trainer.as_mut() else {
+            return;
+        };
+        let on = query.is_some() && t.run_range().is_none();
+        t.set_defer_mi(on);
+        self.defer = if on { query } else { None };
+    }
+
+    /// Whether the MI of the coming logged epochs is deferred.
+    pub fn is_deferring(&self) -> bool {
+        self.defer.is_some()
+    }
+
+    /// The MI jobs deferred since the last call: (index among the logged
+    /// epochs, job).
+    pub fn take_deferred(&mut self) -> Vec<(usize, MiJob)> {
+        std::mem::take(&mut self.deferred)
     }
 
     /// True once `Finished` has been emitted.
@@ -119,7 +185,13 @@ impl SeedRun {
                 break;
             }
             match t.step() {
-                Ok(Some(record)) => emit(Event::Epoch { seed, record }),
+                Ok(Some(record)) => {
+                    if let Some(q) = &self.defer {
+                        self.deferred
+                            .push((t.record().epochs.len() - 1, t.mi_job(q)));
+                    }
+                    emit(Event::Epoch { seed, record })
+                }
                 Ok(None) => {}
                 Err(_) => {
                     failed = true;
@@ -371,5 +443,55 @@ mod tests {
             msg.contains("NaN or infinite") || msg.contains("loss became"),
             "{msg}"
         );
+    }
+
+    /// What a page does with a seed spread over workers: the run is paused
+    /// (ended) and resumed from its checkpoint bytes, its MI is deferred,
+    /// the jobs are computed elsewhere in any order and written back. The
+    /// record equals the plain run's, bit for bit.
+    #[test]
+    fn deferred_mi_and_resumed_runs_give_the_plain_record() {
+        let (p, cfg) = short();
+        let data = Arc::new(crate::data::var_u());
+        let plain = run_seed(&cfg, data.clone(), &mut |_| {}, &|| false, &|| 0.0).unwrap();
+        let query = p.experiment_query();
+        let mut run = SeedRun::start(&cfg, data.clone(), 0.0, &mut |_| {}).unwrap();
+        run.set_deferral(Some(query.clone()));
+        let mut jobs = Vec::new();
+        // A few epochs, then a pause: the checkpoint and the record so far
+        // are all that survive the worker.
+        run.advance(7, f64::INFINITY, &|| 0.0, &mut |_| {});
+        jobs.extend(run.take_deferred());
+        let ck = run.checkpoint().unwrap().to_bytes();
+        let record = run.trainer.as_ref().unwrap().record().clone();
+        drop(run);
+        let ck = Checkpoint::from_bytes(&ck).unwrap();
+        let mut run = SeedRun::resume(&cfg, data, &ck, record, 1.0, 2.0, &mut |_| {}).unwrap();
+        run.set_deferral(Some(query));
+        let mut last = None;
+        while !run.is_finished() {
+            run.advance(5, f64::INFINITY, &|| 0.0, &mut |e| {
+                if let Event::Finished { record, .. } = e {
+                    last = Some(record);
+                }
+            });
+            jobs.extend(run.take_deferred());
+        }
+        let mut rec = last.unwrap();
+        assert!(!jobs.is_empty());
+        assert!(
+            rec.ixt.iter().flatten().any(|v| v.is_nan()),
+            "deferred MI is missing"
+        );
+        // Computed in reverse order, as idle workers might return them.
+        for (k, job) in jobs.into_iter().rev() {
+            let est = Config::from_params(&Params::from_query(&job.query, &[]).params)
+                .unwrap()
+                .estimator;
+            let mi = job.compute(&est);
+            rec.ixt[k] = mi.iter().map(|m| m.ixt).collect();
+            rec.ity[k] = mi.iter().map(|m| m.ity).collect();
+        }
+        assert_eq!(rec.digest(), plain.digest());
     }
 }

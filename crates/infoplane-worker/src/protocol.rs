@@ -1,89 +1,156 @@
-//! Messages between the page and its training workers. Only the core's
-//! [`Event`] stream crosses, plus control messages; the worker forwards
-//! events and holds no logic of its own.
+//! Messages between the page and its workers. A worker trains one seed
+//! (forwarding the core's [`Event`] stream), or estimates the MI of logged
+//! epochs another worker deferred, or measures this browser's speed. Bulk
+//! data travels as bytes (`Uint8Array`s): data sets, checkpoints, MI jobs.
+//!
+//! Pausing, stopping and crashes never wait for a worker: the page ends
+//! the worker at once and keeps what it has (the records, and the last
+//! checkpoint each trainer sent, from which a later worker continues
+//! bit-identically).
 
-use infoplane_core::data::{self, Dataset};
+use infoplane_core::estimators::MiPair;
+use infoplane_core::record::SeedRecord;
 use infoplane_core::run::Event;
 use serde::{Deserialize, Serialize};
 
-/// A data file the reader chose (read in the browser, never uploaded).
+/// A seed to train.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CustomData {
-    /// A CSV: numeric features, the last column the class.
-    Csv {
-        /// File name.
-        name: String,
-        /// File text.
-        text: String,
-    },
-    /// MNIST-style IDX images and labels files.
-    Idx {
-        /// Name shown to users.
-        name: String,
-        /// The images file's bytes.
-        #[serde(with = "serde_bytes")]
-        images: Vec<u8>,
-        /// The labels file's bytes.
-        #[serde(with = "serde_bytes")]
-        labels: Vec<u8>,
-    },
+pub struct TrainJob {
+    /// The experiment's query string (the parameter table's names).
+    pub query: String,
+    /// The seed to run.
+    pub seed: u64,
+    /// The rows, as `Dataset::to_bytes`, for every set but var_u (built in).
+    #[serde(with = "serde_bytes")]
+    pub data: Option<Vec<u8>>,
+    /// Continue from a checkpoint instead of starting afresh.
+    pub resume: Option<Resume>,
+    /// Train at most this many epochs, then send a checkpoint and stop
+    /// (the page's "step one epoch").
+    pub max_epochs: Option<usize>,
+    /// How many logged epochs' MI the trainer may defer to other workers
+    /// before it computes MI itself (more come with [`ToWorker::Credit`]).
+    pub credits: usize,
 }
 
-impl CustomData {
-    /// Parses the file(s) into a data set; the error names the line, column
-    /// or header field at fault.
-    pub fn parse(&self) -> Result<Dataset, String> {
-        match self {
-            CustomData::Csv { name, text } => {
-                data::parse_csv(name, text).map_err(|e| format!("{name}: {e}"))
-            }
-            CustomData::Idx {
-                name,
-                images,
-                labels,
-            } => data::parse_idx(name, images, labels).map_err(|e| format!("{name}: {e}")),
-        }
-    }
+/// Where a paused seed continues from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Resume {
+    /// `Checkpoint::to_bytes` of the epoch boundary.
+    #[serde(with = "serde_bytes")]
+    pub checkpoint: Vec<u8>,
+    /// The seed's record up to that boundary.
+    pub record: SeedRecord,
+    /// Seconds the seed had run.
+    pub seconds: f64,
 }
 
 /// Page → worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ToWorker {
-    /// Run the experiment named by `query` with seed `seed`.
-    Start {
-        /// The experiment's query string (the parameter table's names).
-        query: String,
-        /// The seed to run.
-        seed: u64,
-        /// The reader's data, when `dataset=custom`.
-        data: Option<CustomData>,
+    /// Train one seed.
+    Train(Box<TrainJob>),
+    /// Estimate one deferred logged epoch's MI.
+    Mi {
+        /// The page's id of the job.
+        id: u64,
+        /// `MiJob::to_bytes`.
+        #[serde(with = "serde_bytes")]
+        job: Vec<u8>,
     },
-    /// Stop advancing at the next epoch boundary.
-    Pause,
-    /// Continue after a pause.
-    Resume,
-    /// While paused, train exactly one epoch.
-    Step,
-    /// End the run now; the record keeps the epochs logged so far.
-    Stop,
+    /// The trainer may defer `n` more logged epochs' MI.
+    Credit {
+        /// How many.
+        n: usize,
+    },
+    /// Measure this browser's speed for the cost model.
+    Calibrate,
+}
+
+/// The speeds a worker measured (the core's `cost::Speeds`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SpeedsMsg {
+    /// Dense flops per second.
+    pub dense_flops_per_s: f64,
+    /// Binning value-equivalents per second.
+    pub bin_values_per_s: f64,
+    /// KDE pair-dimensions per second.
+    pub kde_pair_dims_per_s: f64,
 }
 
 /// Worker → page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FromWorker {
-    /// The worker's wasm is initialised and it accepts messages.
-    Ready,
-    /// Events of the run since the last message, in order.
+    /// The worker's wasm is initialised; `build` identifies the build it
+    /// belongs to.
+    Ready {
+        /// The build.
+        build: String,
+    },
+    /// Events of the run since the last message, in order, and (when one
+    /// was taken) the checkpoint at the boundary the events end on.
     Events {
         /// The events.
         events: Vec<Event>,
+        /// A checkpoint, if one was taken.
+        checkpoint: Option<CheckpointMsg>,
     },
-    /// The run could not start (bad parameters or data).
+    /// Logged epoch `k`'s MI, deferred: the page hands the job to an idle
+    /// worker.
+    Deferred {
+        /// The seed.
+        seed: u64,
+        /// Index among the seed's logged epochs.
+        k: usize,
+        /// `MiJob::to_bytes`.
+        #[serde(with = "serde_bytes")]
+        job: Vec<u8>,
+    },
+    /// The MI of job `id`, one pair per layer.
+    Mi {
+        /// The job.
+        id: u64,
+        /// I(X;T), I(T;Y) per layer.
+        pairs: Vec<MiPair>,
+    },
+    /// The trainer ran its `max_epochs` and stopped at a boundary.
+    Stepped {
+        /// Where it stopped.
+        checkpoint: CheckpointMsg,
+    },
+    /// What this browser measured.
+    Speeds(SpeedsMsg),
+    /// The job could not run (bad parameters, data or checkpoint).
     Error {
-        /// What is wrong, naming the parameter or file position.
+        /// What is wrong, naming the parameter or field.
         message: String,
     },
+}
+
+/// A checkpoint as it travels: its bytes and what the page needs to know
+/// of it without decoding them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckpointMsg {
+    /// `Checkpoint::to_bytes`.
+    #[serde(with = "serde_bytes")]
+    pub bytes: Vec<u8>,
+    /// Logged epochs recorded at that boundary.
+    pub logged: usize,
+    /// Epochs trained at that boundary.
+    pub epoch: usize,
+    /// Seconds the seed had run.
+    pub seconds: f64,
+}
+
+/// The build the page and its workers belong to: the crate version and a
+/// stamp of the sources, set at build time (both wasm files are compiled
+/// in the same `trunk build`).
+pub fn build_id() -> String {
+    format!(
+        "{}+{}",
+        env!("CARGO_PKG_VERSION"),
+        option_env!("INFOPLANE_BUILD").unwrap_or("dev")
+    )
 }

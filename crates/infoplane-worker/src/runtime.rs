@@ -1,11 +1,16 @@
-//! Inside the Web Worker: one seed's run, advanced in slices of a few tens
-//! of milliseconds so control messages (pause, step, stop) are handled
-//! between slices; every event is forwarded to the page in order.
+//! Inside the Web Worker: one job at a time. A training job advances in
+//! slices of a few tens of milliseconds, forwarding every event in order
+//! with a checkpoint at the boundary each slice ends on (at most a few per
+//! second), so the page can end the worker at any moment and continue
+//! elsewhere. An MI job or a calibration runs to its end and answers.
 
-use crate::protocol::{FromWorker, ToWorker};
+use crate::protocol::{CheckpointMsg, FromWorker, SpeedsMsg, ToWorker, TrainJob};
+use infoplane_core::checkpoint::Checkpoint;
 use infoplane_core::config::Config;
+use infoplane_core::cost;
+use infoplane_core::data::Dataset;
+use infoplane_core::mi_job::MiJob;
 use infoplane_core::params::Params;
-use infoplane_core::record::Status;
 use infoplane_core::run::{Event, SeedRun};
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -15,12 +20,18 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 /// Milliseconds of training between two looks at the message queue.
 const SLICE_MS: f64 = 40.0;
+/// Least time between two checkpoints sent to the page.
+const CHECKPOINT_EVERY_MS: f64 = 200.0;
 
 #[derive(Default)]
 struct Job {
     run: Option<SeedRun>,
-    paused: bool,
+    seed: u64,
+    query: String,
+    credits: usize,
+    epochs_left: Option<usize>,
     scheduled: bool,
+    last_checkpoint: f64,
 }
 
 thread_local! {
@@ -38,16 +49,16 @@ fn now_ms() -> f64 {
 fn post(msg: &FromWorker) {
     match serde_wasm_bindgen::to_value(msg) {
         Ok(v) => {
-            let _ = scope().post_message(&v);
+            if let Err(e) = scope().post_message(&v) {
+                web_sys::console::error_1(&format!("cannot post a message: {e:?}").into());
+            }
         }
         Err(e) => web_sys::console::error_1(&format!("cannot encode a message: {e}").into()),
     }
 }
 
-fn post_events(events: Vec<Event>) {
-    if !events.is_empty() {
-        post(&FromWorker::Events { events });
-    }
+fn error(message: String) {
+    post(&FromWorker::Error { message });
 }
 
 /// Schedules the next slice through the event loop, so messages get in.
@@ -60,96 +71,172 @@ fn schedule() {
     let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 0);
 }
 
+fn checkpoint_of(run: &SeedRun, seconds: f64) -> Option<CheckpointMsg> {
+    let ck = run.checkpoint()?;
+    Some(CheckpointMsg {
+        logged: ck.logged_so_far(),
+        epoch: ck.epoch(),
+        bytes: ck.to_bytes(),
+        seconds,
+    })
+}
+
 fn slice() {
     let mut events = Vec::new();
+    let mut out = Vec::new();
     let more = JOB.with(|j| {
         let mut j = j.borrow_mut();
+        let j = &mut *j;
         j.scheduled = false;
-        if j.paused {
-            return false;
-        }
         let Some(run) = j.run.as_mut() else {
             return false;
         };
+        let max = j.epochs_left.unwrap_or(usize::MAX);
         let deadline = (now_ms() + SLICE_MS) / 1e3;
-        run.advance(usize::MAX, deadline, &|| now_ms() / 1e3, &mut |e| {
-            events.push(e)
+        let before = run.epoch().unwrap_or(0);
+        run.advance(max, deadline, &|| now_ms() / 1e3, &mut |e| events.push(e));
+        let trained = run.epoch().map_or(0, |e| e - before);
+        for (k, job) in run.take_deferred() {
+            j.credits = j.credits.saturating_sub(1);
+            out.push(FromWorker::Deferred {
+                seed: j.seed,
+                k,
+                job: job.to_bytes(),
+            });
+        }
+        if j.credits == 0 && run.is_deferring() {
+            run.set_deferral(None);
+        }
+        let seconds = events.iter().rev().find_map(|e| match e {
+            Event::Progress { seconds, .. } => Some(*seconds),
+            _ => None,
         });
-        !run.is_finished()
+        let stepped = j.epochs_left.as_mut().is_some_and(|left| {
+            *left = left.saturating_sub(trained);
+            *left == 0
+        });
+        let now = now_ms();
+        let finished = run.is_finished();
+        let checkpoint = if !finished && (stepped || now - j.last_checkpoint >= CHECKPOINT_EVERY_MS)
+        {
+            j.last_checkpoint = now;
+            checkpoint_of(run, seconds.unwrap_or(0.0))
+        } else {
+            None
+        };
+        if stepped && !finished {
+            let ck = checkpoint.expect("taken above");
+            post(&FromWorker::Events {
+                events: std::mem::take(&mut events),
+                checkpoint: None,
+            });
+            out.push(FromWorker::Stepped { checkpoint: ck });
+            j.run = None;
+            return false;
+        }
+        post(&FromWorker::Events {
+            events: std::mem::take(&mut events),
+            checkpoint,
+        });
+        !finished
     });
-    post_events(events);
+    for m in &out {
+        post(m);
+    }
     if more {
         schedule();
     }
 }
 
+fn train(job: TrainJob) {
+    let parsed = Params::from_query(&job.query, &[]);
+    if let Some(e) = parsed.errors.first() {
+        return error(e.to_string());
+    }
+    let provided = match job.data.as_deref().map(Dataset::from_bytes).transpose() {
+        Ok(d) => d.map(Arc::new),
+        Err(e) => return error(format!("dataset: {e}")),
+    };
+    let (cfg, data) = match Config::from_params(&parsed.params)
+        .and_then(|c| Ok((c.with_seed(job.seed), c.dataset(provided)?)))
+    {
+        Ok(v) => v,
+        Err(e) => return error(e.to_string()),
+    };
+    let mut events = Vec::new();
+    let now = now_ms() / 1e3;
+    let run = match job.resume {
+        None => SeedRun::start(&cfg, data, now, &mut |e| events.push(e)).map_err(|e| e.to_string()),
+        Some(r) => Checkpoint::from_bytes(&r.checkpoint)
+            .map_err(|e| e.to_string())
+            .and_then(|ck| {
+                SeedRun::resume(&cfg, data, &ck, r.record, r.seconds, now, &mut |e| {
+                    events.push(e)
+                })
+                .map_err(|e| format!("cannot continue the paused run: {e}"))
+            }),
+    };
+    let mut run = match run {
+        Ok(r) => r,
+        Err(e) => return error(e),
+    };
+    if job.credits > 0 {
+        run.set_deferral(Some(parsed.params.experiment_query()));
+    }
+    JOB.with(|j| {
+        *j.borrow_mut() = Job {
+            run: Some(run),
+            seed: job.seed,
+            query: parsed.params.experiment_query(),
+            credits: job.credits,
+            epochs_left: job.max_epochs,
+            scheduled: false,
+            last_checkpoint: now_ms(),
+        };
+    });
+    post(&FromWorker::Events {
+        events,
+        checkpoint: None,
+    });
+    schedule();
+}
+
+fn mi(id: u64, bytes: &[u8]) {
+    let job = match MiJob::from_bytes(bytes) {
+        Ok(j) => j,
+        Err(e) => return error(format!("MI job: {e}")),
+    };
+    let cfg = match Config::from_params(&Params::from_query(&job.query, &[]).params) {
+        Ok(c) => c,
+        Err(e) => return error(e.to_string()),
+    };
+    post(&FromWorker::Mi {
+        id,
+        pairs: job.compute(&cfg.estimator),
+    });
+}
+
 fn handle(msg: ToWorker) {
     match msg {
-        ToWorker::Start { query, seed, data } => {
-            let parsed = Params::from_query(&query, &[]);
-            if let Some(e) = parsed.errors.first() {
-                return post(&FromWorker::Error {
-                    message: e.to_string(),
-                });
-            }
-            let custom = match data.map(|d| d.parse()).transpose() {
-                Ok(d) => d.map(Arc::new),
-                Err(message) => return post(&FromWorker::Error { message }),
-            };
-            let (cfg, dataset) = match Config::from_params(&parsed.params)
-                .and_then(|c| Ok((c.with_seed(seed), c.dataset(custom)?)))
-            {
-                Ok(v) => v,
-                Err(e) => {
-                    return post(&FromWorker::Error {
-                        message: e.to_string(),
-                    })
-                }
-            };
-            let mut events = Vec::new();
-            match SeedRun::start(&cfg, dataset, now_ms() / 1e3, &mut |e| events.push(e)) {
-                Ok(run) => JOB.with(|j| {
-                    let mut j = j.borrow_mut();
-                    j.run = Some(run);
-                    j.paused = false;
-                }),
-                Err(e) => {
-                    return post(&FromWorker::Error {
-                        message: e.to_string(),
-                    })
+        ToWorker::Train(job) => train(*job),
+        ToWorker::Mi { id, job } => mi(id, &job),
+        ToWorker::Credit { n } => JOB.with(|j| {
+            let mut j = j.borrow_mut();
+            j.credits += n;
+            let query = j.query.clone();
+            if let Some(run) = j.run.as_mut() {
+                if !run.is_deferring() && n > 0 {
+                    run.set_deferral(Some(query));
                 }
             }
-            post_events(events);
-            schedule();
-        }
-        ToWorker::Pause => JOB.with(|j| j.borrow_mut().paused = true),
-        ToWorker::Resume => {
-            JOB.with(|j| j.borrow_mut().paused = false);
-            schedule();
-        }
-        ToWorker::Step => {
-            let mut events = Vec::new();
-            JOB.with(|j| {
-                let mut j = j.borrow_mut();
-                j.paused = true;
-                if let Some(run) = j.run.as_mut() {
-                    run.advance(1, f64::INFINITY, &|| now_ms() / 1e3, &mut |e| {
-                        events.push(e)
-                    });
-                }
-            });
-            post_events(events);
-        }
-        ToWorker::Stop => {
-            let mut events = Vec::new();
-            JOB.with(|j| {
-                let mut j = j.borrow_mut();
-                if let Some(run) = j.run.as_mut() {
-                    run.finish(Status::Stopped, now_ms() / 1e3, &mut |e| events.push(e));
-                }
-                j.run = None;
-            });
-            post_events(events);
+        }),
+        ToWorker::Calibrate => {
+            let s = cost::calibrate(&|| now_ms() / 1e3);
+            post(&FromWorker::Speeds(SpeedsMsg {
+                dense_flops_per_s: s.dense_flops_per_s,
+                bin_values_per_s: s.bin_values_per_s,
+                kde_pair_dims_per_s: s.kde_pair_dims_per_s,
+            }));
         }
     }
 }
@@ -160,12 +247,12 @@ pub fn start() {
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
         match serde_wasm_bindgen::from_value::<ToWorker>(ev.data()) {
             Ok(msg) => handle(msg),
-            Err(e) => post(&FromWorker::Error {
-                message: format!("bad message to the worker: {e}"),
-            }),
+            Err(e) => error(format!("bad message to the worker: {e}")),
         }
     });
     scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
-    post(&FromWorker::Ready);
+    post(&FromWorker::Ready {
+        build: crate::protocol::build_id(),
+    });
 }
