@@ -32,6 +32,9 @@ pub struct Lab {
     /// True while training is paused because the embed is out of view or
     /// its tab is hidden (it resumes by itself).
     pub auto_paused: RwSignal<bool>,
+    /// The estimate of a heavy link's run, held back until the reader
+    /// clicks "Run anyway".
+    pub held: RwSignal<Option<String>>,
 }
 
 impl Lab {
@@ -46,6 +49,7 @@ impl Lab {
             subject: RwSignal::new(Subject::Seed(0)),
             display: StoredValue::new(display),
             auto_paused: RwSignal::new(false),
+            held: RwSignal::new(None),
         }
     }
 }

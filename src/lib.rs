@@ -9,6 +9,7 @@ pub mod actions;
 pub mod browser;
 pub mod components;
 pub mod embed;
+pub mod estimate;
 pub mod figures;
 pub mod lab;
 pub mod letter;
@@ -32,12 +33,46 @@ use leptos::prelude::*;
 /// by claim; anything else is the lab.
 #[component]
 pub fn Root() -> impl IntoView {
+    estimate::provide_speed();
     let path = browser::pathname();
     if path.trim_end_matches('/').ends_with("/letter") {
         view! { <letter::LetterPage /> }.into_any()
     } else {
         view! { <App /> }.into_any()
     }
+}
+
+/// Starts the run a link asks for, unless it is heavy (over 5 minutes or
+/// 1 GB by this browser's estimate): then the run bar shows the estimate
+/// and waits for "Run anyway". Waits for the speed measurement if needed.
+fn autorun(lab: Lab) {
+    let speed = expect_context::<estimate::Speed>().0;
+    let decided = StoredValue::new(false);
+    Effect::new(move |_| {
+        let s = speed.get();
+        if decided.get_value() {
+            return;
+        }
+        let est = lab.params.with_untracked(|p| {
+            lab.custom
+                .with_untracked(|c| estimate::Estimate::of(p, c.as_deref(), s))
+        });
+        let hold = match &est {
+            // Invalid or refused: starting shows the reason.
+            None => false,
+            Some(e) if e.refused.is_some() => false,
+            Some(e) if e.is_heavy() => true,
+            // Not heavy by memory; the time needs the speed.
+            Some(_) if s.is_none() => return,
+            Some(_) => false,
+        };
+        decided.set_value(true);
+        if hold {
+            lab.held.set(est.map(|e| e.text()));
+        } else {
+            request_animation_frame(move || actions::start(lab));
+        }
+    });
 }
 
 /// The whole lab page (or, with `embed=1`, its figures only).
@@ -58,7 +93,7 @@ pub fn App() -> impl IntoView {
         browser::replace_query(&q);
     });
     if loc.autorun {
-        request_animation_frame(move || actions::start(lab));
+        autorun(lab);
     }
     let state = Memo::new(move |_| lab.session.runs.with(|r| r.state()));
     let root = NodeRef::<leptos::html::Div>::new();

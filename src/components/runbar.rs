@@ -1,6 +1,7 @@
 //! Run controls and per-seed progress.
 
 use crate::actions;
+use crate::estimate::{Estimate, Speed};
 use crate::lab::Lab;
 use crate::runs::RunState;
 use leptos::prelude::*;
@@ -12,6 +13,12 @@ pub fn RunBar() -> impl IntoView {
     let runs = lab.session.runs;
     let state = Memo::new(move |_| runs.with(|r| r.state()));
     let busy = move || state.get().is_busy();
+    let speed = expect_context::<Speed>().0;
+    let estimate = Memo::new(move |_| {
+        let s = speed.get();
+        lab.params
+            .with(|p| lab.custom.with(|c| Estimate::of(p, c.as_deref(), s)))
+    });
     view! {
         <section class="runbar" aria-label="Run controls">
             <div class="buttons">
@@ -23,6 +30,17 @@ pub fn RunBar() -> impl IntoView {
                 <button id="reset" on:click=move |_| lab.session.reset() disabled=busy>"Reset"</button>
                 <span class="state" aria-live="polite">{move || state.get().as_str()}</span>
             </div>
+            {move || lab.held.get().map(|text| view! {
+                <div class="held notice" role="alert" id="held">
+                    <p>"This link asks to run by itself, but the run is heavy for this browser. " {text}</p>
+                    <button class="primary" id="run-anyway" on:click=move |_| actions::start(lab)>"Run anyway"</button>
+                </div>
+            })}
+            {move || (!busy()).then(|| estimate.get().map(|e| view! {
+                <p class="estimate" id="estimate" class:refused=e.refused.is_some()>
+                    {e.refused.clone().unwrap_or_else(|| e.text())}
+                </p>
+            }))}
             {move || runs.with(|r| r.error.clone()).map(|e| view! { <p class="run-error" role="alert">{e}</p> })}
             <ul class="seeds">
                 <For each=move || runs.with(|r| r.seeds.iter().map(|s| s.seed).collect::<Vec<_>>()) key=|s| *s let:seed>
