@@ -53,7 +53,8 @@ fn cached() -> Option<SpeedsCopy> {
         return None;
     }
     let v: Vec<f64> = parts.filter_map(|p| p.parse().ok()).collect();
-    (v.len() == 3 && v.iter().all(|x| x.is_finite() && *x > 0.0)).then(|| SpeedsCopy([v[0], v[1], v[2]]))
+    (v.len() == 3 && v.iter().all(|x| x.is_finite() && *x > 0.0))
+        .then(|| SpeedsCopy([v[0], v[1], v[2]]))
 }
 
 fn store(s: SpeedsCopy) {
@@ -90,27 +91,31 @@ fn measure(done: impl Fn(SpeedsCopy) + 'static) {
     let w = worker.clone();
     let cell: std::rc::Rc<std::cell::RefCell<Option<Handler>>> = Default::default();
     let keep = cell.clone();
-    let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-        match serde_wasm_bindgen::from_value::<FromWorker>(ev.data()) {
-            Ok(FromWorker::Ready { .. }) => {
-                if let Ok(v) = serde_wasm_bindgen::to_value(&ToWorker::Calibrate) {
-                    let _ = w.post_message(&v);
+    let onmessage =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            match serde_wasm_bindgen::from_value::<FromWorker>(ev.data()) {
+                Ok(FromWorker::Ready { .. }) => {
+                    if let Ok(v) = serde_wasm_bindgen::to_value(&ToWorker::Calibrate) {
+                        let _ = w.post_message(&v);
+                    }
                 }
+                Ok(FromWorker::Speeds(s)) => {
+                    done(SpeedsCopy([
+                        s.dense_flops_per_s,
+                        s.bin_values_per_s,
+                        s.kde_pair_dims_per_s,
+                    ]));
+                    w.terminate();
+                    // Dropped after this handler returns.
+                    let keep = keep.clone();
+                    leptos::prelude::set_timeout(
+                        move || drop(keep.borrow_mut().take()),
+                        Default::default(),
+                    );
+                }
+                _ => w.terminate(),
             }
-            Ok(FromWorker::Speeds(s)) => {
-                done(SpeedsCopy([
-                    s.dense_flops_per_s,
-                    s.bin_values_per_s,
-                    s.kde_pair_dims_per_s,
-                ]));
-                w.terminate();
-                // Dropped after this handler returns.
-                let keep = keep.clone();
-                leptos::prelude::set_timeout(move || drop(keep.borrow_mut().take()), Default::default());
-            }
-            _ => w.terminate(),
-        }
-    });
+        });
     worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     *cell.borrow_mut() = Some(onmessage);
 }
@@ -134,7 +139,11 @@ impl Estimate {
     /// The estimate of `params` (with the reader's `custom` data) at
     /// `speed` (time unknown while unmeasured). `None` when the
     /// configuration is invalid or its data not chosen yet.
-    pub fn of(params: &Params, custom: Option<&Dataset>, speed: Option<SpeedsCopy>) -> Option<Estimate> {
+    pub fn of(
+        params: &Params,
+        custom: Option<&Dataset>,
+        speed: Option<SpeedsCopy>,
+    ) -> Option<Estimate> {
         let cfg = Config::from_params(params).ok()?;
         let (rows, features, classes) = data_shape(&cfg, custom)?;
         let cost = Cost::estimate(&cfg, rows, features, classes);

@@ -27,6 +27,9 @@ use web_sys::{ErrorEvent, MessageEvent, Worker};
 /// Receives the pool's reports.
 pub type Sink = Rc<dyn Fn(u64, Report)>;
 
+/// Receives the number of workers training and estimating MI, on change.
+pub type WorkerStatus = Rc<dyn Fn(usize, usize)>;
+
 /// The worker script; a version query defeats stale caches (Trunk does not
 /// hash worker files).
 fn worker_url() -> String {
@@ -116,6 +119,9 @@ struct Inner {
     graveyard: Vec<Slot>,
     /// Stepping one epoch while paused.
     stepping: bool,
+    status: Option<WorkerStatus>,
+    /// Last (training, estimating) counts reported.
+    counts: (usize, usize),
     paused: bool,
     sink: Option<Sink>,
 }
@@ -144,6 +150,9 @@ impl Pool {
     /// Ends every worker and forgets the run.
     pub fn reset(&self) {
         let old = std::mem::take(&mut *self.0.borrow_mut());
+        if let Some(status) = &old.status {
+            status(0, 0);
+        }
         let mut dead: Vec<Slot> = old.slots.into_iter().flatten().collect();
         dead.extend(old.graveyard);
         retire(&self.0, dead);
@@ -158,6 +167,7 @@ impl Pool {
         data: Option<&[u8]>,
         workers: usize,
         sink: Sink,
+        status: WorkerStatus,
     ) {
         self.reset();
         let n = workers.max(1);
@@ -168,6 +178,7 @@ impl Pool {
             p.seeds = seeds.iter().map(|&s| (s, SeedState::Queued)).collect();
             p.order = seeds;
             p.sink = Some(sink);
+            p.status = Some(status);
             p.slots = (0..n).map(|_| None).collect();
         }
         for i in 0..n {
@@ -449,6 +460,30 @@ fn set_task(pool: &Rc<RefCell<Inner>>, i: usize, task: Task) {
     if let Some(s) = pool.borrow_mut().slots.get_mut(i).and_then(Option::as_mut) {
         s.task = task;
     }
+    notify(pool);
+}
+
+/// Tells the session how many workers train and how many estimate MI.
+fn notify(pool: &Rc<RefCell<Inner>>) {
+    let (status, counts) = {
+        let mut p = pool.borrow_mut();
+        let mut c = (0, 0);
+        for s in p.slots.iter().flatten() {
+            match s.task {
+                Task::Train(_) => c.0 += 1,
+                Task::Mi(_) => c.1 += 1,
+                Task::Starting | Task::Idle => {}
+            }
+        }
+        if c == p.counts {
+            return;
+        }
+        p.counts = c;
+        (p.status.clone(), c)
+    };
+    if let Some(status) = status {
+        status(counts.0, counts.1);
+    }
 }
 
 /// How many logged epochs a trainer starting now may defer: two per
@@ -636,6 +671,7 @@ fn retire(pool: &Rc<RefCell<Inner>>, slots: Vec<Slot>) {
         s.worker.terminate();
     }
     pool.borrow_mut().graveyard.extend(slots);
+    notify(pool);
     let weak = Rc::downgrade(pool);
     let clear = Closure::once_into_js(move || {
         if let Some(p) = weak.upgrade() {

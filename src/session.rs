@@ -3,7 +3,7 @@
 //! above the run state ([`Runs`]) and the worker pool, and below the lab.
 
 use crate::browser;
-use crate::pool::{self, Pool, Sink};
+use crate::pool::{self, Pool, Sink, WorkerStatus};
 use crate::runs::Runs;
 use infoplane_core::config::Config;
 use infoplane_core::cost::{Cost, MemoryError};
@@ -26,6 +26,8 @@ pub const MEMORY_LIMIT: u64 = 2_000_000_000;
 pub struct Session {
     /// The runs, as they stream in.
     pub runs: RwSignal<Runs>,
+    /// Workers training, and estimating MI for them.
+    pub workers: RwSignal<(usize, usize)>,
     pool: StoredValue<Pool, LocalStorage>,
 }
 
@@ -93,6 +95,7 @@ impl Session {
     pub fn new() -> Self {
         Session {
             runs: RwSignal::new(Runs::default()),
+            workers: RwSignal::new((0, 0)),
             pool: StoredValue::new_local(Pool::default()),
         }
     }
@@ -116,6 +119,7 @@ impl Session {
         }
         runs.set(Runs::queued(params.clone()));
         let pool = self.pool;
+        let workers = self.workers;
         let go = move |data: Option<Arc<Dataset>>| {
             // The page may have moved on (reset, another run) meanwhile.
             if runs.with_untracked(|r| r.params.as_ref() != Some(&params)) {
@@ -123,6 +127,7 @@ impl Session {
             }
             let bytes = data.map(|d| d.to_bytes());
             let sink: Sink = Rc::new(move |seed, report| runs.update(|r| r.report(seed, report)));
+            let status: WorkerStatus = Rc::new(move |t, m| workers.set((t, m)));
             pool.with_value(|p| {
                 p.start(
                     params.experiment_query(),
@@ -130,6 +135,7 @@ impl Session {
                     bytes.as_deref(),
                     pool::worker_limit(),
                     sink,
+                    status,
                 )
             });
         };

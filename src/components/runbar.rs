@@ -29,6 +29,13 @@ pub fn RunBar() -> impl IntoView {
                 <button id="stop" on:click=move |_| lab.session.stop() disabled=move || !busy()>"Stop"</button>
                 <button id="reset" on:click=move |_| lab.session.reset() disabled=busy>"Reset"</button>
                 <span class="state" aria-live="polite">{move || state.get().as_str()}</span>
+                <span class="workers" id="workers">{move || {
+                    let (t, m) = lab.session.workers.get();
+                    (t + m > 0).then(|| match m {
+                        0 => format!("{t} worker{} training", if t == 1 { "" } else { "s" }),
+                        _ => format!("{t} training, {m} estimating MI"),
+                    })
+                }}</span>
             </div>
             {move || lab.held.get().map(|text| view! {
                 <div class="held notice" role="alert" id="held">
