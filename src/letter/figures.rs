@@ -7,8 +7,6 @@ use crate::figures::{draw_figure, epochs_of, FigureInput, FigureKind};
 use crate::state::{PlaneStyle, Runs, Subject, ViewOptions};
 use infoplane_core::gradients::GradDefinition;
 use infoplane_figures::{self as fig, HitPoint, RecordView};
-use plotters::coord::Shift;
-use plotters::prelude::*;
 
 /// A figure on a letter card, drawn from one configuration's runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,12 +101,7 @@ impl LetterFigure {
     }
 
     /// Draws the figure from `runs` on `area` at device pixel ratio `scale`.
-    pub fn draw<DB: DrawingBackend>(
-        self,
-        runs: &Runs,
-        area: &DrawingArea<DB, Shift>,
-        scale: f64,
-    ) -> Result<Vec<HitPoint>, String> {
+    pub fn draw(self, runs: &Runs, area: &fig::Area, scale: f64) -> Result<Vec<HitPoint>, String> {
         let default_epochs = runs.experiment.as_ref().map_or(1, |e| epochs_of(&e.params));
         let lab = |kind: FigureKind, grad_def: GradDefinition, style: PlaneStyle| {
             let view = ViewOptions {
@@ -173,9 +166,9 @@ impl LetterFigure {
 
 /// Two gradient panels of the first seed, side by side (stacked when the
 /// area is narrow): (definition, original labels, title) each.
-fn pair<DB: DrawingBackend>(
+fn pair(
     runs: &Runs,
-    area: &DrawingArea<DB, Shift>,
+    area: &fig::Area,
     panels: [(GradDefinition, bool, &str); 2],
     default_epochs: usize,
     scale: f64,
