@@ -580,6 +580,8 @@ fn recording_then_replaying_draws_what_plotters_draws() {
         scene(&root);
     }
     let mut replayed = Raster::new(160, 120);
+    // A closure: `scene` itself is generic over one recorder lifetime.
+    #[allow(clippy::redundant_closure)]
     let (list, ()) = infoplane_figures::record(160, 120, &estimate_text, |a| scene(a));
     replay(&list, &mut RasterBackend(&mut replayed));
     assert!(direct.inked() > 400, "{} inked", direct.inked());
