@@ -3,6 +3,7 @@
 use crate::record::Area;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{FontDesc, FontFamily, FontStyle};
 
 /// Font sizes at 1×, in pixels (CSS pixels on the canvas and in SVG alike).
 const TICK: f64 = 15.0;
@@ -45,7 +46,9 @@ impl Theme {
     }
 
     fn font(&self, size: f64) -> TextStyle<'static> {
-        ("sans-serif", size * self.scale).into_font().color(&INK)
+        // The family as a variant: from the string "sans-serif", plotters
+        // would lower-case it first, linking Unicode's case tables.
+        FontDesc::new(FontFamily::SansSerif, size * self.scale, FontStyle::Normal).color(&INK)
     }
 
     /// Tick labels, legends and notes.
