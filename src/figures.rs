@@ -1,14 +1,12 @@
 //! The lab's figures as functions of the records: which figure, drawn from
-//! what, on any plotters backend (the live canvas, SVG for export). The
-//! drawing itself is `infoplane-figures`.
+//! what, into a display list (replayed onto the live canvas, or written as
+//! SVG for export). The drawing itself is `infoplane-figures`.
 
 use crate::runs::Runs;
 use crate::view::{FigureKind, Subject};
 use infoplane_core::record::Aggregate;
 use infoplane_core::view::{AxisLabels, EpochColours, PlaneStyle, View};
 use infoplane_figures as fig;
-use plotters::coord::Shift;
-use plotters::prelude::*;
 
 /// Everything a figure is drawn from.
 #[derive(Clone, Copy)]
@@ -62,11 +60,11 @@ impl FigureInput<'_> {
     }
 }
 
-/// Draws figure `kind` on any plotters backend.
-pub fn draw_figure<DB: DrawingBackend>(
+/// Draws figure `kind` on `area` at device pixel ratio `scale`.
+pub fn draw_figure(
     kind: FigureKind,
     input: &FigureInput,
-    area: &DrawingArea<DB, Shift>,
+    area: &fig::Area,
     scale: f64,
 ) -> Result<Vec<fig::HitPoint>, String> {
     let (total, max_ixt, h) = input.scales();
@@ -129,14 +127,15 @@ pub fn draw_figure<DB: DrawingBackend>(
     }
 }
 
-/// The figure as an SVG document of `w` × `h` pixels.
-pub fn figure_svg(kind: FigureKind, input: &FigureInput, w: u32, h: u32) -> Result<String, String> {
-    let mut svg = String::new();
-    {
-        let area = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        area.fill(&WHITE).map_err(|e| e.to_string())?;
-        draw_figure(kind, input, &area, 1.0)?;
-        area.present().map_err(|e| e.to_string())?;
-    }
-    Ok(svg)
+/// The figure as an SVG document of `w` × `h` pixels at 1×, its text laid
+/// out with `measure` (the canvas' measure, so the file looks as the page).
+pub fn figure_svg(
+    kind: FigureKind,
+    input: &FigureInput,
+    w: u32,
+    h: u32,
+    measure: fig::Measure,
+) -> Result<String, String> {
+    let (list, drawn) = fig::record(w, h, measure, |area| draw_figure(kind, input, area, 1.0));
+    drawn.map(|_| list.to_svg())
 }

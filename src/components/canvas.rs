@@ -1,25 +1,239 @@
 //! A canvas that a figure function draws on: sharp on HiDPI screens (the
 //! backing store is sized to CSS size × devicePixelRatio), redrawn when its
 //! data changes (at most once per animation frame) or when it is resized,
-//! with a tooltip for the point under the pointer.
+//! with a tooltip for the point under the pointer. Figures are recorded
+//! into a display list (text measured by the canvas) and replayed here.
 
-use infoplane_figures::{nearest, HitPoint};
+use infoplane_figures::{self as fig, nearest, Align, Baseline, Colour, DisplayList, HitPoint, Op};
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use plotters::coord::Shift;
-use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use web_sys::CanvasRenderingContext2d as Context;
 
 /// Shortest time between two redraws of one canvas.
 const MIN_INTERVAL_MS: f64 = 250.0;
 
 /// Draws a figure on the canvas's drawing area at `scale` (= devicePixelRatio).
-pub type DrawFn =
-    Rc<dyn Fn(&DrawingArea<CanvasBackend, Shift>, f64) -> Result<Vec<HitPoint>, String>>;
+pub type DrawFn = Rc<dyn Fn(&fig::Area, f64) -> Result<Vec<HitPoint>, String>>;
+
+/// Line height as a multiple of the font size: the page's CSS line height,
+/// which figures were laid out with when plotters measured text in a span.
+const LINE_HEIGHT: f64 = 1.4;
+
+thread_local! {
+    /// A detached canvas' context that measures text (last font set cached).
+    static MEASURER: Option<(Context, RefCell<String>)> = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("canvas").ok())
+        .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+        .and_then(|c| c.get_context("2d").ok().flatten())
+        .and_then(|c| c.dyn_into::<Context>().ok())
+        .map(|c| (c, RefCell::new(String::new())));
+}
+
+/// Text width (as the canvas draws it) and line height in pixels: the
+/// figures' text measure, on screen and for SVG exports alike.
+pub fn measure_text(text: &str, font: &fig::Font) -> (u32, u32) {
+    let height = (font.size * LINE_HEIGHT).round() as u32;
+    let width = MEASURER.with(|m| {
+        let (ctx, last) = m.as_ref()?;
+        let css = font.css();
+        if *last.borrow() != css {
+            ctx.set_font(&css);
+            *last.borrow_mut() = css;
+        }
+        ctx.measure_text(text).ok().map(|m| m.width())
+    });
+    // Without a canvas (never in a browser), an estimate.
+    let width = width.unwrap_or_else(|| f64::from(fig::estimate_text(text, font).0));
+    (width.round().max(0.0) as u32, height)
+}
+
+/// The 2D context of `canvas`.
+fn context(canvas: &web_sys::HtmlCanvasElement) -> Option<Context> {
+    canvas.get_context("2d").ok()??.dyn_into().ok()
+}
+
+/// CSS colour of `c`, as plotters' canvas backend wrote it.
+fn css_colour(c: Colour) -> String {
+    format!("rgba({},{},{},{})", c.r, c.g, c.b, c.a)
+}
+
+/// Canvas state already set, so that unchanged styles are not set again.
+#[derive(Default)]
+struct Pen {
+    fill: Option<Colour>,
+    stroke: Option<(Colour, u32)>,
+    font: Option<(String, Align, Baseline)>,
+}
+
+impl Pen {
+    fn fill(&mut self, ctx: &Context, c: Colour) {
+        if self.fill != Some(c) {
+            ctx.set_fill_style_str(&css_colour(c));
+            self.fill = Some(c);
+        }
+    }
+
+    fn stroke(&mut self, ctx: &Context, c: Colour, width: u32) {
+        if self.stroke != Some((c, width)) {
+            ctx.set_stroke_style_str(&css_colour(c));
+            ctx.set_line_width(f64::from(width));
+            self.stroke = Some((c, width));
+        }
+    }
+
+    fn font(&mut self, ctx: &Context, font: &fig::Font, align: Align, baseline: Baseline) {
+        let css = font.css();
+        let same =
+            matches!(&self.font, Some((f, a, b)) if *f == css && *a == align && *b == baseline);
+        if !same {
+            ctx.set_font(&css);
+            ctx.set_text_align(match align {
+                Align::Left => "start",
+                Align::Centre => "center",
+                Align::Right => "end",
+            });
+            ctx.set_text_baseline(match baseline {
+                Baseline::Top => "top",
+                Baseline::Middle => "middle",
+                Baseline::Bottom => "bottom",
+            });
+            self.font = Some((css, align, baseline));
+        }
+    }
+}
+
+fn trace(ctx: &Context, points: &[(i32, i32)]) {
+    ctx.begin_path();
+    for (i, &(x, y)) in points.iter().enumerate() {
+        if i == 0 {
+            ctx.move_to(f64::from(x), f64::from(y));
+        } else {
+            ctx.line_to(f64::from(x), f64::from(y));
+        }
+    }
+}
+
+/// Draws `list` onto `ctx`, operation by operation, as plotters' canvas
+/// backend drew them.
+pub fn replay(ctx: &Context, list: &DisplayList) {
+    let mut pen = Pen::default();
+    for op in &list.ops {
+        match op {
+            Op::Line {
+                from,
+                to,
+                colour,
+                width,
+            } => {
+                // Horizontal and vertical lines on half pixels, so 1 px
+                // lines stay sharp.
+                let (mut a, mut b) = (
+                    (f64::from(from.0), f64::from(from.1)),
+                    (f64::from(to.0), f64::from(to.1)),
+                );
+                if a.0 == b.0 {
+                    a.0 -= 0.5;
+                    b.0 -= 0.5;
+                }
+                if a.1 == b.1 {
+                    a.1 -= 0.5;
+                    b.1 -= 0.5;
+                }
+                pen.stroke(ctx, *colour, *width);
+                ctx.begin_path();
+                ctx.move_to(a.0, a.1);
+                ctx.line_to(b.0, b.1);
+                ctx.stroke();
+            }
+            Op::Rect {
+                a,
+                b,
+                colour,
+                fill,
+                width,
+            } => {
+                let (x, y) = (f64::from(a.0), f64::from(a.1));
+                let (w, h) = (f64::from(b.0 - a.0), f64::from(b.1 - a.1));
+                if *fill {
+                    pen.fill(ctx, *colour);
+                    ctx.fill_rect(x, y, w, h);
+                } else {
+                    pen.stroke(ctx, *colour, *width);
+                    ctx.stroke_rect(x, y, w, h);
+                }
+            }
+            Op::Path {
+                points,
+                colour,
+                width,
+            } => {
+                pen.stroke(ctx, *colour, *width);
+                trace(ctx, points);
+                ctx.stroke();
+            }
+            Op::Polygon { points, colour } => {
+                pen.fill(ctx, *colour);
+                trace(ctx, points);
+                ctx.close_path();
+                ctx.fill();
+            }
+            Op::Circle {
+                centre,
+                radius,
+                colour,
+                fill,
+                width,
+            } => {
+                if *fill {
+                    pen.fill(ctx, *colour);
+                } else {
+                    pen.stroke(ctx, *colour, *width);
+                }
+                ctx.begin_path();
+                let _ = ctx.arc(
+                    f64::from(centre.0),
+                    f64::from(centre.1),
+                    f64::from(*radius),
+                    0.0,
+                    std::f64::consts::TAU,
+                );
+                if *fill {
+                    ctx.fill();
+                } else {
+                    ctx.stroke();
+                }
+            }
+            Op::Text {
+                text,
+                pos,
+                font,
+                colour,
+                align,
+                baseline,
+                rotation,
+            } => {
+                // Styles first: the rotation's save/restore keeps them.
+                pen.fill(ctx, *colour);
+                pen.font(ctx, font, *align, *baseline);
+                let (x, y) = (f64::from(pos.0), f64::from(pos.1));
+                if *rotation == 0 {
+                    let _ = ctx.fill_text(text, x, y);
+                } else {
+                    ctx.save();
+                    let _ = ctx.translate(x, y);
+                    let _ = ctx.rotate(f64::from(*rotation).to_radians());
+                    let _ = ctx.fill_text(text, 0.0, 0.0);
+                    ctx.restore();
+                }
+            }
+        }
+    }
+}
 
 /// Reads (and so subscribes to) the signals a figure depends on.
 pub type DepsFn = Rc<dyn Fn()>;
@@ -65,21 +279,26 @@ pub fn PlotCanvas(
                 canvas.set_width(w);
                 canvas.set_height(h);
             }
-            let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
+            let Some(ctx) = context(&canvas) else {
                 return;
             };
-            let root = backend.into_drawing_area();
-            let _ = root.fill(&WHITE);
-            match draw(&root, dpr) {
-                Ok(points) => *hits.borrow_mut() = points,
+            let (list, drawn) = fig::record(w, h, &measure_text, |area| draw(area, dpr));
+            match drawn {
+                Ok(points) => {
+                    replay(&ctx, &list);
+                    *hits.borrow_mut() = points;
+                }
                 Err(e) => {
-                    let _ = root.fill(&WHITE);
-                    let style = ("sans-serif", 14.0 * dpr).into_font().color(&RED);
-                    let _ = root.draw_text(&format!("cannot draw: {e}"), &style, (10, 10));
+                    ctx.set_fill_style_str("#ffffff");
+                    ctx.fill_rect(0.0, 0.0, f64::from(w), f64::from(h));
+                    ctx.set_fill_style_str("#ff0000");
+                    ctx.set_font(&format!("{}px sans-serif", 14.0 * dpr));
+                    ctx.set_text_align("start");
+                    ctx.set_text_baseline("top");
+                    let _ = ctx.fill_text(&format!("cannot draw: {e}"), 10.0, 10.0);
                     hits.borrow_mut().clear();
                 }
             }
-            let _ = root.present();
             let _ = canvas.set_attribute("data-drawn", &hits.borrow().len().to_string());
         }
     };

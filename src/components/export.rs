@@ -1,5 +1,6 @@
 //! Taking results away and bringing them back: each figure as PNG (the
-//! canvas) or SVG (redrawn with plotters' SVG backend), the run record as
+//! canvas) or SVG (recorded again at 1×, text measured as on the canvas,
+//! and written as SVG), the run record as
 //! JSON (the CLI's schema) or CSV, and loading a JSON record to view it
 //! without recomputing.
 
@@ -68,7 +69,9 @@ pub fn FigureExport(kind: FigureKind) -> impl IntoView {
                 )
             });
         let r = lab
-            .with_figure_input(|input| figure_svg(kind, input, w, h))
+            .with_figure_input(|input| {
+                figure_svg(kind, input, w, h, &crate::components::canvas::measure_text)
+            })
             .and_then(|s| {
                 browser::download(
                     &format!("{}-{}.svg", stem(lab), kind.name()),

@@ -9,8 +9,6 @@ use crate::view::{FigureKind, Subject};
 use infoplane_core::gradients::GradDefinition;
 use infoplane_core::view::{PlaneStyle, View};
 use infoplane_figures::{self as fig, HitPoint, RecordView};
-use plotters::coord::Shift;
-use plotters::prelude::*;
 
 /// A figure on a letter card, drawn from one configuration's runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,12 +103,7 @@ impl LetterFigure {
     }
 
     /// Draws the figure from `runs` on `area` at device pixel ratio `scale`.
-    pub fn draw<DB: DrawingBackend>(
-        self,
-        runs: &Runs,
-        area: &DrawingArea<DB, Shift>,
-        scale: f64,
-    ) -> Result<Vec<HitPoint>, String> {
+    pub fn draw(self, runs: &Runs, area: &fig::Area, scale: f64) -> Result<Vec<HitPoint>, String> {
         let lab = |kind: FigureKind, grad_def: GradDefinition, plane: PlaneStyle| {
             let view = View {
                 plane,
@@ -171,9 +164,9 @@ impl LetterFigure {
 
 /// Two gradient panels of the first seed, side by side (stacked when the
 /// area is narrow): (definition, original labels, title) each.
-fn pair<DB: DrawingBackend>(
+fn pair(
     runs: &Runs,
-    area: &DrawingArea<DB, Shift>,
+    area: &fig::Area,
     panels: [(GradDefinition, bool, &str); 2],
     scale: f64,
 ) -> Result<Vec<HitPoint>, String> {

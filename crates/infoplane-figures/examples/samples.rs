@@ -1,16 +1,16 @@
 //! Renders sample figures from synthetic records, to look at:
 //! `cargo run -p infoplane-figures --example samples [DIR]` (default
-//! /tmp/figures-samples). SVGs, plus one PNG from the in-memory raster
-//! backend (text drawn as boxes: that backend has no fonts).
+//! /tmp/figures-samples). SVGs (text laid out with estimated widths), plus
+//! one PNG from the in-memory raster backend (text drawn as boxes: that
+//! backend has no fonts).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use common::{run_record, seed_record, svg, Raster, RasterBackend};
+use common::{rasterise, run_record, seed_record, svg, Raster};
 use infoplane_core::gradients::GradDefinition;
 use infoplane_core::record::{Aggregate, RunRecord};
 use infoplane_figures::*;
-use plotters::prelude::*;
 use std::path::Path;
 
 fn save(dir: &Path, name: &str, text: &str) {
@@ -179,10 +179,7 @@ fn main() {
     save(dir, "gradients_waiting.svg", &s);
 
     let mut raster = Raster::new(800, 640);
-    {
-        let root = RasterBackend(&mut raster).into_drawing_area();
-        draw_plane(&root, &seed, &plane).unwrap();
-    }
+    rasterise(&mut raster, |a| draw_plane(a, &seed, &plane)).unwrap();
     std::fs::write(dir.join("plane_raster.png"), raster.png()).expect("write png");
     println!("{}", dir.join("plane_raster.png").display());
 }

@@ -62,7 +62,7 @@ impl Axis {
     /// The epoch axis of a run of `total_epochs`: log10 of the 1-based
     /// epoch number from 1 to the total (at least 10), ticks at powers of 10.
     pub fn epochs(total_epochs: usize) -> Self {
-        let hi = (total_epochs.max(10) as f64).log10();
+        let hi = libm::log10(total_epochs.max(10) as f64);
         let ticks = (0..=hi.floor() as i32)
             .map(|k| (f64::from(k), format!("{}", 10u64.pow(k as u32))))
             .collect();
@@ -99,9 +99,9 @@ impl Axis {
             .filter(|v| v.is_finite() && *v > 0.0)
             .fold((f64::INFINITY, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
         let (lo, hi) = if max > 0.0 {
-            let hi = max.log10().ceil() as i32;
+            let hi = libm::log10(max).ceil() as i32;
             // Past a dozen decades the plot says nothing more; keep the top.
-            ((min.log10().floor() as i32).max(hi - 12), hi)
+            ((libm::log10(min).floor() as i32).max(hi - 12), hi)
         } else {
             (-3, 1)
         };
@@ -112,7 +112,7 @@ impl Axis {
     pub fn to_u(&self, v: f64) -> f64 {
         if self.log {
             if v > 0.0 {
-                v.log10()
+                libm::log10(v)
             } else {
                 f64::NAN
             }
@@ -139,7 +139,7 @@ pub(crate) fn power_label(k: i32) -> String {
 /// Minor grid lines at 2..9 × 10^k inside [`lo`, `hi`] (log10 units).
 fn minor_ticks(lo: f64, hi: f64) -> Vec<f64> {
     (lo.floor() as i32..=hi.ceil() as i32)
-        .flat_map(|k| (2..=9).map(move |m| f64::from(k) + f64::from(m).log10()))
+        .flat_map(|k| (2..=9).map(move |m| f64::from(k) + libm::log10(f64::from(m))))
         .filter(|u| *u > lo && *u < hi)
         .collect()
 }
@@ -150,7 +150,7 @@ pub(crate) fn nice_step(span: f64, target: usize) -> f64 {
         return 1.0;
     }
     let raw = span / target as f64;
-    let mag = 10f64.powf(raw.log10().floor());
+    let mag = libm::pow(10.0, libm::log10(raw).floor());
     let f = raw / mag;
     let nice = if f <= 1.0 {
         1.0

@@ -3,8 +3,8 @@
 use crate::axis::nice_step;
 use crate::hit::HitPoint;
 use crate::palette::{viridis, EpochColours, EpochScale};
+use crate::record::Area;
 use crate::theme::{err, outline, text_size, Theme, INK};
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -61,10 +61,7 @@ fn ticks(c: &EpochColours) -> Vec<usize> {
 }
 
 /// Width the colour bar needs at `scale`, tick labels included.
-pub(crate) fn width<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    opts: &ColourBarOptions,
-) -> Result<i32, String> {
+pub(crate) fn width(area: &Area, opts: &ColourBarOptions) -> Result<i32, String> {
     let t = Theme::new(opts.scale);
     let c = EpochColours::new(opts.colour_scale, opts.total_epochs);
     let mut widest = text_size(area, &opts.label, &t.tick_font())?.0 - t.px(20.0);
@@ -77,10 +74,7 @@ pub(crate) fn width<DB: DrawingBackend>(
 /// Draws a vertical viridis bar over epochs 1..=total (bottom to top) with
 /// labelled ticks and `label` above it. Returns hit points along the bar
 /// ("epoch N").
-pub fn draw_colour_bar<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    opts: &ColourBarOptions,
-) -> Result<Vec<HitPoint>, String> {
+pub fn draw_colour_bar(area: &Area, opts: &ColourBarOptions) -> Result<Vec<HitPoint>, String> {
     let t = Theme::new(opts.scale);
     let c = EpochColours::new(opts.colour_scale, opts.total_epochs);
     let (w, h) = area.dim_in_pixel();

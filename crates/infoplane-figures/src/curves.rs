@@ -6,11 +6,11 @@ use crate::gradients::{draw_epoch_chart, layer_entries, layer_lines};
 use crate::hit::HitPoint;
 use crate::legend::{self, Entry};
 use crate::palette::OKABE_ITO;
+use crate::record::Area;
 use crate::series::{draw_lines, Line};
 use crate::theme::{fmt_value, titled, Theme};
 use crate::view::{at1, RecordView};
 use crate::WAITING;
-use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// Options of the training-curve figures.
@@ -78,8 +78,8 @@ fn train_test(view: &RecordView, train: &[f64], test: &[f64], what: &str) -> Vec
 }
 
 /// One panel: lines against epoch with an inset train/test legend.
-fn panel<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+fn panel(
+    area: &Area,
     view: &RecordView,
     title: &str,
     y: Axis,
@@ -111,8 +111,8 @@ fn panel<DB: DrawingBackend>(
 }
 
 /// Train and test loss (nats) against epoch, log-x.
-pub fn draw_loss<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub fn draw_loss(
+    area: &Area,
     view: &RecordView,
     opts: &CurveOptions,
 ) -> Result<Vec<HitPoint>, String> {
@@ -125,8 +125,8 @@ pub fn draw_loss<DB: DrawingBackend>(
 }
 
 /// Train and test accuracy against epoch, log-x, y from 0 to 1.
-pub fn draw_accuracy<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub fn draw_accuracy(
+    area: &Area,
     view: &RecordView,
     opts: &CurveOptions,
 ) -> Result<Vec<HitPoint>, String> {
@@ -145,8 +145,8 @@ pub fn draw_accuracy<DB: DrawingBackend>(
 
 /// Loss (left) and accuracy (right) side by side, or stacked when the area
 /// is tall, under `opts.title`.
-pub fn draw_loss_accuracy<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub fn draw_loss_accuracy(
+    area: &Area,
     view: &RecordView,
     opts: &CurveOptions,
 ) -> Result<Vec<HitPoint>, String> {
@@ -186,8 +186,8 @@ pub fn draw_loss_accuracy<DB: DrawingBackend>(
 }
 
 /// ‖W_l‖_F per layer against epoch, log-x, with a legend on the right.
-pub fn draw_weight_norms<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub fn draw_weight_norms(
+    area: &Area,
     view: &RecordView,
     opts: &CurveOptions,
 ) -> Result<Vec<HitPoint>, String> {

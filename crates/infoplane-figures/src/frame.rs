@@ -3,9 +3,9 @@
 
 use crate::axis::Axis;
 use crate::clip::Rect;
+use crate::record::{Area, Recorder};
 use crate::theme::{centred_text, err, outline, text_size, titled, Theme, FAINT, GRID, INK};
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::ops::Range;
 
@@ -66,9 +66,9 @@ impl Ranged for Ticked {
 pub(crate) type Coord = Cartesian2d<Ticked, Ticked>;
 
 /// A drawn frame, ready for data.
-pub(crate) struct Frame<'a, DB: DrawingBackend> {
+pub(crate) struct Frame<'a, 'm> {
     /// The plotters chart.
-    pub chart: ChartContext<'a, DB, Coord>,
+    pub chart: ChartContext<'a, Recorder<'m>, Coord>,
     /// The x axis.
     pub x: Axis,
     /// The y axis.
@@ -84,13 +84,13 @@ const MIN_H: f64 = 90.0;
 
 /// Draws title, axes, grid and border on `area` and returns the frame, or
 /// `None` when the area is too small for a chart.
-pub(crate) fn build<'a, DB: DrawingBackend>(
-    area: &'a DrawingArea<DB, Shift>,
+pub(crate) fn build<'a, 'm>(
+    area: &'a Area<'m>,
     title: &str,
     x: Axis,
     y: Axis,
     theme: Theme,
-) -> Result<Option<Frame<'a, DB>>, String> {
+) -> Result<Option<Frame<'a, 'm>>, String> {
     let (w, h) = area.dim_in_pixel();
     if f64::from(w) < MIN_W * theme.scale || f64::from(h) < MIN_H * theme.scale {
         return Ok(None);
@@ -149,7 +149,7 @@ pub(crate) fn build<'a, DB: DrawingBackend>(
     Ok(Some(Frame { chart, x, y, theme }))
 }
 
-impl<DB: DrawingBackend> Frame<'_, DB> {
+impl<'m> Frame<'_, 'm> {
     /// The plot rectangle in transformed units.
     pub fn rect(&self) -> Rect {
         [self.x.lo, self.x.hi, self.y.lo, self.y.hi]
@@ -166,7 +166,7 @@ impl<DB: DrawingBackend> Frame<'_, DB> {
     }
 
     /// The plotting area (transformed coordinates).
-    pub fn area(&self) -> &DrawingArea<DB, Coord> {
+    pub fn area(&self) -> &DrawingArea<Recorder<'m>, Coord> {
         self.chart.plotting_area()
     }
 

@@ -5,14 +5,13 @@ use crate::frame::build;
 use crate::hit::HitPoint;
 use crate::legend::{draw_beside, split_right, Entry};
 use crate::palette::layer_colour;
+use crate::record::Area;
 use crate::series::{draw_lines, Line};
 use crate::theme::{fmt_value, Theme, INK};
 use crate::view::{at, RecordView};
 use crate::WAITING;
 use infoplane_core::gradients::{curves, GradDefinition};
 use infoplane_core::record::GradSeries;
-use plotters::coord::Shift;
-use plotters::prelude::*;
 
 /// Options of [`draw_gradients`] and [`draw_snr`].
 #[derive(Clone, Debug, PartialEq)]
@@ -126,8 +125,8 @@ pub(crate) fn layer_entries(layers: usize) -> Vec<Entry> {
 /// Draws the per-layer "mean" (solid) and "std" (dashed) gradient curves of
 /// `opts.definition` against epoch, log-log, with a legend on the right.
 /// Hit points read e.g. "seed 0 · layer 2 · epoch 100 · std 0.491".
-pub fn draw_gradients<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub fn draw_gradients(
+    area: &Area,
     view: &RecordView,
     opts: &GradOptions,
 ) -> Result<Vec<HitPoint>, String> {
@@ -162,8 +161,8 @@ pub fn draw_gradients<DB: DrawingBackend>(
 }
 
 /// Draws the per-layer SNR of `opts.definition` against epoch, log-log.
-pub fn draw_snr<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub fn draw_snr(
+    area: &Area,
     view: &RecordView,
     opts: &GradOptions,
 ) -> Result<Vec<HitPoint>, String> {
@@ -189,8 +188,8 @@ pub fn draw_snr<DB: DrawingBackend>(
 /// right; notes "waiting…" when there is no epoch and `empty` when nothing
 /// could be drawn.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn draw_epoch_chart<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub(crate) fn draw_epoch_chart(
+    area: &Area,
     view: &RecordView,
     title: &str,
     y: Axis,

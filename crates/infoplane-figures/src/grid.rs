@@ -4,11 +4,10 @@
 use crate::colorbar::{self, draw_colour_bar, ColourBarOptions};
 use crate::hit::HitPoint;
 use crate::plane::{draw_plane, PlaneOptions};
+use crate::record::Area;
 use crate::theme::{titled, Theme};
 use crate::view::{total_epochs, RecordView};
 use infoplane_core::record::RunRecord;
-use plotters::coord::Shift;
-use plotters::prelude::*;
 
 /// Options of [`draw_plane_grid`] and [`draw_run_planes`].
 #[derive(Clone, Debug, PartialEq)]
@@ -49,8 +48,8 @@ pub fn grid_shape(n: usize, w: u32, h: u32) -> (usize, usize) {
 /// Draws one plane per view in a grid (row by row), each titled with the
 /// view's name, and the colour bar on the right. No view draws one empty
 /// plane waiting for data.
-pub fn draw_plane_grid<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub fn draw_plane_grid(
+    area: &Area,
     views: &[RecordView],
     opts: &GridOptions,
 ) -> Result<Vec<HitPoint>, String> {
@@ -119,8 +118,8 @@ pub fn draw_plane_grid<DB: DrawingBackend>(
 /// over seeds (`run.mean`, so call `RunRecord::update_mean` first), with
 /// axes from the record (`max_ixt`, `label_entropy`) and colours over the
 /// run's total epochs unless `opts.plane.total_epochs` is set.
-pub fn draw_run_planes<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub fn draw_run_planes(
+    area: &Area,
     run: &RunRecord,
     opts: &GridOptions,
 ) -> Result<Vec<HitPoint>, String> {

@@ -1,7 +1,7 @@
 //! Legends: a sample line and a label per entry.
 
+use crate::record::Area;
 use crate::theme::{err, outline, text_size, Theme, INK};
-use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -44,7 +44,7 @@ struct Layout {
     pad: i32,
 }
 
-fn layout<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, t: Theme) -> Result<Layout, String> {
+fn layout(area: &Area, t: Theme) -> Result<Layout, String> {
     let (_, h) = text_size(area, "Lg", &t.tick_font())?;
     Ok(Layout {
         sample: t.px(26.0),
@@ -55,11 +55,7 @@ fn layout<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, t: Theme) -> Result
 }
 
 /// Width and height the legend of `entries` takes, box padding included.
-pub(crate) fn size<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    entries: &[Entry],
-    t: Theme,
-) -> Result<(i32, i32), String> {
+pub(crate) fn size(area: &Area, entries: &[Entry], t: Theme) -> Result<(i32, i32), String> {
     let l = layout(area, t)?;
     let mut widest = 0;
     for e in entries {
@@ -73,8 +69,8 @@ pub(crate) fn size<DB: DrawingBackend>(
 
 /// Draws the legend with its top-left corner at `origin` (pixels of
 /// `area`), on a white box when `boxed` (for legends over data).
-pub(crate) fn draw<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub(crate) fn draw(
+    area: &Area,
     entries: &[Entry],
     origin: (i32, i32),
     boxed: bool,
@@ -123,27 +119,27 @@ pub(crate) fn draw<DB: DrawingBackend>(
 }
 
 /// An area split in two: left and right.
-pub(crate) type Split<DB> = (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>);
+pub(crate) type Split<'m> = (Area<'m>, Area<'m>);
 
 /// Splits `area` into the chart (left) and a strip on the right wide enough
 /// for the legend of `entries`.
-pub(crate) fn split_right<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub(crate) fn split_right<'m>(
+    area: &Area<'m>,
     entries: &[Entry],
     t: Theme,
-) -> Result<Split<DB>, String> {
+) -> Result<Split<'m>, String> {
     let (w, _) = area.dim_in_pixel();
     let (lw, _) = size(area, entries, t)?;
     // Never give the legend more than a third of the width.
-    // Spare room on the right: SVG text widths are only estimated.
+    // Spare room on the right, so long labels never touch the edge.
     let strip = (lw + t.px(12.0)).min(w as i32 / 3).max(0);
     Ok(area.split_horizontally(w as i32 - strip))
 }
 
 /// Draws the legend at the top of `strip`, level with `plot_top` (a
 /// backend y coordinate, the top of the chart's plot).
-pub(crate) fn draw_beside<DB: DrawingBackend>(
-    strip: &DrawingArea<DB, Shift>,
+pub(crate) fn draw_beside(
+    strip: &Area,
     entries: &[Entry],
     plot_top: i32,
     t: Theme,

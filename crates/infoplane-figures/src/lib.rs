@@ -1,10 +1,12 @@
 //! # infoplane-figures
 //!
 //! The figures of infoplane, drawn from run records
-//! ([`infoplane_core::record`]) onto any plotters
-//! [`DrawingArea`](plotters::drawing::DrawingArea): an HTML canvas in the app,
-//! SVG for export, a bitmap in tests. No fonts and no image crate are linked:
-//! text is measured by the backend (canvas) or estimated (SVG).
+//! ([`infoplane_core::record`]) with plotters onto one backend, a
+//! [`Recorder`]: it records a [`DisplayList`] that the app replays onto an
+//! HTML canvas and writes as SVG ([`DisplayList::to_svg`]) for exports, so
+//! the figure code is compiled once. No fonts and no image crate are
+//! linked: text is laid out with the caller's [`Measure`] (the app measures
+//! with the canvas; [`estimate_text`] where no browser is).
 //!
 //! - [`draw_plane`]: one information plane (IDNNs' per-epoch polylines, or
 //!   per-layer trajectories), coloured by epoch with [`viridis`].
@@ -31,22 +33,18 @@
 //!
 //! ```
 //! use infoplane_core::record::SeedRecord;
-//! use infoplane_figures::{draw_plane, nearest, PlaneOptions, RecordView, WAITING};
-//! use plotters::prelude::*;
+//! use infoplane_figures::{draw_plane, estimate_text, nearest, record};
+//! use infoplane_figures::{PlaneOptions, RecordView, WAITING};
 //!
-//! let record = SeedRecord::new(0); // a run that has not logged an epoch yet
-//! let mut svg = String::new();
-//! {
-//!     // In the app: CanvasBackend::new("plane").unwrap().into_drawing_area(),
-//!     // with `scale` set to the device pixel ratio.
-//!     let root = SVGBackend::with_string(&mut svg, (640, 480)).into_drawing_area();
-//!     root.fill(&WHITE).unwrap();
-//!     let opts = PlaneOptions { max_ixt: 12.0, label_entropy: 1.0, ..Default::default() };
-//!     let hits = draw_plane(&root, &RecordView::seed(&record), &opts).unwrap();
-//!     assert!(nearest(&hits, 320, 240, 8).is_none());
-//!     root.present().unwrap();
-//! }
-//! assert!(svg.contains(WAITING));
+//! let seed = SeedRecord::new(0); // a run that has not logged an epoch yet
+//! // In the app: the canvas' own text measure, and `scale` set to the
+//! // device pixel ratio; the list is then replayed onto the canvas.
+//! let opts = PlaneOptions { max_ixt: 12.0, label_entropy: 1.0, ..Default::default() };
+//! let (list, hits) = record(640, 480, &estimate_text, |area| {
+//!     draw_plane(area, &RecordView::seed(&seed), &opts)
+//! });
+//! assert!(nearest(&hits.unwrap(), 320, 240, 8).is_none());
+//! assert!(list.to_svg().contains(WAITING));
 //! ```
 
 mod axis;
@@ -60,7 +58,9 @@ mod hit;
 mod legend;
 mod palette;
 mod plane;
+mod record;
 mod series;
+mod svg;
 mod theme;
 mod view;
 
@@ -71,6 +71,9 @@ pub use grid::{draw_plane_grid, draw_run_planes, grid_shape, GridOptions};
 pub use hit::{nearest, HitPoint};
 pub use palette::{layer_colour, viridis, EpochColours, EpochScale, OKABE_ITO};
 pub use plane::{draw_plane, PlaneOptions, PlaneStyle};
+pub use record::{
+    estimate_text, record, Align, Area, Baseline, Colour, DisplayList, Font, Measure, Op, Recorder,
+};
 pub use view::{total_epochs, RecordView};
 
 /// The text shown on a figure whose record has no logged epoch yet.

@@ -83,7 +83,7 @@ impl EpochColours {
         let last = self.last as f64;
         let t = match self.scale {
             EpochScale::Linear => (n - 1.0) / (last - 1.0),
-            EpochScale::Log => n.max(1.0).ln() / last.ln(),
+            EpochScale::Log => libm::log(n.max(1.0)) / libm::log(last),
         };
         if t.is_nan() {
             0.0
@@ -98,7 +98,7 @@ impl EpochColours {
         let (t, last) = (t.clamp(0.0, 1.0), self.last as f64);
         match self.scale {
             EpochScale::Linear => 1.0 + t * (last - 1.0),
-            EpochScale::Log => last.powf(t),
+            EpochScale::Log => libm::pow(last, t),
         }
     }
 

@@ -5,10 +5,10 @@ use crate::clip::{inside, polylines};
 use crate::frame::{build, Frame};
 use crate::hit::HitPoint;
 use crate::palette::{EpochColours, EpochScale};
+use crate::record::Area;
 use crate::theme::{err, text_size, INK, MUTED};
 use crate::view::{at, RecordView};
 use crate::WAITING;
-use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -73,8 +73,8 @@ fn limit(v: f64, fallback: f64) -> f64 {
 /// Draws the information plane of `data` on `area`. Returns a hit point per
 /// drawn point, e.g. "seed 0 · layer 3 · epoch 121 · I(X;T) 4.21 bits ·
 /// I(T;Y) 0.93 bits" (epochs 1-based).
-pub fn draw_plane<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub fn draw_plane(
+    area: &Area,
     data: &RecordView,
     opts: &PlaneOptions,
 ) -> Result<Vec<HitPoint>, String> {
@@ -208,10 +208,7 @@ fn overlap(a: &Px, b: &Px) -> i32 {
 /// Rings each layer's last point and writes "L1", "L2", … beside it, at the
 /// first spot around it that stays in the plot and clear of the other
 /// labels and rings (else the least crowded one).
-fn label_layers<DB: DrawingBackend>(
-    frame: &Frame<DB>,
-    last: &[(usize, (f64, f64))],
-) -> Result<(), String> {
+fn label_layers(frame: &Frame, last: &[(usize, (f64, f64))]) -> Result<(), String> {
     let t = frame.theme;
     let plot = frame.area().strip_coord_spec();
     let (base, (w, h)) = (plot.get_base_pixel(), plot.dim_in_pixel());

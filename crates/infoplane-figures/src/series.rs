@@ -23,10 +23,7 @@ pub(crate) struct Line {
 /// Draws `lines` in order and returns a hit point per visible vertex.
 /// Vertices with no visible neighbour get a dot, so a single logged epoch
 /// still shows.
-pub(crate) fn draw_lines<DB: DrawingBackend>(
-    frame: &Frame<DB>,
-    lines: &[Line],
-) -> Result<Vec<HitPoint>, String> {
+pub(crate) fn draw_lines(frame: &Frame, lines: &[Line]) -> Result<Vec<HitPoint>, String> {
     let t = frame.theme;
     let rect = frame.rect();
     let mut hits = Vec::new();

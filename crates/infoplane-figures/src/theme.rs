@@ -1,11 +1,11 @@
 //! Sizes, fonts and small drawing helpers shared by every figure.
 
-use plotters::coord::Shift;
+use crate::record::Area;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{FontDesc, FontFamily, FontStyle};
 
-/// Font sizes at 1×, in plotters units: the canvas draws them as CSS
-/// pixels, the SVG backend at size / 1.24, so 15 is still 12 px in SVG.
+/// Font sizes at 1×, in pixels (CSS pixels on the canvas and in SVG alike).
 const TICK: f64 = 15.0;
 const DESC: f64 = 16.0;
 const TITLE: f64 = 17.0;
@@ -46,7 +46,9 @@ impl Theme {
     }
 
     fn font(&self, size: f64) -> TextStyle<'static> {
-        ("sans-serif", size * self.scale).into_font().color(&INK)
+        // The family as a variant: from the string "sans-serif", plotters
+        // would lower-case it first, linking Unicode's case tables.
+        FontDesc::new(FontFamily::SansSerif, size * self.scale, FontStyle::Normal).color(&INK)
     }
 
     /// Tick labels, legends and notes.
@@ -65,8 +67,7 @@ impl Theme {
     }
 }
 
-/// A closed outline of the box with corners `a` and `b`, as a path: the SVG
-/// backend ignores the stroke width of unfilled rectangles, not of paths.
+/// A closed outline of the box with corners `a` and `b`, as a five-point path.
 pub(crate) fn outline<T: Copy>(a: (T, T), b: (T, T), style: ShapeStyle) -> PathElement<(T, T)> {
     PathElement::new(vec![a, (b.0, a.1), b, (a.0, b.1), a], style)
 }
@@ -77,18 +78,14 @@ pub(crate) fn err(e: impl std::fmt::Display) -> String {
 }
 
 /// Width and height of `text` as the backend would draw it.
-pub(crate) fn text_size<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    font: &TextStyle,
-) -> Result<(i32, i32), String> {
+pub(crate) fn text_size(area: &Area, text: &str, font: &TextStyle) -> Result<(i32, i32), String> {
     let (w, h) = area.estimate_text_size(text, font).map_err(err)?;
     Ok((w as i32, h as i32))
 }
 
 /// Draws `text` centred at (`x`, `y`) of `area` (area pixels).
-pub(crate) fn centred_text<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub(crate) fn centred_text(
+    area: &Area,
     text: &str,
     font: &TextStyle,
     (x, y): (i32, i32),
@@ -100,11 +97,7 @@ pub(crate) fn centred_text<DB: DrawingBackend>(
 
 /// Draws `text` centred at the top of `area` and returns the area below it.
 /// (plotters' own `titled` pads by at most 5 px, which does not scale.)
-pub(crate) fn titled<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    t: Theme,
-) -> Result<DrawingArea<DB, Shift>, String> {
+pub(crate) fn titled<'m>(area: &Area<'m>, text: &str, t: Theme) -> Result<Area<'m>, String> {
     let font = t.title_font();
     let (w, _) = area.dim_in_pixel();
     let (_, th) = text_size(area, text, &font)?;

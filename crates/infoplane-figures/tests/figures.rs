@@ -1,9 +1,11 @@
-//! Every figure drawn to SVG (checked for its elements) and the plane to an
-//! in-memory raster (checked for ink), from hand-built records.
+//! Every figure recorded and written as SVG (checked for its elements) and
+//! the plane replayed onto an in-memory raster (checked for ink), from
+//! hand-built records; and recording + replay against plotters drawing
+//! directly.
 
 mod common;
 
-use common::{run_record, seed_record, svg, Raster, RasterBackend};
+use common::{rasterise, replay, run_record, seed_record, svg, Raster, RasterBackend};
 use infoplane_core::gradients::GradDefinition;
 use infoplane_core::record::{Aggregate, GradSeries, RunRecord, SeedRecord};
 use infoplane_figures::*;
@@ -22,7 +24,7 @@ fn plane_opts() -> PlaneOptions {
 }
 
 /// Checks shared by every SVG: no NaN leaked into coordinates or text, and
-/// every font at least 12 px at 1× (the SVG backend writes size / 1.24).
+/// every font at least `min_font` px (12 at 1×, legible).
 fn common_checks(s: &str, min_font: f64) {
     assert!(
         !s.contains("NaN") && !s.contains("inf"),
@@ -142,10 +144,10 @@ fn plane_trajectories_one_line_per_layer() {
 fn plane_raster_is_not_blank() {
     let rec = seed_record(0, TOTAL, 50, usize::MAX);
     let mut r = Raster::new(640, 480);
-    let hits = {
-        let root = RasterBackend(&mut r).into_drawing_area();
-        draw_plane(&root, &RecordView::seed(&rec), &plane_opts()).unwrap()
-    };
+    let hits = rasterise(&mut r, |a| {
+        draw_plane(a, &RecordView::seed(&rec), &plane_opts())
+    })
+    .unwrap();
     assert_eq!(hits.len(), rec.epochs.len() * 6);
     let (inked, coloured) = (r.inked(), r.coloured());
     assert!(inked > 640 * 480 / 20, "only {inked} inked pixels");
@@ -194,9 +196,8 @@ fn nan_values_are_skipped_not_drawn() {
     common_checks(&s, 12.0);
 }
 
-/// A figure drawn onto an SVG area.
-type Figure<'a> =
-    dyn Fn(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> Result<Vec<HitPoint>, String> + 'a;
+/// A figure drawn onto a recording.
+type Figure<'a> = dyn Fn(&Area) -> Result<Vec<HitPoint>, String> + 'a;
 
 #[test]
 fn partial_and_empty_records() {
@@ -616,4 +617,62 @@ fn total_epochs_from_params_or_data() {
     assert_eq!(total_epochs(&run), 250);
     run.params.clear();
     assert_eq!(total_epochs(&run), run.seeds[0].epochs.last().unwrap() + 1);
+}
+
+#[test]
+fn recording_then_replaying_draws_what_plotters_draws() {
+    // The elements the figures use, drawn by plotters straight onto one
+    // raster, and recorded then replayed onto another: the same pixels.
+    fn scene<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>) {
+        let inner = area.margin(7, 3, 11, 5);
+        let ok = |r: Result<(), _>| assert!(r.is_ok());
+        ok(inner.draw(&PathElement::new(
+            vec![(0, 0), (50, 30), (90, 10)],
+            RED.stroke_width(2),
+        )));
+        ok(inner.draw(&plotters::element::DashedPathElement::new(
+            vec![(5, 60), (120, 70)],
+            6,
+            4,
+            BLUE.stroke_width(1),
+        )));
+        ok(inner.draw(&Circle::new((60, 40), 5, GREEN.filled())));
+        ok(inner.draw(&Circle::new((80, 40), 7, BLACK.stroke_width(1))));
+        ok(inner.draw(&Rectangle::new(
+            [(10, 80), (40, 95)],
+            MAGENTA.mix(0.5).filled(),
+        )));
+        ok(inner.draw(&Rectangle::new([(50, 80), (70, 95)], CYAN.stroke_width(1))));
+        ok(inner.draw(&Polygon::new(
+            vec![(100, 80), (130, 90), (110, 100)],
+            YELLOW.filled(),
+        )));
+        // (No single pixels: a pixel is recorded as a 1 × 1 rectangle, as
+        // canvas and SVG fill it, while plotters' rasteriser would fill
+        // its far corner too.)
+    }
+    let mut direct = Raster::new(160, 120);
+    {
+        let root = RasterBackend(&mut direct).into_drawing_area();
+        root.fill(&WHITE).unwrap();
+        scene(&root);
+    }
+    let mut replayed = Raster::new(160, 120);
+    // A closure: `scene` itself is generic over one recorder lifetime.
+    #[allow(clippy::redundant_closure)]
+    let (list, ()) = infoplane_figures::record(160, 120, &estimate_text, |a| scene(a));
+    replay(&list, &mut RasterBackend(&mut replayed));
+    assert!(direct.inked() > 400, "{} inked", direct.inked());
+    let differ = direct
+        .px
+        .iter()
+        .zip(&replayed.px)
+        .filter(|(a, b)| a != b)
+        .count();
+    assert_eq!(differ, 0, "pixels differ");
+    // The white fill, then one op per element and one per dash: the dashed
+    // line is hypot(115, 10) = 115.4 px long, 11 periods of 6 px dash and
+    // 4 px gap and a 12th dash of 5.4 px.
+    assert!(matches!(list.ops[0], Op::Rect { fill: true, .. }));
+    assert_eq!(list.ops.len(), 1 + 6 + 12);
 }

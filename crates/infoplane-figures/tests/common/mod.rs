@@ -1,13 +1,18 @@
-//! Shared by the tests and the samples example: synthetic run records and
-//! a minimal in-memory raster backend (plotters' bitmap backend needs fonts
-//! to draw text; this one draws text as its outline box).
+//! Shared by the tests and the samples example: synthetic run records, a
+//! minimal in-memory raster backend (plotters' bitmap backend needs fonts
+//! to draw text; this one draws text as its outline box), and a replay of
+//! display lists onto any plotters backend.
 #![allow(dead_code)]
 
 use infoplane_core::record::{
     Aggregate, EpochRecord, RunRecord, SeedRecord, Status, FORMAT, VERSION,
 };
+use infoplane_figures::{estimate_text, record, Area, Colour, DisplayList, Font, Op};
 use plotters::prelude::*;
-use plotters_backend::{BackendColor, BackendCoord, BackendTextStyle, DrawingErrorKind};
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind, FontFamily,
+    FontTransform,
+};
 
 /// IDNNs' logging rule: unique(int(logspace(0, log10(total), n))) - 1.
 pub fn logged_epochs(total: usize, n: usize) -> Vec<usize> {
@@ -203,22 +208,120 @@ impl DrawingBackend for RasterBackend<'_> {
     }
 }
 
-/// Draws with `f` onto a fresh SVG of `w` × `h` and returns the SVG text
-/// and what `f` returned.
-pub fn svg<T>(
-    w: u32,
-    h: u32,
-    f: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> T,
-) -> (String, T) {
-    let mut s = String::new();
-    let out = {
-        let root = SVGBackend::with_string(&mut s, (w, h)).into_drawing_area();
-        root.fill(&WHITE).unwrap();
-        let out = f(&root);
-        root.present().unwrap();
-        out
-    };
-    (s, out)
+/// Records `f` on a fresh white `w` × `h` picture (text estimated) and
+/// returns it as SVG, with what `f` returned.
+pub fn svg<T>(w: u32, h: u32, f: impl FnOnce(&Area) -> T) -> (String, T) {
+    let (list, out) = record(w, h, &estimate_text, f);
+    (list.to_svg(), out)
+}
+
+/// Records `f` on a white picture of the raster's size (text estimated)
+/// and replays it onto the raster.
+pub fn rasterise<T>(r: &mut Raster, f: impl FnOnce(&Area) -> T) -> T {
+    let (list, out) = record(r.w, r.h, &estimate_text, f);
+    replay(&list, &mut RasterBackend(r));
+    out
+}
+
+fn backend_colour(c: Colour) -> BackendColor {
+    BackendColor {
+        alpha: c.a,
+        rgb: (c.r, c.g, c.b),
+    }
+}
+
+/// A stroke or fill for replay.
+struct Paint(Colour, u32);
+
+impl BackendStyle for Paint {
+    fn color(&self) -> BackendColor {
+        backend_colour(self.0)
+    }
+    fn stroke_width(&self) -> u32 {
+        self.1
+    }
+}
+
+/// A recorded text's style for replay, measured by [`estimate_text`].
+struct TextOf<'a>(&'a Font, Colour, u16);
+
+impl BackendTextStyle for TextOf<'_> {
+    type FontError = std::fmt::Error;
+    fn color(&self) -> BackendColor {
+        backend_colour(self.1)
+    }
+    fn size(&self) -> f64 {
+        self.0.size
+    }
+    fn transform(&self) -> FontTransform {
+        match self.2 {
+            90 => FontTransform::Rotate90,
+            180 => FontTransform::Rotate180,
+            270 => FontTransform::Rotate270,
+            _ => FontTransform::None,
+        }
+    }
+    fn family(&self) -> FontFamily<'_> {
+        FontFamily::Name(&self.0.family)
+    }
+    fn layout_box(&self, text: &str) -> Result<((i32, i32), (i32, i32)), Self::FontError> {
+        let (w, h) = estimate_text(text, self.0);
+        Ok(((0, 0), (w as i32, h as i32)))
+    }
+    fn draw<E, F: FnMut(i32, i32, BackendColor) -> Result<(), E>>(
+        &self,
+        _: &str,
+        _: BackendCoord,
+        _: F,
+    ) -> Result<Result<(), E>, Self::FontError> {
+        // No glyphs: the raster backend draws text as its box.
+        Ok(Ok(()))
+    }
+}
+
+/// Draws a display list onto a plotters backend, operation by operation.
+pub fn replay<DB: DrawingBackend>(list: &DisplayList, b: &mut DB) {
+    for op in &list.ops {
+        let done = match op {
+            Op::Line {
+                from,
+                to,
+                colour,
+                width,
+            } => b.draw_line(*from, *to, &Paint(*colour, *width)),
+            Op::Rect {
+                a,
+                b: c,
+                colour,
+                fill,
+                width,
+            } => b.draw_rect(*a, *c, &Paint(*colour, *width), *fill),
+            Op::Path {
+                points,
+                colour,
+                width,
+            } => b.draw_path(points.iter().copied(), &Paint(*colour, *width)),
+            Op::Polygon { points, colour } => {
+                b.fill_polygon(points.iter().copied(), &Paint(*colour, 1))
+            }
+            Op::Circle {
+                centre,
+                radius,
+                colour,
+                fill,
+                width,
+            } => b.draw_circle(*centre, *radius, &Paint(*colour, *width), *fill),
+            Op::Text {
+                text,
+                pos,
+                font,
+                colour,
+                rotation,
+                ..
+            } => b.draw_text(text, &TextOf(font, *colour, *rotation), *pos),
+        };
+        assert!(done.is_ok(), "replay failed");
+    }
 }
 
 impl Raster {
