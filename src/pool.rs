@@ -193,24 +193,42 @@ impl Pool {
         self.park_all();
     }
 
-    /// Ends every worker, parking the seeds they trained.
+    /// Ends every worker, parking the seeds they trained at their last
+    /// checkpoint: their records go back to it now (the later epochs will
+    /// be logged again, identically), with the MI jobs of those epochs.
     fn park_all(&self) {
-        let slots = {
+        let (slots, rewinds, sink) = {
             let mut p = self.0.borrow_mut();
             p.stepping = false;
             let running: Vec<MiTask> = std::mem::take(&mut p.mi_running).into_values().collect();
             for t in running.into_iter().rev() {
                 p.mi_queue.push_front(t);
             }
-            for s in p.seeds.values_mut() {
+            let mut rewinds = Vec::new();
+            for (&seed, s) in p.seeds.iter_mut() {
                 if let SeedState::Running(ck) = s {
-                    *s = SeedState::Parked(ck.take());
+                    let ck = ck.take();
+                    rewinds.push((
+                        seed,
+                        ck.as_ref().map_or(0, |c| c.logged),
+                        ck.as_ref().map_or(0, |c| c.epoch),
+                    ));
+                    *s = SeedState::Parked(ck);
                 }
             }
+            for &(seed, logged, _) in &rewinds {
+                p.mi_queue.retain(|t| t.seed != seed || t.k < logged);
+            }
             let n = p.slots.len();
-            std::mem::replace(&mut p.slots, (0..n).map(|_| None).collect())
+            let slots = std::mem::replace(&mut p.slots, (0..n).map(|_| None).collect());
+            (slots, rewinds, p.sink.clone())
         };
         retire(&self.0, slots.into_iter().flatten().collect());
+        if let Some(sink) = sink {
+            for (seed, logged, epoch) in rewinds {
+                sink(seed, Report::Rewind { logged, epoch });
+            }
+        }
     }
 
     /// Continues after a pause: the seeds' records up to their checkpoints
@@ -231,37 +249,22 @@ impl Pool {
         }
         // A step may still be running.
         self.park_all();
-        let (rewinds, sink) = {
+        let parked: Vec<u64> = {
             let mut p = self.0.borrow_mut();
             p.paused = stepping;
             p.stepping = stepping;
-            // Parked seeds restart from their checkpoints: the epochs
-            // logged after it will be logged again, so they go now, with
-            // their deferred MI jobs.
-            let rewinds: Vec<(u64, usize)> = p
-                .seeds
+            p.seeds
                 .iter()
-                .filter_map(|(&seed, s)| match s {
-                    SeedState::Parked(ck) => Some((seed, ck.as_ref().map_or(0, |c| c.logged))),
-                    _ => None,
-                })
-                .collect();
-            for &(seed, logged) in &rewinds {
-                p.mi_queue.retain(|t| t.seed != seed || t.k < logged);
-            }
-            (rewinds, p.sink.clone())
+                .filter(|(_, s)| matches!(s, SeedState::Parked(_)))
+                .map(|(&seed, _)| seed)
+                .collect()
         };
-        if let Some(sink) = &sink {
-            for &(seed, logged) in &rewinds {
-                sink(seed, Report::Rewind(logged));
-            }
-        }
         // The records as cut back travel with the resumed jobs.
         let n = {
             let mut p = self.0.borrow_mut();
-            p.resume_records = rewinds.iter().map(|&(s, _)| (s, records(s))).collect();
+            p.resume_records = parked.iter().map(|&s| (s, records(s))).collect();
             if stepping {
-                rewinds.len().min(p.slots.len())
+                parked.len().min(p.slots.len())
             } else {
                 p.slots.len()
             }
@@ -493,7 +496,13 @@ fn idle_capacity(pool: &Rc<RefCell<Inner>>, starting: u64) -> usize {
     let training = p
         .seeds
         .iter()
-        .filter(|(&s, st)| s == starting || matches!(st, SeedState::Queued | SeedState::Running(_)))
+        .filter(|(&s, st)| {
+            s == starting
+                || matches!(
+                    st,
+                    SeedState::Queued | SeedState::Running(_) | SeedState::Parked(_)
+                )
+        })
         .count();
     2 * p.slots.len().saturating_sub(training)
 }

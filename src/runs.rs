@@ -20,9 +20,15 @@ pub enum Report {
     Pending(usize),
     /// Logged epoch `k`'s MI, computed by another worker.
     Mi(usize, Vec<MiPair>),
-    /// The seed continues from a checkpoint with this many logged epochs:
-    /// drop the later ones (they will be logged again, identically).
-    Rewind(usize),
+    /// The seed goes back to its last checkpoint, `logged` logged epochs
+    /// and `epoch` epochs in: the later ones are dropped (they will be
+    /// logged again, identically).
+    Rewind {
+        /// Logged epochs kept.
+        logged: usize,
+        /// Epochs trained at the checkpoint.
+        epoch: usize,
+    },
 }
 
 /// The state a host page or test can follow (`data-run-state`).
@@ -261,13 +267,13 @@ impl Runs {
                     }
                 }
             }
-            Report::Rewind(logged) => {
+            Report::Rewind { logged, epoch } => {
                 if let Some(s) = self.seed_mut(seed) {
                     s.record.truncate(logged);
                     s.deferred.retain(|&k| k < logged);
                     s.pending.retain(|&k| k < logged);
                     s.ended = None;
-                    s.epoch = s.record.epochs.last().map_or(0, |e| e + 1).min(s.epoch);
+                    s.epoch = epoch;
                 }
             }
         }

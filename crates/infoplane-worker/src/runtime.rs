@@ -124,13 +124,18 @@ fn slice() {
         } else {
             None
         };
+        // Deferred jobs go first: once the page holds the events (and the
+        // checkpoint after them), it knows of every job they left open.
+        for m in out.drain(..) {
+            post(&m);
+        }
         if stepped && !finished {
             let ck = checkpoint.expect("taken above");
             post(&FromWorker::Events {
                 events: std::mem::take(&mut events),
                 checkpoint: None,
             });
-            out.push(FromWorker::Stepped { checkpoint: ck });
+            post(&FromWorker::Stepped { checkpoint: ck });
             j.run = None;
             return false;
         }
@@ -140,9 +145,6 @@ fn slice() {
         });
         !finished
     });
-    for m in &out {
-        post(m);
-    }
     if more {
         schedule();
     }
