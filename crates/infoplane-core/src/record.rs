@@ -465,10 +465,19 @@ impl RunRecord {
         self.mean = Aggregate::of(&self.seeds);
     }
 
-    /// Parses a record, checking the format and version.
+    /// Parses a record, checking it as [`RunRecord::validate`] does.
     pub fn from_json(text: &str) -> Result<RunRecord, String> {
         let mut r: RunRecord =
             serde_json::from_str(text).map_err(|e| format!("not an infoplane run record: {e}"))?;
+        r.validate()?;
+        Ok(r)
+    }
+
+    /// Checks a deserialised record: the format and version, and that every
+    /// seed's series match its epochs and the layers (errors name the
+    /// field). Fills in `epochs` of records written before it existed.
+    pub fn validate(&mut self) -> Result<(), String> {
+        let r = self;
         if r.epochs == 0 {
             // Written before `epochs` was a field: the parameter says it.
             r.epochs = r
@@ -503,7 +512,7 @@ impl RunRecord {
                 ));
             }
         }
-        Ok(r)
+        Ok(())
     }
 }
 
