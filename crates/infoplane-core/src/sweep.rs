@@ -35,7 +35,7 @@ use crate::data::Dataset;
 use crate::estimators::{estimate_layers, BinSpec, Estimator, LayerView, MiPair, RangeScope};
 use crate::params::{self, Kind, ParamError, ParamSpec, Params, Value};
 use crate::record::{nan_null, EpochRecord, RunHeader, RunRecord, SeedRecord, Status};
-use crate::run::{run_seed, Event};
+use crate::run::{Event, SeedRun};
 use crate::train::Trainer;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -304,16 +304,98 @@ pub struct SweepEvent {
     pub event: Event,
 }
 
-/// One training: the points it serves and its seed.
-struct Job {
-    points: Vec<usize>,
-    seed: u64,
+/// One training of a sweep: a seed and the points it serves (every point
+/// when training is shared, else one).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepJob {
+    /// Indexes of the points (the sweep's values) this training serves.
+    pub points: Vec<usize>,
+    /// The seed.
+    pub seed: u64,
+}
+
+impl SweepPlan {
+    /// Every training of the sweep ([`SweepPlan::trainings`] of them): per
+    /// seed when shared, else per value and seed (value-major). Each can
+    /// run anywhere ([`SweepSeedRun`]); [`SweepPlan::record`] collects them.
+    pub fn jobs(&self) -> Vec<SweepJob> {
+        let n = self.points.len();
+        if self.shared {
+            self.points[0]
+                .seed_list()
+                .into_iter()
+                .map(|seed| SweepJob {
+                    points: (0..n).collect(),
+                    seed,
+                })
+                .collect()
+        } else {
+            (0..n)
+                .flat_map(|i| {
+                    self.points[i]
+                        .seed_list()
+                        .into_iter()
+                        .map(move |seed| SweepJob {
+                            points: vec![i],
+                            seed,
+                        })
+                })
+                .collect()
+        }
+    }
+
+    /// Checks every point's configuration against its data set (one per
+    /// point, [`SweepPlan::datasets`]); errors name the parameter and point.
+    pub fn check_data(&self, datasets: &[Arc<Dataset>]) -> Result<(), ParamError> {
+        if datasets.len() != self.points.len() {
+            return Err(ParamError::new(
+                "dataset",
+                format!(
+                    "{} data sets for {} sweep points",
+                    datasets.len(),
+                    self.points.len()
+                ),
+            ));
+        }
+        for (i, (c, d)) in self.configs.iter().zip(datasets).enumerate() {
+            c.check_data(d).map_err(|e| at_point(&self.sweep, i, e))?;
+        }
+        Ok(())
+    }
+
+    /// The sweep's record from the seed records of every job (in any
+    /// order; [`SweepSeedRun::finish`] or [`SweepSeedRun::results`] give
+    /// them as `(point, record)`).
+    pub fn record(
+        &self,
+        datasets: &[Arc<Dataset>],
+        results: Vec<(usize, SeedRecord)>,
+    ) -> Result<SweepRecord, ParamError> {
+        self.check_data(datasets)?;
+        let mut per_point: Vec<Vec<SeedRecord>> = vec![Vec::new(); self.points.len()];
+        for (p, r) in results {
+            per_point
+                .get_mut(p)
+                .ok_or_else(|| ParamError::new("sweep", format!("no point {p}")))?
+                .push(r);
+        }
+        let records = per_point
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut seeds)| {
+                seeds.sort_by_key(|r| r.seed);
+                let header = RunHeader::new(&self.configs[i], &datasets[i]);
+                RunRecord::new(&self.points[i], &header, seeds)
+            })
+            .collect();
+        SweepRecord::new(&self.params, records)
+    }
 }
 
 /// Runs every (value, seed) pair of `plan` on `datasets` (one per point,
 /// [`SweepPlan::datasets`]) and collects the sweep's record. Natively up to
 /// `threads` trainings run at once; no result depends on the thread count.
-/// `stop` and `now` are as for [`run_seed`]. Events arrive on the calling
+/// `stop` and `now` are as for [`run_seed`](crate::run::run_seed). Events arrive on the calling
 /// thread.
 pub fn run_sweep(
     plan: &SweepPlan,
@@ -323,91 +405,44 @@ pub fn run_sweep(
     stop: &(dyn Fn() -> bool + Sync),
     now: &(dyn Fn() -> f64 + Sync),
 ) -> Result<SweepRecord, ParamError> {
-    let n = plan.points.len();
-    if datasets.len() != n {
-        return Err(ParamError::new(
-            "dataset",
-            format!("{} data sets for {n} sweep points", datasets.len()),
-        ));
-    }
-    for (i, (c, d)) in plan.configs.iter().zip(datasets).enumerate() {
-        c.check_data(d).map_err(|e| at_point(&plan.sweep, i, e))?;
-    }
-    let jobs: Vec<Job> = if plan.shared {
-        plan.points[0]
-            .seed_list()
-            .into_iter()
-            .map(|seed| Job {
-                points: (0..n).collect(),
-                seed,
-            })
-            .collect()
-    } else {
-        (0..n)
-            .flat_map(|i| {
-                plan.points[i].seed_list().into_iter().map(move |seed| Job {
-                    points: vec![i],
-                    seed,
-                })
-            })
-            .collect()
-    };
-    let mut per_point: Vec<Vec<SeedRecord>> = vec![Vec::new(); n];
-    for (p, r) in run_jobs(plan, datasets, &jobs, threads, emit, stop, now)? {
-        per_point[p].push(r);
-    }
-    let records = per_point
-        .into_iter()
-        .enumerate()
-        .map(|(i, mut seeds)| {
-            seeds.sort_by_key(|r| r.seed);
-            let header = RunHeader::new(&plan.configs[i], &datasets[i]);
-            RunRecord::new(&plan.points[i], &header, seeds)
-        })
-        .collect();
-    SweepRecord::new(&plan.params, records)
+    plan.check_data(datasets)?;
+    let jobs = plan.jobs();
+    let results = run_jobs(plan, datasets, &jobs, threads, emit, stop, now)?;
+    plan.record(datasets, results)
 }
 
+/// One job to the end (or until `stop()`), as [`run_seed`](crate::run::run_seed) runs a seed.
 fn run_job(
     plan: &SweepPlan,
     datasets: &[Arc<Dataset>],
-    job: &Job,
+    job: &SweepJob,
     emit: &mut dyn FnMut(SweepEvent),
     stop: &dyn Fn() -> bool,
     now: &dyn Fn() -> f64,
 ) -> Result<Vec<(usize, SeedRecord)>, ParamError> {
-    let first = job.points[0];
-    if !plan.shared {
-        let rec = run_seed(
-            &plan.configs[first].with_seed(job.seed),
-            datasets[first].clone(),
-            &mut |event| {
-                emit(SweepEvent {
-                    point: first,
-                    event,
-                })
-            },
-            stop,
-            now,
-        )?;
-        return Ok(vec![(first, rec)]);
+    let data = datasets
+        .get(job.points.first().copied().unwrap_or(usize::MAX))
+        .cloned()
+        .ok_or_else(|| ParamError::new("sweep", "a job without points"))?;
+    let mut run = SweepSeedRun::start(plan, job, data, now(), emit)?;
+    loop {
+        if stop() {
+            return Ok(run
+                .finish(Status::Stopped, now(), emit)
+                .expect("not finished yet"));
+        }
+        run.advance(16, f64::INFINITY, now, emit);
+        if let Some(r) = run.results() {
+            return Ok(r.to_vec());
+        }
     }
-    train_shared(
-        plan,
-        &job.points,
-        job.seed,
-        datasets[first].clone(),
-        emit,
-        stop,
-        now,
-    )
 }
 
 #[cfg(target_arch = "wasm32")]
 fn run_jobs(
     plan: &SweepPlan,
     datasets: &[Arc<Dataset>],
-    jobs: &[Job],
+    jobs: &[SweepJob],
     _threads: usize,
     emit: &mut dyn FnMut(SweepEvent),
     stop: &(dyn Fn() -> bool + Sync),
@@ -424,7 +459,7 @@ fn run_jobs(
 fn run_jobs(
     plan: &SweepPlan,
     datasets: &[Arc<Dataset>],
-    jobs: &[Job],
+    jobs: &[SweepJob],
     threads: usize,
     emit: &mut dyn FnMut(SweepEvent),
     stop: &(dyn Fn() -> bool + Sync),
@@ -476,169 +511,356 @@ fn run_jobs(
 /// Seconds between progress events (as [`crate::run`]'s).
 const PROGRESS_INTERVAL: f64 = 0.1;
 
-/// One seed trained once for every point in `points`, each point's MI
-/// estimated from the same activations; returns each point's record,
-/// bit-identical to [`run_seed`] of that point (but for `seconds`).
-fn train_shared(
-    plan: &SweepPlan,
-    points: &[usize],
+/// One seed trained once for several points, each point's MI estimated
+/// from the same activations.
+#[derive(Debug)]
+struct SharedRun {
+    trainer: Trainer,
+    points: Vec<usize>,
+    cfgs: Vec<Config>,
+    run_scope: Vec<bool>,
+    widths: Vec<usize>,
+    n_classes: usize,
+    /// Per point, per logged epoch, per layer.
+    mi: Vec<Vec<Vec<MiPair>>>,
     seed: u64,
-    data: Arc<Dataset>,
-    emit: &mut dyn FnMut(SweepEvent),
-    stop: &dyn Fn() -> bool,
-    now: &dyn Fn() -> f64,
-) -> Result<Vec<(usize, SeedRecord)>, ParamError> {
-    let cfgs: Vec<Config> = points
-        .iter()
-        .map(|&p| plan.configs[p].with_seed(seed))
-        .collect();
-    let run_scope: Vec<bool> = cfgs.iter().map(|c| uses_run_range(&c.estimator)).collect();
-    // A range=run point's configuration makes the trainer keep the run's
-    // range and weight snapshots; training itself never reads the estimator.
-    let lead = run_scope.iter().position(|&r| r).unwrap_or(0);
-    let t0 = now();
-    let mut t = Trainer::new(&cfgs[lead], data.clone())?;
-    t.set_defer_mi(true);
-    for (i, &p) in points.iter().enumerate() {
-        emit(SweepEvent {
-            point: p,
-            event: Event::Started {
-                seed,
-                logged: t.logged_epochs().to_vec(),
-                header: RunHeader::new(&cfgs[i], &data),
-            },
-        });
+    t0: f64,
+    last_progress: f64,
+}
+
+impl SharedRun {
+    fn start(
+        plan: &SweepPlan,
+        job: &SweepJob,
+        data: Arc<Dataset>,
+        now: f64,
+        emit: &mut dyn FnMut(SweepEvent),
+    ) -> Result<SharedRun, ParamError> {
+        let seed = job.seed;
+        let cfgs: Vec<Config> = job
+            .points
+            .iter()
+            .map(|&p| plan.configs[p].with_seed(seed))
+            .collect();
+        let run_scope: Vec<bool> = cfgs.iter().map(|c| uses_run_range(&c.estimator)).collect();
+        // A range=run point's configuration makes the trainer keep the
+        // run's range and weight snapshots; training never reads the
+        // estimator.
+        let lead = run_scope.iter().position(|&r| r).unwrap_or(0);
+        let mut t = Trainer::new(&cfgs[lead], data.clone())?;
+        t.set_defer_mi(true);
+        for (i, &p) in job.points.iter().enumerate() {
+            emit(SweepEvent {
+                point: p,
+                event: Event::Started {
+                    seed,
+                    logged: t.logged_epochs().to_vec(),
+                    header: RunHeader::new(&cfgs[i], &data),
+                },
+            });
+        }
+        Ok(SharedRun {
+            widths: t.layer_widths(),
+            n_classes: data.n_classes,
+            trainer: t,
+            points: job.points.clone(),
+            mi: vec![Vec::new(); cfgs.len()],
+            cfgs,
+            run_scope,
+            seed,
+            t0: now,
+            last_progress: now,
+        })
     }
-    let widths = t.layer_widths();
-    let mut mi: Vec<Vec<Vec<MiPair>>> = vec![Vec::new(); points.len()];
-    let mut last_progress = t0;
-    let progress = |t: &Trainer, at: f64, emit: &mut dyn FnMut(SweepEvent)| {
-        for &p in points {
+
+    fn progress(&self, at: f64, emit: &mut dyn FnMut(SweepEvent)) {
+        for &p in &self.points {
             emit(SweepEvent {
                 point: p,
                 event: Event::Progress {
-                    seed,
-                    epoch: t.epoch(),
-                    epochs: t.epochs(),
-                    seconds: at - t0,
+                    seed: self.seed,
+                    epoch: self.trainer.epoch(),
+                    epochs: self.trainer.epochs(),
+                    seconds: at - self.t0,
                 },
             });
-        }
-    };
-    // As run_seed: slices of 16 epochs, `stop` checked before each.
-    let status = loop {
-        if stop() {
-            break Status::Stopped;
-        }
-        for _ in 0..16 {
-            if t.is_done() {
-                break;
-            }
-            match t.step() {
-                Ok(Some(rec)) => {
-                    let (_, labels) = t.mi_rows();
-                    let rows = labels.len();
-                    let views: Vec<LayerView<'_>> = t
-                        .last_activations()
-                        .iter()
-                        .zip(&widths)
-                        .map(|(a, &width)| LayerView {
-                            data: a,
-                            rows,
-                            width,
-                        })
-                        .collect();
-                    for (i, &p) in points.iter().enumerate() {
-                        let range = if run_scope[i] { t.run_range() } else { None };
-                        let pairs = estimate_layers(
-                            &cfgs[i].estimator,
-                            &views,
-                            labels,
-                            data.n_classes,
-                            range,
-                        );
-                        emit(SweepEvent {
-                            point: p,
-                            event: Event::Epoch {
-                                seed,
-                                record: EpochRecord {
-                                    ixt: pairs.iter().map(|m| m.ixt).collect(),
-                                    ity: pairs.iter().map(|m| m.ity).collect(),
-                                    ..rec.clone()
-                                },
-                            },
-                        });
-                        mi[i].push(pairs);
-                    }
-                }
-                Ok(None) => {}
-                // The trainer records the failure and counts as done.
-                Err(_) => break,
-            }
-            let at = now();
-            if at - last_progress >= PROGRESS_INTERVAL {
-                last_progress = at;
-                progress(&t, at, emit);
-            }
-        }
-        progress(&t, now(), emit);
-        if t.is_done() {
-            break Status::Done;
-        }
-    };
-    // range=run: every logged epoch again with the run's final range, from
-    // activations recomputed from the weight snapshots (Trainer::finish).
-    if let Some(range) = t.run_range() {
-        let mut acts = Vec::new();
-        for k in 0..t.record().ixt.len() {
-            if t.snapshot_activations(k, &mut acts).is_err() {
-                break;
-            }
-            let (_, labels) = t.mi_rows();
-            let views: Vec<LayerView<'_>> = acts
-                .iter()
-                .zip(&widths)
-                .map(|(a, &width)| LayerView {
-                    data: a,
-                    rows: labels.len(),
-                    width,
-                })
-                .collect();
-            for i in (0..points.len()).filter(|&i| run_scope[i]) {
-                mi[i][k] = estimate_layers(
-                    &cfgs[i].estimator,
-                    &views,
-                    labels,
-                    data.n_classes,
-                    Some(range),
-                );
-            }
         }
     }
-    let base = t.finish(status, now() - t0);
-    Ok(points
-        .iter()
-        .zip(mi)
-        .map(|(&p, pairs)| {
-            let mut rec = base.clone();
-            rec.ixt = pairs
-                .iter()
-                .map(|e| e.iter().map(|m| m.ixt).collect())
-                .collect();
-            rec.ity = pairs
-                .iter()
-                .map(|e| e.iter().map(|m| m.ity).collect())
-                .collect();
+
+    /// Every point's MI of the probe just taken, and its `Epoch` event.
+    fn estimate(&mut self, rec: &EpochRecord, emit: &mut dyn FnMut(SweepEvent)) {
+        let t = &self.trainer;
+        let (_, labels) = t.mi_rows();
+        let views: Vec<LayerView<'_>> = t
+            .last_activations()
+            .iter()
+            .zip(&self.widths)
+            .map(|(a, &width)| LayerView {
+                data: a,
+                rows: labels.len(),
+                width,
+            })
+            .collect();
+        for (i, &p) in self.points.iter().enumerate() {
+            let range = if self.run_scope[i] {
+                t.run_range()
+            } else {
+                None
+            };
+            let pairs = estimate_layers(
+                &self.cfgs[i].estimator,
+                &views,
+                labels,
+                self.n_classes,
+                range,
+            );
             emit(SweepEvent {
                 point: p,
-                event: Event::Finished {
-                    seed,
-                    record: rec.clone(),
+                event: Event::Epoch {
+                    seed: self.seed,
+                    record: EpochRecord {
+                        ixt: pairs.iter().map(|m| m.ixt).collect(),
+                        ity: pairs.iter().map(|m| m.ity).collect(),
+                        ..rec.clone()
+                    },
                 },
             });
-            (p, rec)
-        })
-        .collect())
+            self.mi[i].push(pairs);
+        }
+    }
+
+    /// As [`SeedRun::advance`]; true once the run has ended.
+    fn advance(
+        &mut self,
+        max_epochs: usize,
+        deadline: f64,
+        now: &dyn Fn() -> f64,
+        emit: &mut dyn FnMut(SweepEvent),
+    ) -> bool {
+        let mut failed = false;
+        for _ in 0..max_epochs {
+            if self.trainer.is_done() {
+                break;
+            }
+            match self.trainer.step() {
+                Ok(Some(rec)) => self.estimate(&rec, emit),
+                Ok(None) => {}
+                // The trainer records the failure and counts as done.
+                Err(_) => {
+                    failed = true;
+                    break;
+                }
+            }
+            let n = now();
+            if n - self.last_progress >= PROGRESS_INTERVAL {
+                self.last_progress = n;
+                self.progress(n, emit);
+            }
+            if n >= deadline {
+                break;
+            }
+        }
+        self.progress(now(), emit);
+        failed || self.trainer.is_done()
+    }
+
+    /// Ends the run as [`Trainer::finish`] would for each point: with
+    /// `range=run`, every logged epoch again with the run's final range,
+    /// from activations recomputed from the weight snapshots.
+    fn finish(
+        mut self,
+        status: Status,
+        now: f64,
+        emit: &mut dyn FnMut(SweepEvent),
+    ) -> Vec<(usize, SeedRecord)> {
+        if let Some(range) = self.trainer.run_range() {
+            let mut acts = Vec::new();
+            for k in 0..self.trainer.record().ixt.len() {
+                if self.trainer.snapshot_activations(k, &mut acts).is_err() {
+                    break;
+                }
+                let (_, labels) = self.trainer.mi_rows();
+                let views: Vec<LayerView<'_>> = acts
+                    .iter()
+                    .zip(&self.widths)
+                    .map(|(a, &width)| LayerView {
+                        data: a,
+                        rows: labels.len(),
+                        width,
+                    })
+                    .collect();
+                for i in (0..self.points.len()).filter(|&i| self.run_scope[i]) {
+                    self.mi[i][k] = estimate_layers(
+                        &self.cfgs[i].estimator,
+                        &views,
+                        labels,
+                        self.n_classes,
+                        Some(range),
+                    );
+                }
+            }
+        }
+        let base = self.trainer.finish(status, now - self.t0);
+        let seed = self.seed;
+        self.points
+            .iter()
+            .zip(self.mi)
+            .map(|(&p, pairs)| {
+                let mut rec = base.clone();
+                rec.ixt = pairs
+                    .iter()
+                    .map(|e| e.iter().map(|m| m.ixt).collect())
+                    .collect();
+                rec.ity = pairs
+                    .iter()
+                    .map(|e| e.iter().map(|m| m.ity).collect())
+                    .collect();
+                emit(SweepEvent {
+                    point: p,
+                    event: Event::Finished {
+                        seed,
+                        record: rec.clone(),
+                    },
+                });
+                (p, rec)
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug)]
+enum JobState {
+    /// A point of its own: a plain [`SeedRun`].
+    Single { point: usize, run: Box<SeedRun> },
+    /// One training for several points.
+    Shared(Box<SharedRun>),
+    /// Ended; the records.
+    Finished(Vec<(usize, SeedRecord)>),
+}
+
+/// One [`SweepJob`] advanced in slices, as [`SeedRun`] advances one seed:
+/// a front end (a Web Worker) can interleave it with other work and pause,
+/// step or stop it. With shared training each slice trains once and
+/// estimates every point's MI; every point gets its own events. The
+/// records are bit-identical to running each point's seed on its own.
+#[derive(Debug)]
+pub struct SweepSeedRun {
+    state: JobState,
+}
+
+impl SweepSeedRun {
+    /// Sets up job `job` of `plan` on `data` (the data set of its points,
+    /// which share one when a job serves several) and emits every point's
+    /// `Started`. `now` is the current time in seconds.
+    pub fn start(
+        plan: &SweepPlan,
+        job: &SweepJob,
+        data: Arc<Dataset>,
+        now: f64,
+        emit: &mut dyn FnMut(SweepEvent),
+    ) -> Result<SweepSeedRun, ParamError> {
+        let state = match job.points.as_slice() {
+            [] => return Err(ParamError::new("sweep", "a job without points")),
+            [point] if !plan.shared => {
+                let point = *point;
+                let cfg = plan
+                    .configs
+                    .get(point)
+                    .ok_or_else(|| ParamError::new("sweep", format!("no point {point}")))?
+                    .with_seed(job.seed);
+                let run = SeedRun::start(&cfg, data, now, &mut |event| {
+                    emit(SweepEvent { point, event })
+                })?;
+                JobState::Single {
+                    point,
+                    run: Box::new(run),
+                }
+            }
+            points => {
+                if let Some(p) = points.iter().find(|&&p| p >= plan.points.len()) {
+                    return Err(ParamError::new("sweep", format!("no point {p}")));
+                }
+                JobState::Shared(Box::new(SharedRun::start(plan, job, data, now, emit)?))
+            }
+        };
+        Ok(SweepSeedRun { state })
+    }
+
+    /// The records once the job has ended, as `(point, record)`.
+    pub fn results(&self) -> Option<&[(usize, SeedRecord)]> {
+        match &self.state {
+            JobState::Finished(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The next epoch to train (`None` once finished).
+    pub fn epoch(&self) -> Option<usize> {
+        match &self.state {
+            JobState::Single { run, .. } => run.epoch(),
+            JobState::Shared(s) => Some(s.trainer.epoch()),
+            JobState::Finished(_) => None,
+        }
+    }
+
+    /// Trains up to `max_epochs` epochs, returning early once `now()`
+    /// passes `deadline`, as [`SeedRun::advance`]; when the run ends every
+    /// point's `Finished` is emitted and [`SweepSeedRun::results`] holds
+    /// the records.
+    pub fn advance(
+        &mut self,
+        max_epochs: usize,
+        deadline: f64,
+        now: &dyn Fn() -> f64,
+        emit: &mut dyn FnMut(SweepEvent),
+    ) {
+        match &mut self.state {
+            JobState::Single { point, run } => {
+                let point = *point;
+                let mut done = None;
+                run.advance(max_epochs, deadline, now, &mut |event| {
+                    if let Event::Finished { record, .. } = &event {
+                        done = Some(record.clone());
+                    }
+                    emit(SweepEvent { point, event })
+                });
+                if let Some(r) = done {
+                    self.state = JobState::Finished(vec![(point, r)]);
+                }
+            }
+            JobState::Shared(s) => {
+                if s.advance(max_epochs, deadline, now, emit) {
+                    self.finish(Status::Done, now(), emit);
+                }
+            }
+            JobState::Finished(_) => {}
+        }
+    }
+
+    /// Ends the job (as `status` unless it failed), emits every point's
+    /// `Finished` and returns the records (`None` if already finished).
+    pub fn finish(
+        &mut self,
+        status: Status,
+        now: f64,
+        emit: &mut dyn FnMut(SweepEvent),
+    ) -> Option<Vec<(usize, SeedRecord)>> {
+        let state = std::mem::replace(&mut self.state, JobState::Finished(Vec::new()));
+        let results = match state {
+            JobState::Single { point, mut run } => {
+                let rec =
+                    run.finish(status, now, &mut |event| emit(SweepEvent { point, event }))?;
+                vec![(point, rec)]
+            }
+            JobState::Shared(s) => s.finish(status, now, emit),
+            JobState::Finished(r) => {
+                self.state = JobState::Finished(r);
+                return None;
+            }
+        };
+        self.state = JobState::Finished(results.clone());
+        Some(results)
+    }
 }
 
 /// I(X;T) and I(T;Y) of one value and layer at one logged epoch, over the

@@ -1,7 +1,7 @@
 use super::*;
 use crate::data::{var_u, DatasetInfo};
 use crate::presets;
-use crate::run::run_set;
+use crate::run::{run_seed, run_set};
 
 /// `params` with each `name=value` pair set.
 fn with(pairs: &[&str]) -> Params {
@@ -628,4 +628,80 @@ fn merge_rebuilds_the_record_in_any_order_and_names_what_differs() {
     let e = SweepRecord::merge(vec![("s.json".into(), s)], Some("bins")).unwrap_err();
     assert_eq!(e.param, "sweep");
     assert!(e.message.starts_with("s.json is a sweep"), "{e}");
+}
+
+#[test]
+fn jobs_run_in_slices_give_the_same_record_and_stop_cleanly() {
+    let plan = SweepPlan::new(&with(&[
+        "epochs=20",
+        "log_samples=6",
+        "seeds=2",
+        "estimator=uniform-binning",
+        "range=run",
+        "sweep=bins:5,30",
+    ]))
+    .unwrap();
+    let data = plan.datasets(None).unwrap();
+    let jobs = plan.jobs();
+    let both = vec![0, 1];
+    assert_eq!(
+        jobs,
+        vec![
+            SweepJob {
+                points: both.clone(),
+                seed: 0
+            },
+            SweepJob {
+                points: both,
+                seed: 1
+            }
+        ]
+    );
+    let clock = || 0.0;
+    // Three epochs per slice, the jobs in reverse order: the same record.
+    let mut results = Vec::new();
+    for job in jobs.iter().rev() {
+        let mut r = SweepSeedRun::start(&plan, job, data[0].clone(), 0.0, &mut |_| {}).unwrap();
+        while r.results().is_none() {
+            r.advance(3, f64::INFINITY, &clock, &mut |_| {});
+        }
+        results.extend(r.results().unwrap().to_vec());
+    }
+    let sliced = plan.record(&data, results).unwrap();
+    let whole = run(&plan, 1, &mut Vec::new());
+    assert_eq!(results_json(&sliced), results_json(&whole));
+    // Stopped after 7 of 20 epochs: every point's record says so and holds
+    // the logged epochs below 7.
+    let mut r = SweepSeedRun::start(&plan, &jobs[0], data[0].clone(), 0.0, &mut |_| {}).unwrap();
+    r.advance(7, f64::INFINITY, &clock, &mut |_| {});
+    assert_eq!(r.epoch(), Some(7));
+    let mut finished = 0;
+    let out = r
+        .finish(Status::Stopped, 0.0, &mut |e| {
+            finished += usize::from(matches!(e.event, Event::Finished { .. }))
+        })
+        .unwrap();
+    assert_eq!(finished, 2);
+    let logged: Vec<usize> = plan.configs[0]
+        .schedule
+        .epochs(20)
+        .into_iter()
+        .filter(|&e| e < 7)
+        .collect();
+    for (p, rec) in &out {
+        assert_eq!(rec.status, Status::Stopped, "{p}");
+        assert_eq!(rec.epochs, logged);
+    }
+    assert!(r.finish(Status::Stopped, 0.0, &mut |_| {}).is_none());
+    // Without shared training a job is one value's seed.
+    let plan = SweepPlan::new(&with(&["seeds=2", "sweep=lr:0.01,0.001"])).unwrap();
+    let pairs: Vec<(Vec<usize>, u64)> = plan
+        .jobs()
+        .into_iter()
+        .map(|j| (j.points, j.seed))
+        .collect();
+    assert_eq!(
+        pairs,
+        vec![(vec![0], 0), (vec![0], 1), (vec![1], 0), (vec![1], 1)]
+    );
 }
