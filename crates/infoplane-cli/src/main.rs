@@ -4,28 +4,45 @@
 //! infoplane presets
 //! infoplane params
 //! infoplane run --preset NAME [--set k=v]... [--seeds N] [--out FILE.json] [--data FILE.csv]
+//! infoplane sweep --preset NAME --vary NAME=v1,v2,... [--set k=v]... [--seeds N] [--out FILE.json] [--emit-jobs]
+//! infoplane merge A.json B.json ... [--out FILE.json]
 //! infoplane mi --estimator E [opts] ACTIVATIONS.csv LABELS.csv
 //! infoplane bench [--quick]
 //! ```
 
 mod bench;
+mod merge;
 mod mi;
 mod progress;
 mod run;
+mod sweep;
 
 use infoplane_core::params::ParamError;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage:
+fn usage() -> String {
+    format!(
+        "usage:
   infoplane presets                      list presets and their sources
   infoplane params                       list every parameter (name, default, range, help)
   infoplane run [--preset NAME] [--set name=value]... [--seeds N] [--threads N]
                 [--data FILE.csv] [--out FILE.json] [--quiet]
                                          run an experiment and write its JSON record
-  infoplane mi --estimator E [--bins N] [--bin-size S] [--range SCOPE] [--lo X] [--hi Y]
-               [--edges N] [--noise-var V] ACTIVATIONS.csv LABELS.csv
-                                         estimate I(X;T) and I(T;Y) (bits) of your own activations
-  infoplane bench [--quick]              print speed figures as `name: value unit`";
+  infoplane sweep [--preset NAME] --vary NAME=v1,v2,... [--set name=value]... [--seeds N]
+                  [--threads N] [--data FILE.csv] [--out FILE.json] [--csv FILE.csv]
+                  [--epoch E] [--quiet] [--emit-jobs]
+                                         run every (value, seed) pair and write the sweep record;
+                                         --emit-jobs: print one `infoplane run` line per value
+  infoplane merge A.json B.json ... [--vary NAME] [--out FILE.json] [--csv FILE.csv] [--epoch E]
+                                         combine the run records of a sweep's values
+  infoplane mi --estimator E [OPTION VALUE]... ACTIVATIONS.csv LABELS.csv
+                                         estimate I(X;T) and I(T;Y) (bits) of your own activations;
+                                         options (see `infoplane params`): {}
+                                         (--lo/--hi: --bin-lo/--bin-hi)
+  infoplane bench [--quick]              print speed figures as `name: value unit`",
+        mi::options_text()
+    )
+}
 
 /// A command-line error shown to the user. Each source of errors converts
 /// explicitly (below, or with `map_err` where a file name must be added),
@@ -83,14 +100,19 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some("run") => run::main(&args[1..]),
+        Some("sweep") => sweep::main(&args[1..]),
+        Some("merge") => merge::main(&args[1..]),
         Some("mi") => mi::main(&args[1..]),
         Some("bench") => bench::main(&args[1..]),
         Some("-h" | "--help" | "help") => {
-            println!("{USAGE}");
+            println!("{}", usage());
             Ok(())
         }
-        Some(other) => Err(CliError(format!("unknown command \"{other}\"\n{USAGE}"))),
-        None => Err(CliError(USAGE.to_string())),
+        Some(other) => Err(CliError(format!(
+            "unknown command \"{other}\"\n{}",
+            usage()
+        ))),
+        None => Err(CliError(usage())),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,24 +1,48 @@
 //! `infoplane mi`: MI of activations from any framework. The options are
-//! the parameter table's estimator parameters under CLI spellings, so they
-//! are parsed and validated exactly as `--set` would be.
+//! the parameter table's rows under CLI spellings (`knn_k` is `--knn-k`),
+//! so each is defined once and parsed and validated exactly as `--set`
+//! would be.
 
 use crate::{take_value, CliError};
-use infoplane_core::config::Config;
+use infoplane_core::config::{Config, EstimatorChoice};
 use infoplane_core::data::{parse_mi_inputs, MiFile};
 use infoplane_core::estimators::{estimate_layers, Estimator, RangeScope};
-use infoplane_core::params::Params;
+use infoplane_core::params::{Group, Params, PARAMS};
 
-/// CLI option → parameter-table name.
-const OPTIONS: &[(&str, &str)] = &[
-    ("--estimator", "estimator"),
-    ("--bins", "bins"),
-    ("--bin-size", "bin_size"),
-    ("--range", "range"),
-    ("--lo", "bin_lo"),
-    ("--hi", "bin_hi"),
-    ("--edges", "edges"),
-    ("--noise-var", "noise_var"),
-];
+/// Shorter spellings kept from before the options came from the table.
+const ALIASES: &[(&str, &str)] = &[("--lo", "bin_lo"), ("--hi", "bin_hi")];
+
+/// Whether row `name` is an option of `mi`: every estimator setting but
+/// `mi_rows` (the rows are the file's), the noise of `noisy-sp`, and the
+/// seed of the k-NN and noisy-sp draws.
+fn is_option(group: Group, name: &str) -> bool {
+    (group == Group::Estimator && name != "mi_rows") || name == "noise_std" || name == "seed"
+}
+
+/// The table row named by CLI flag `flag`, if `mi` takes it.
+fn row_of(flag: &str) -> Option<&'static str> {
+    ALIASES
+        .iter()
+        .find(|(f, _)| *f == flag)
+        .map(|(_, n)| *n)
+        .or_else(|| {
+            PARAMS
+                .iter()
+                .filter(|p| is_option(p.group, p.name))
+                .find(|p| flag.strip_prefix("--") == Some(p.name.replace('_', "-").as_str()))
+                .map(|p| p.name)
+        })
+}
+
+/// The options, for the usage text.
+pub fn options_text() -> String {
+    PARAMS
+        .iter()
+        .filter(|p| is_option(p.group, p.name) && p.name != "estimator")
+        .map(|p| format!("--{}", p.name.replace('_', "-")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 pub fn main(args: &[String]) -> Result<(), CliError> {
     let mut params = Params::default();
@@ -26,17 +50,23 @@ pub fn main(args: &[String]) -> Result<(), CliError> {
     let mut chose_estimator = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        if let Some((flag, name)) = OPTIONS.iter().find(|(f, _)| f == a) {
-            params.set(name, &take_value(&mut it, flag)?)?;
-            chose_estimator |= *name == "estimator";
+        if let Some(name) = row_of(a) {
+            params.set(name, &take_value(&mut it, a)?)?;
+            chose_estimator |= name == "estimator";
         } else if a.starts_with("--") {
-            return Err(CliError(format!("unknown option \"{a}\" for mi")));
+            return Err(CliError(format!(
+                "unknown option \"{a}\" for mi (options: --estimator {})",
+                options_text()
+            )));
         } else {
             files.push(a.clone());
         }
     }
     if !chose_estimator {
-        return Err(CliError("mi needs --estimator (idnns-binning, uniform-binning, adaptive-binning, kde-upper or kde-lower)".into()));
+        return Err(CliError(format!(
+            "mi needs --estimator ({})",
+            EstimatorChoice::NAMES.join(", ")
+        )));
     }
     let [acts_path, labels_path] = files.as_slice() else {
         return Err(CliError(
@@ -59,6 +89,14 @@ pub fn main(args: &[String]) -> Result<(), CliError> {
         };
         CliError(format!("{path}: {}", e.error))
     })?;
+    if let Estimator::Knn { k, .. } = estimator {
+        if k >= input.view().rows {
+            return Err(CliError(format!(
+                "knn_k: k = {k} must be below the {} rows of {acts_path}",
+                input.view().rows
+            )));
+        }
+    }
     let mi = estimate_layers(
         &estimator,
         &[input.view()],

@@ -1,31 +1,32 @@
-//! A progress bar on stderr, one line per seed, redrawn in place.
+//! Progress bars on stderr, one line per training (a seed, or a sweep
+//! value's seed), redrawn in place.
 
 use std::io::Write;
 
-/// Per-seed progress, drawn as `seed 3 [#####.....] 4000/8000 epochs 2.1 s, 2.0 s left`.
+/// Per-training progress, drawn as `seed 3    [#####.....] 4000/8000 epochs 2.1 s, 2.0 s left`.
 pub struct Progress {
-    seeds: Vec<u64>,
+    labels: Vec<String>,
     state: Vec<(usize, usize, f64)>,
     drawn: bool,
     enabled: bool,
 }
 
 impl Progress {
-    /// Bars for `seeds`; `enabled = false` draws nothing.
-    pub fn new(seeds: Vec<u64>, enabled: bool) -> Self {
-        let n = seeds.len();
+    /// One bar per label; `enabled = false` draws nothing.
+    pub fn new(labels: Vec<String>, enabled: bool) -> Self {
+        let n = labels.len();
         Progress {
-            seeds,
+            labels,
             state: vec![(0, 1, 0.0); n],
             drawn: false,
             enabled,
         }
     }
 
-    /// Updates one seed's bar.
-    pub fn update(&mut self, seed: u64, epoch: usize, epochs: usize, seconds: f64) {
-        if let Some(i) = self.seeds.iter().position(|&s| s == seed) {
-            self.state[i] = (epoch, epochs.max(1), seconds);
+    /// Updates bar `i`.
+    pub fn update(&mut self, i: usize, epoch: usize, epochs: usize, seconds: f64) {
+        if let Some(st) = self.state.get_mut(i) {
+            *st = (epoch, epochs.max(1), seconds);
             self.draw();
         }
     }
@@ -36,9 +37,9 @@ impl Progress {
         }
         let mut err = std::io::stderr().lock();
         if self.drawn {
-            let _ = write!(err, "\x1b[{}A", self.seeds.len());
+            let _ = write!(err, "\x1b[{}A", self.labels.len());
         }
-        for (s, &(e, n, t)) in self.seeds.iter().zip(&self.state) {
+        for (label, &(e, n, t)) in self.labels.iter().zip(&self.state) {
             let filled = e * 30 / n;
             let left = if e > 0 {
                 t * (n - e) as f64 / e as f64
@@ -47,7 +48,7 @@ impl Progress {
             };
             let _ = writeln!(
                 err,
-                "\x1b[2Kseed {s:<4} [{}{}] {e}/{n} epochs {t:.1} s{}",
+                "\x1b[2K{label} [{}{}] {e}/{n} epochs {t:.1} s{}",
                 "#".repeat(filled),
                 ".".repeat(30 - filled),
                 if left.is_finite() {

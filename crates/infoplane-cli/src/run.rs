@@ -71,7 +71,12 @@ pub fn main(args: &[String]) -> Result<(), CliError> {
         let speeds = cost::calibrate(&|| t0.elapsed().as_secs_f64());
         eprintln!("{}", cost.summary(&speeds, params.seeds().min(threads)));
     }
-    let mut bar = Progress::new(params.seed_list(), !quiet);
+    let seeds = params.seed_list();
+    let mut bar = Progress::new(
+        seeds.iter().map(|s| format!("seed {s:<4}")).collect(),
+        !quiet,
+    );
+    let bar_of = |seed: u64| seeds.iter().position(|&s| s == seed).unwrap_or(usize::MAX);
     let start = Instant::now();
     let clock = move || start.elapsed().as_secs_f64();
     let mut emit = |e: Event| match e {
@@ -80,11 +85,11 @@ pub fn main(args: &[String]) -> Result<(), CliError> {
             epoch,
             epochs,
             seconds,
-        } => bar.update(seed, epoch, epochs, seconds),
+        } => bar.update(bar_of(seed), epoch, epochs, seconds),
         Event::Finished { seed, record } => {
             // A stopped or failed seed keeps the bar where progress left it.
             if record.status == infoplane_core::record::Status::Done {
-                bar.update(seed, cfg.epochs, cfg.epochs, record.seconds);
+                bar.update(bar_of(seed), cfg.epochs, cfg.epochs, record.seconds);
             }
             if let Some(m) = &record.message {
                 eprintln!("seed {seed}: {m}");

@@ -284,3 +284,257 @@ fn mi_errors_are_named() {
     assert!(!ok);
     assert!(err.contains("noise_var: -1 is out of range"), "{err}");
 }
+
+/// `v` with every wall-clock `seconds` field removed: runs of the same
+/// experiment agree on everything else bit for bit (NaN is `null`).
+fn without_seconds(mut v: serde_json::Value) -> serde_json::Value {
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                m.remove("seconds");
+                m.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    strip(&mut v);
+    v
+}
+
+fn read_json(p: &std::path::Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+#[test]
+fn emitted_jobs_and_merge_give_the_native_sweep_record() {
+    let dir = std::env::temp_dir().join(format!("infoplane-sweep-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let at = |f: &str| dir.join(f).to_str().unwrap().to_string();
+    // A shared-training sweep (bins) and one that trains per value (lr).
+    for (tag, vary, values) in [
+        ("b", "bins=30,5,100", vec!["5", "30", "100"]),
+        ("l", "lr=0.01,0.001", vec!["0.001", "0.01"]),
+    ] {
+        let base = [
+            "--preset",
+            "idnns-default",
+            "--set",
+            "epochs=40",
+            "--set",
+            "log_samples=8",
+            "--seeds",
+            "2",
+            "--set",
+            "estimator=uniform-binning",
+            "--vary",
+            vary,
+        ];
+        let native = at(&format!("{tag}-native.json"));
+        let csv = at(&format!("{tag}-native.csv"));
+        let mut args = base.to_vec();
+        args.extend(["--quiet", "--out", &native, "--csv", &csv]);
+        let (ok, _, err) = infoplane(&[&["sweep"][..], &args].concat());
+        assert!(ok, "{err}");
+        let out = at(&format!("{tag}.json"));
+        let mut args = base.to_vec();
+        args.extend(["--emit-jobs", "--out", &out]);
+        let (ok, jobs, err) = infoplane(&[&["sweep"][..], &args].concat());
+        assert!(ok, "{err}");
+        assert!(err.contains("infoplane merge"), "{err}");
+        let lines: Vec<&str> = jobs.lines().collect();
+        assert_eq!(lines.len(), values.len(), "{jobs}");
+        let param = vary.split('=').next().unwrap();
+        let mut files = Vec::new();
+        for (line, v) in lines.iter().zip(&values) {
+            let file = at(&format!("{tag}-{param}-{v}.json"));
+            assert!(line.ends_with(&format!("--out {file}")), "{line}");
+            let st = Command::new("sh").arg("-c").arg(line).status().unwrap();
+            assert!(st.success(), "{line}");
+            files.push(file);
+        }
+        // Merge in another order than the sweep's: the record sorts them.
+        files.reverse();
+        let merged = at(&format!("{tag}-merged.json"));
+        let mut args: Vec<&str> = vec!["merge"];
+        args.extend(files.iter().map(String::as_str));
+        args.extend(["--quiet", "--out", &merged]);
+        let (ok, _, err) = infoplane(&args);
+        assert!(ok, "{err}");
+        let a = read_json(std::path::Path::new(&native));
+        let b = read_json(std::path::Path::new(&merged));
+        assert_eq!(a["format"], "infoplane-sweep");
+        assert_eq!(a["param"], param);
+        assert_eq!(a["values"], serde_json::json!(values));
+        assert_eq!(without_seconds(a.clone()), without_seconds(b), "{tag}");
+        // One summary row per value and layer (6 layers).
+        assert_eq!(a["summary"].as_array().unwrap().len(), 6 * values.len());
+        let csv = std::fs::read_to_string(&csv).unwrap();
+        assert!(
+            csv.starts_with(&format!(
+                "{param},epoch,layer,units,n,ixt_mean,ixt_sd,ity_mean,ity_sd\n{},39,1,10,2,",
+                values[0]
+            )),
+            "{csv}"
+        );
+    }
+    // A record that differs in another parameter is named.
+    let odd = at("odd.json");
+    let (ok, _, err) = infoplane(&[
+        "run",
+        "--preset",
+        "idnns-default",
+        "--set",
+        "epochs=41",
+        "--set",
+        "log_samples=8",
+        "--seeds",
+        "2",
+        "--set",
+        "estimator=uniform-binning",
+        "--set",
+        "bins=7",
+        "--quiet",
+        "--out",
+        &odd,
+    ]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = infoplane(&["merge", &at("b-bins-5.json"), &at("b-bins-30.json"), &odd]);
+    assert!(!ok);
+    assert!(
+        err.contains(&format!(
+            "epochs: {} (40) and {odd} (41) differ in it; only the swept parameter bins may",
+            at("b-bins-5.json")
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn sweep_errors_are_named() {
+    let (ok, _, err) = infoplane(&["sweep", "--preset", "idnns-default"]);
+    assert!(!ok);
+    assert!(err.contains("sweep needs --vary NAME=v1,v2"), "{err}");
+    let (ok, _, err) = infoplane(&["sweep", "--vary", "bins=10,0"]);
+    assert!(!ok);
+    assert!(
+        err.contains("sweep: bins value \"0\": 0 is out of range (1 to 100000)"),
+        "{err}"
+    );
+    let (ok, _, err) = infoplane(&["sweep", "--vary", "bins"]);
+    assert!(!ok);
+    assert!(err.contains("--vary needs NAME=v1,v2,…"), "{err}");
+    let (ok, _, err) = infoplane(&[
+        "sweep",
+        "--set",
+        "noise_std=0.1",
+        "--vary",
+        "estimator=uniform-binning,noisy-sp",
+    ]);
+    assert!(!ok);
+    assert!(
+        err.contains("noise_std: training with noisy hidden layers is not implemented yet")
+            && err.contains("(sweep point estimator=uniform-binning)"),
+        "{err}"
+    );
+    let (ok, _, err) = infoplane(&["run", "--set", "sweep=bins:10,30"]);
+    assert!(!ok);
+    assert!(
+        err.contains("sweep: a sweep (bins:10,30) is several runs"),
+        "{err}"
+    );
+    let (ok, _, err) = infoplane(&["merge"]);
+    assert!(!ok);
+    assert!(err.contains("merge needs the run records"), "{err}");
+}
+
+#[test]
+fn mi_takes_every_estimator_with_its_options() {
+    // Rows a(-0.9, 0.1), b(-0.2, 0.5), c(0.3, -0.6), d(0.8, 0.95); labels 0,0,1,1.
+    let acts = tmp(
+        "acts3.csv",
+        "u0,u1\n-0.9,0.1\n-0.2,0.5\n0.3,-0.6\n0.8,0.95\n",
+    );
+    let labels = tmp("labels3.csv", "0\n0\n1\n1\n");
+    let (a, l) = (acts.to_str().unwrap(), labels.to_str().unwrap());
+    let mi = |opts: &[&str]| -> (f64, f64) {
+        let (ok, out, err) = infoplane(&[&["mi"][..], opts, &[a, l]].concat());
+        assert!(ok, "{opts:?}: {err}");
+        let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+        (v["ixt"].as_f64().unwrap(), v["ity"].as_f64().unwrap())
+    };
+    // Four distinct rows: exact binning gives H(T) = 2 bits, I(T;Y) = H(Y) = 1.
+    assert_eq!(mi(&["--estimator", "exact-binning"]), (2.0, 1.0));
+    // Net-input edges tanh(±1) = ±0.7616: a unit's bin is the number of
+    // edges ≤ v, so a→(0,1), b→(1,1), c→(1,1), d→(2,2). H(T) = 1.5 bits;
+    // within each class two distinct patterns (1 bit), so I(T;Y) = 0.5.
+    assert_eq!(
+        mi(&[
+            "--estimator",
+            "net-input-binning",
+            "--edges",
+            "2",
+            "--netinput-limit",
+            "1"
+        ]),
+        (1.5, 0.5)
+    );
+    // k-NN, k = 1, no noise, max-norm distances: ab 0.7, ac 1.2, ad 1.7,
+    // bc 1.1, bd 1.0, cd 1.55. Nearest: a 0.7, b 0.7, c 1.1, d 1.0.
+    // Ĥ = ψ(4) − ψ(1) + (2/4) Σ ln(2 r_i) nats, ψ(4) − ψ(1) = 1 + 1/2 + 1/3.
+    let h =
+        (1.0 + 0.5 + 1.0 / 3.0) + 0.5 * [1.4f64, 1.4, 2.2, 2.0].iter().map(|x| x.ln()).sum::<f64>();
+    // Ross: within-class 1st neighbours: a, b at 0.7; c, d at 1.55. Points
+    // strictly closer: none for a, b; a, b for c (m = 3); b for d (m = 2).
+    // I = ψ(4) + ψ(1) − ψ(2) − (ψ(1) + ψ(1) + ψ(3) + ψ(2))/4
+    //   = 11/6 − 1 − 2.5/4 (γ cancels) = 5/24 nats.
+    let i = 5.0 / 24.0;
+    let (ixt, ity) = mi(&["--estimator", "knn", "--knn-k", "1", "--knn-noise", "0"]);
+    let ln2 = std::f64::consts::LN_2;
+    assert!((ixt - h / ln2).abs() < 1e-5, "{ixt} vs {}", h / ln2);
+    assert!((ity - i / ln2).abs() < 1e-9, "{ity} vs {}", i / ln2);
+    // Noise σ = 0.001 ≪ the rows' distances: the mixture's components do
+    // not overlap, so I(X;T) = log2 4 = 2 and I(T;Y) = H(Y) = 1.
+    let (ixt, ity) = mi(&[
+        "--estimator",
+        "noisy-sp",
+        "--noise-std",
+        "0.001",
+        "--mc-samples",
+        "2",
+        "--seed",
+        "3",
+    ]);
+    assert!(
+        (ixt - 2.0).abs() < 1e-9 && (ity - 1.0).abs() < 1e-9,
+        "{ixt} {ity}"
+    );
+    // Errors name the parameter.
+    let (ok, _, err) = infoplane(&["mi", "--estimator", "noisy-sp", a, l]);
+    assert!(!ok);
+    assert!(
+        err.contains("noise_std: noisy-sp needs noise_std > 0"),
+        "{err}"
+    );
+    let (ok, _, err) = infoplane(&["mi", "--estimator", "knn", "--knn-k", "4", a, l]);
+    assert!(!ok);
+    assert!(
+        err.contains("knn_k: k = 4 must be below the 4 rows"),
+        "{err}"
+    );
+    let (ok, _, err) = infoplane(&["mi", "--estimator", "knn", "--knn-k", "0", a, l]);
+    assert!(!ok);
+    assert!(
+        err.contains("knn_k: 0 is out of range (1 to 1000)"),
+        "{err}"
+    );
+    let (ok, _, err) = infoplane(&["mi", "--knn-k", "2", a, l]);
+    assert!(!ok);
+    assert!(
+        err.contains("mi needs --estimator (idnns-binning,"),
+        "{err}"
+    );
+    let (ok, _, err) = infoplane(&["mi", "--estimator", "knn", "--mi-rows", "test", a, l]);
+    assert!(!ok);
+    assert!(err.contains("unknown option \"--mi-rows\" for mi"), "{err}");
+}

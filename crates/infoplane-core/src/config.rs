@@ -119,6 +119,14 @@ crate::choices! {
         KdeUpper = "kde-upper",
         /// Kolchinsky & Tracey's lower bound.
         KdeLower = "kde-lower",
+        /// Binning at machine precision (Saxe et al.).
+        ExactBinning = "exact-binning",
+        /// Bins uniform in the net input of tanh units (Saxe et al.).
+        NetInputBinning = "net-input-binning",
+        /// Kraskov k-NN: entropy Ĥ(T) in place of I(X;T), KSG I(T;Y).
+        Knn = "knn",
+        /// Goldfeld et al.'s sample-propagation estimator for a noisy network.
+        NoisySp = "noisy-sp",
     }
 }
 
@@ -150,7 +158,7 @@ crate::choices! {
     }
 }
 
-/// Largest row count the O(N²) KDE estimators accept.
+/// Largest row count the O(N²) estimators (KDE, k-NN, noisy-sp) accept.
 pub const KDE_MAX_ROWS: usize = 20_000;
 
 /// A validated experiment configuration.
@@ -170,6 +178,12 @@ pub struct Config {
     pub output: Output,
     /// Weight initialisation.
     pub init: Init,
+    /// Standard deviation of the Gaussian noise on each hidden layer's
+    /// output (Goldfeld et al.); 0 = none. Not yet applied in training:
+    /// [`Config::from_params`] accepts a value above 0 only with the
+    /// `noisy-sp` estimator, whose [`Estimator::NoisyGaussian`] carries the
+    /// same value and adds the noise when measuring.
+    pub noise_std: f64,
     /// Update rule.
     pub optimizer: OptimizerKind,
     /// Learning rate.
@@ -199,8 +213,30 @@ impl Config {
     /// checked here; rules that depend on the data set in
     /// [`Config::check_data`].
     pub fn from_params(p: &Params) -> Result<Config, ParamError> {
+        if let Some(sw) = p.sweep() {
+            return Err(ParamError::new(
+                "sweep",
+                format!(
+                    "a sweep ({sw}) is several runs, one per value: run its points (Params::sweep_points, infoplane sweep)"
+                ),
+            ));
+        }
         let (lo, hi) = (p.float("bin_lo") as f32, p.float("bin_hi") as f32);
-        let estimator = match p.choice::<EstimatorChoice>("estimator") {
+        let seed = p.int("seed") as u64;
+        let noise_std = p.float("noise_std");
+        let choice = p.choice::<EstimatorChoice>("estimator");
+        // Training with noisy layers is not implemented yet: until it is,
+        // the noise exists only inside the noisy-sp estimate.
+        if noise_std > 0.0 && choice != EstimatorChoice::NoisySp {
+            return Err(ParamError::new(
+                "noise_std",
+                format!(
+                    "training with noisy hidden layers is not implemented yet; noise_std > 0 works only with estimator=noisy-sp (noise added when measuring), not {}",
+                    choice.name()
+                ),
+            ));
+        }
+        let estimator = match choice {
             EstimatorChoice::IdnnsBinning => {
                 if lo >= hi {
                     return Err(ParamError::new(
@@ -247,6 +283,32 @@ impl Config {
             EstimatorChoice::KdeLower => Estimator::KdeLower {
                 noise_var: p.float("noise_var"),
             },
+            EstimatorChoice::ExactBinning => Estimator::ExactBinning,
+            EstimatorChoice::NetInputBinning => Estimator::NetInputBinning {
+                n_edges: p.int("edges") as usize,
+                limit: p.float("netinput_limit"),
+            },
+            EstimatorChoice::Knn => Estimator::Knn {
+                k: p.int("knn_k") as usize,
+                noise_std: p.float("knn_noise"),
+                seed,
+            },
+            EstimatorChoice::NoisySp => {
+                // The estimator computes exp(-D / (2σ²)) with 1/(2σ²) in f32.
+                if !(noise_std > 0.0 && ((0.5 / (noise_std * noise_std)) as f32).is_finite()) {
+                    return Err(ParamError::new(
+                        "noise_std",
+                        format!(
+                            "noisy-sp needs noise_std > 0 (at least about 4e-20), not {noise_std}"
+                        ),
+                    ));
+                }
+                Estimator::NoisyGaussian {
+                    noise_std,
+                    mc_samples: p.int("mc_samples") as usize,
+                    seed,
+                }
+            }
         };
         let optimizer = match p.choice::<OptimizerChoice>("optimizer") {
             OptimizerChoice::Adam => OptimizerKind::Adam {
@@ -273,12 +335,13 @@ impl Config {
             activation: p.choice("activation"),
             output: p.choice("output"),
             init: p.choice("init"),
+            noise_std,
             optimizer,
             lr: p.float("lr") as f32,
             batch_size: p.batch("batch_size"),
             epochs: p.int("epochs") as usize,
             batch_order: p.choice("batch_order"),
-            seed: p.int("seed") as u64,
+            seed,
             schedule,
             act_time: p.choice("act_time"),
             grad_time: p.choice("grad_time"),
@@ -287,10 +350,24 @@ impl Config {
         })
     }
 
-    /// The same configuration with another seed (for run sets).
+    /// The same configuration with another seed (for run sets): the
+    /// estimators that draw noise (k-NN, noisy-sp) take it too, so seed k of
+    /// a run set equals a run of that seed alone.
     pub fn with_seed(&self, seed: u64) -> Config {
+        let mut estimator = self.estimator;
+        match &mut estimator {
+            Estimator::Knn { seed: s, .. } | Estimator::NoisyGaussian { seed: s, .. } => *s = seed,
+            Estimator::IdnnsBinning { .. }
+            | Estimator::UniformBinning { .. }
+            | Estimator::AdaptiveBinning { .. }
+            | Estimator::KdeUpper { .. }
+            | Estimator::KdeLower { .. }
+            | Estimator::ExactBinning
+            | Estimator::NetInputBinning { .. } => {}
+        }
         Config {
             seed,
+            estimator,
             ..self.clone()
         }
     }
@@ -366,15 +443,32 @@ impl Config {
                 "the chosen rows are empty (is the test set empty?)",
             ));
         }
-        if matches!(
-            self.estimator,
-            Estimator::KdeUpper { .. } | Estimator::KdeLower { .. }
-        ) && mi.len() > KDE_MAX_ROWS
-        {
+        let quadratic = match self.estimator {
+            Estimator::KdeUpper { .. } | Estimator::KdeLower { .. } => Some("KDE"),
+            Estimator::Knn { .. } => Some("k-NN"),
+            Estimator::NoisyGaussian { .. } => Some("noisy-sp"),
+            Estimator::IdnnsBinning { .. }
+            | Estimator::UniformBinning { .. }
+            | Estimator::AdaptiveBinning { .. }
+            | Estimator::ExactBinning
+            | Estimator::NetInputBinning { .. } => None,
+        };
+        if let Some(what) = quadratic.filter(|_| mi.len() > KDE_MAX_ROWS) {
             return Err(ParamError::new(
                 "estimator",
-                format!("KDE costs O(N²): {} rows exceed its limit of {KDE_MAX_ROWS}; use mi_rows=test or binning", mi.len()),
+                format!("{what} costs O(N²): {} rows exceed its limit of {KDE_MAX_ROWS}; use mi_rows=test or binning", mi.len()),
             ));
+        }
+        if let Estimator::Knn { k, .. } = self.estimator {
+            if k >= mi.len() {
+                return Err(ParamError::new(
+                    "knn_k",
+                    format!(
+                        "k = {k} must be below the {} rows the estimate uses",
+                        mi.len()
+                    ),
+                ));
+            }
         }
         Ok(())
     }
@@ -413,6 +507,140 @@ mod tests {
             (ActTime::Start, GradTime::After, MiRows::Full)
         );
         assert!(c.check_data(&data::var_u()).is_ok());
+    }
+
+    fn cfg(pairs: &[&str]) -> Result<Config, ParamError> {
+        let mut p = Params::default();
+        for pair in pairs {
+            p.set_pair(pair).unwrap();
+        }
+        Config::from_params(&p)
+    }
+
+    #[test]
+    fn new_estimators_take_their_rows() {
+        assert_eq!(
+            cfg(&["estimator=exact-binning"]).unwrap().estimator,
+            Estimator::ExactBinning
+        );
+        // net-input-binning reuses `edges` for N (default 30) with its limit 50.
+        assert_eq!(
+            cfg(&["estimator=net-input-binning"]).unwrap().estimator,
+            Estimator::NetInputBinning {
+                n_edges: 30,
+                limit: 50.0
+            }
+        );
+        assert_eq!(
+            cfg(&[
+                "estimator=net-input-binning",
+                "edges=200",
+                "netinput_limit=10"
+            ])
+            .unwrap()
+            .estimator,
+            Estimator::NetInputBinning {
+                n_edges: 200,
+                limit: 10.0
+            }
+        );
+        // knn: k 3, noise 1e-3, seeded by the run's seed.
+        assert_eq!(
+            cfg(&["estimator=knn", "seed=7"]).unwrap().estimator,
+            Estimator::Knn {
+                k: 3,
+                noise_std: 1e-3,
+                seed: 7
+            }
+        );
+        let c = cfg(&[
+            "estimator=noisy-sp",
+            "noise_std=0.2",
+            "mc_samples=4",
+            "seed=5",
+        ])
+        .unwrap();
+        assert_eq!(
+            c.estimator,
+            Estimator::NoisyGaussian {
+                noise_std: 0.2,
+                mc_samples: 4,
+                seed: 5
+            }
+        );
+        assert_eq!(c.noise_std, 0.2);
+        // Seed k of a run set moves the estimator's seed with it.
+        assert_eq!(
+            c.with_seed(9).estimator,
+            Estimator::NoisyGaussian {
+                noise_std: 0.2,
+                mc_samples: 4,
+                seed: 9
+            }
+        );
+        assert_eq!(cfg(&[]).unwrap().noise_std, 0.0);
+    }
+
+    #[test]
+    fn noise_and_row_limits_are_named() {
+        let e = cfg(&["estimator=noisy-sp"]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "noise_std: noisy-sp needs noise_std > 0 (at least about 4e-20), not 0"
+        );
+        // 0.5 / (1e-20)² = 5e39 overflows f32 (max 3.4e38).
+        assert_eq!(
+            cfg(&["estimator=noisy-sp", "noise_std=1e-20"])
+                .unwrap_err()
+                .param,
+            "noise_std"
+        );
+        assert!(cfg(&["estimator=noisy-sp", "noise_std=1e-19"]).is_ok());
+        // Training noise is not implemented: only noisy-sp accepts it.
+        let e = cfg(&["noise_std=0.1"]).unwrap_err();
+        assert_eq!(e.param, "noise_std");
+        assert!(
+            e.message
+                .starts_with("training with noisy hidden layers is not implemented yet")
+                && e.message.ends_with("not idnns-binning"),
+            "{e}"
+        );
+        // knn's k must be below the MI rows (819 test rows of var_u).
+        let c = cfg(&["estimator=knn", "knn_k=819", "mi_rows=test"]).unwrap();
+        let e = c.check_data(&data::var_u()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "knn_k: k = 819 must be below the 819 rows the estimate uses"
+        );
+        let c = cfg(&["estimator=knn", "knn_k=818", "mi_rows=test"]).unwrap();
+        assert!(c.check_data(&data::var_u()).is_ok());
+        // The O(N²) row limit holds for k-NN and noisy-sp as for KDE.
+        let n = KDE_MAX_ROWS + 1;
+        let big = Dataset::new(
+            "big",
+            1,
+            vec![0.0; n],
+            (0..n as u32).map(|i| i % 2).collect(),
+            vec!["0".into(), "1".into()],
+        )
+        .unwrap();
+        for (pairs, what) in [
+            (&["estimator=kde-upper"][..], "KDE"),
+            (&["estimator=knn"], "k-NN"),
+            (&["estimator=noisy-sp", "noise_std=0.1"], "noisy-sp"),
+        ] {
+            let e = cfg(pairs).unwrap().check_data(&big).unwrap_err();
+            assert_eq!(e.param, "estimator");
+            assert!(
+                e.message
+                    .starts_with(&format!("{what} costs O(N²): 20001 rows")),
+                "{e}"
+            );
+        }
+        assert!(cfg(&["estimator=exact-binning"])
+            .unwrap()
+            .check_data(&big)
+            .is_ok());
     }
 
     #[test]

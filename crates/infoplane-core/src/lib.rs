@@ -34,5 +34,6 @@ pub mod record;
 pub mod rng;
 pub mod run;
 pub mod schedule;
+pub mod sweep;
 pub mod train;
 pub mod view;

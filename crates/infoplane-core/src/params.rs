@@ -17,6 +17,7 @@ use crate::config::{
 use crate::gradients::GradDefinition;
 use crate::network::{Activation, Init, Output};
 use crate::presets::{self, Preset};
+use crate::sweep::Sweep;
 use crate::view::{AxisLabels, EpochColours, PlaneStyle};
 use std::fmt;
 
@@ -108,6 +109,9 @@ pub enum Kind {
         /// Largest numeric batch size.
         max: usize,
     },
+    /// Empty, or a sweep `NAME:v1,v2,...` of another parameter (see
+    /// [`Sweep`]).
+    Sweep,
 }
 
 /// A parsed, canonical parameter value.
@@ -125,6 +129,8 @@ pub enum Value {
     Widths(Vec<usize>),
     /// A batch size; `None` = full batch.
     Batch(Option<usize>),
+    /// A sweep, or none.
+    Sweep(Option<Sweep>),
 }
 
 impl fmt::Display for Value {
@@ -140,6 +146,8 @@ impl fmt::Display for Value {
             }
             Value::Batch(None) => f.write_str("full"),
             Value::Batch(Some(b)) => write!(f, "{b}"),
+            Value::Sweep(None) => Ok(()),
+            Value::Sweep(Some(sw)) => write!(f, "{sw}"),
         }
     }
 }
@@ -222,6 +230,14 @@ pub static PARAMS: &[ParamSpec] = &[
         help: "Runs seed, seed+1, …; one worker per seed, up to the number of cores, in parallel",
     },
     ParamSpec {
+        name: "sweep",
+        label: "Sweep",
+        group: Group::Run,
+        kind: Kind::Sweep,
+        default: "",
+        help: "NAME:v1,v2,… runs the experiment once per value of parameter NAME (any experiment parameter but preset, seeds and sweep; hidden widths joined by -, e.g. hidden:10-7-5,10-8-6), each with every seed; values are kept in canonical order (numbers ascending, choices in menu order); empty: no sweep",
+    },
+    ParamSpec {
         name: "dataset",
         label: "Data set",
         group: Group::Data,
@@ -276,6 +292,14 @@ pub static PARAMS: &[ParamSpec] = &[
         kind: Kind::Choice(Init::NAMES),
         default: "idnns",
         help: "idnns: truncated normal, std 1/√fan_in, every layer; ibsgd: hidden layers std 1/√(own width), output layer Keras's glorot_uniform; biases zero",
+    },
+    ParamSpec {
+        name: "noise_std",
+        label: "Noise std (noisy network)",
+        group: Group::Network,
+        kind: Kind::Float { min: 0.0, min_incl: true, max: 1e3, max_incl: true },
+        default: "0",
+        help: "Gaussian noise of this standard deviation added to each hidden layer's output, in training and when measuring (Goldfeld et al., ICML 2019); 0: none. Implemented so far only when measuring: > 0 needs estimator=noisy-sp, which adds the noise to every layer of the plane (the output layer too) in its estimate; the network itself still trains without noise",
     },
     ParamSpec {
         name: "optimizer",
@@ -395,7 +419,7 @@ pub static PARAMS: &[ParamSpec] = &[
         group: Group::Estimator,
         kind: Kind::Choice(EstimatorChoice::NAMES),
         default: "idnns-binning",
-        help: "idnns-binning: IDNNs-exact; uniform-binning: bins by count or size over a range scope; adaptive-binning: equal-mass bins (Chelombiev); kde-upper/kde-lower: Kolchinsky & Tracey bounds (Saxe)",
+        help: "idnns-binning: IDNNs-exact; uniform-binning: bins by count or size over a range scope; adaptive-binning: equal-mass bins (Chelombiev); kde-upper/kde-lower: Kolchinsky & Tracey bounds (Saxe); exact-binning: every distinct activation vector its own bin (Saxe's machine-precision binning); net-input-binning: edges tanh(linspace(−L, L, edges)), uniform in net input (Saxe); knn: Kraskov (KSG) k-NN, its I(X;T) axis the entropy Ĥ(T) (Saxe's appendix); noisy-sp: Goldfeld et al.'s sample-propagation estimator for T + N(0, noise_std²)",
     },
     ParamSpec {
         name: "mi_rows",
@@ -411,7 +435,7 @@ pub static PARAMS: &[ParamSpec] = &[
         group: Group::Estimator,
         kind: Kind::Int { min: 2, max: 100_000 },
         default: "30",
-        help: "idnns-binning: number of edges of linspace(bin_lo, bin_hi, edges) (IDNNs 30, i.e. 29 intervals; SZT's stored run 50)",
+        help: "idnns-binning: number of edges of linspace(bin_lo, bin_hi, edges) (IDNNs 30, i.e. 29 intervals; SZT's stored run 50); net-input-binning: N of the edges tanh(linspace(−netinput_limit, netinput_limit, N)) (Saxe et al. 2018, who do not state N)",
     },
     ParamSpec {
         name: "bin_lo",
@@ -462,6 +486,38 @@ pub static PARAMS: &[ParamSpec] = &[
         help: "kde-upper/kde-lower: variance of the added Gaussian noise (Saxe's paper 0.1; ibsgd's var_u notebook 1e-3)",
     },
     ParamSpec {
+        name: "netinput_limit",
+        label: "Net-input range ±L",
+        group: Group::Estimator,
+        kind: Kind::Float { min: 0.0, min_incl: false, max: 1e6, max_incl: true },
+        default: "50",
+        help: "net-input-binning: the edges are tanh of edges equally spaced on [−L, L] of the net input (Saxe et al. 2018: tanh(linspace(−50, 50, N)), FACTS.md §6)",
+    },
+    ParamSpec {
+        name: "knn_k",
+        label: "k-NN neighbour k",
+        group: Group::Estimator,
+        kind: Kind::Int { min: 1, max: 1000 },
+        default: "3",
+        help: "knn: neighbour rank k (Kraskov, Stögbauer & Grassberger 2004 suggest 2–4; 3 is scikit-learn's default; Saxe et al.'s k is not recorded); below the MI rows. Its ixt is the differential entropy Ĥ(T) in bits, not I(X;T) (it can be negative), as Saxe et al.'s appendix plots; ity is I(T;Y) (Ross 2014)",
+    },
+    ParamSpec {
+        name: "knn_noise",
+        label: "k-NN tie-breaking noise std",
+        group: Group::Estimator,
+        kind: Kind::Float { min: 0.0, min_incl: true, max: 1e3, max_incl: true },
+        default: "0.001",
+        help: "knn: standard deviation of Gaussian noise added to the activations to break the exact ties of saturated units (scikit-learn adds 1e-10-scale noise, which f32 cannot hold near ±1); seeded by the run's seed; 0: none (ties can give Ĥ = −∞)",
+    },
+    ParamSpec {
+        name: "mc_samples",
+        label: "Noisy-SP Monte Carlo samples",
+        group: Group::Estimator,
+        kind: Kind::Int { min: 1, max: 1 << 20 },
+        default: "1",
+        help: "noisy-sp: Monte Carlo samples per mixture component in Goldfeld et al.'s (ICML 2019) sample-propagation estimate of h(T); seeded by the run's seed; more samples only lower the Monte Carlo error",
+    },
+    ParamSpec {
         name: "plane",
         label: "Plane style",
         group: Group::View,
@@ -500,7 +556,7 @@ pub fn spec(name: &str) -> Option<&'static ParamSpec> {
     PARAMS.iter().find(|p| p.name == name)
 }
 
-fn index_of(name: &str) -> Option<usize> {
+pub(crate) fn index_of(name: &str) -> Option<usize> {
     PARAMS.iter().position(|p| p.name == name)
 }
 
@@ -584,6 +640,7 @@ impl ParamSpec {
                 }
                 Ok(Value::Widths(ws))
             }
+            Kind::Sweep => Sweep::parse(raw).map(Value::Sweep),
             Kind::Batch { max } => {
                 if raw.eq_ignore_ascii_case("full") {
                     return Ok(Value::Batch(None));
@@ -641,6 +698,10 @@ impl ParamSpec {
                 format!("up to {max_layers} comma-separated widths from 1 to {max_width}")
             }
             Kind::Batch { max } => format!("full, or 1 to {max}"),
+            Kind::Sweep => format!(
+                "empty, or NAME:v1,v2,… with up to {} values",
+                crate::sweep::MAX_SWEEP_VALUES
+            ),
         }
     }
 }
@@ -742,6 +803,34 @@ impl Params {
     pub fn seed_list(&self) -> Vec<u64> {
         let first = self.int("seed") as u64;
         (0..self.seeds() as u64).map(|k| first + k).collect()
+    }
+
+    /// The sweep, if one is set.
+    pub fn sweep(&self) -> Option<&Sweep> {
+        match self.get("sweep") {
+            Value::Sweep(s) => s.as_ref(),
+            v => unreachable!("sweep is a sweep, got {v:?}"),
+        }
+    }
+
+    /// The points of the sweep, one per value in the sweep's order: these
+    /// parameters with the swept parameter set to that value and no sweep
+    /// (each a plain run of every seed). Empty when there is no sweep.
+    pub fn sweep_points(&self) -> Vec<Params> {
+        let Some(sw) = self.sweep() else {
+            return Vec::new();
+        };
+        let at = index_of(sw.param).expect("a sweep names a parameter of the table");
+        let at_sweep = index_of("sweep").expect("sweep row");
+        sw.values
+            .iter()
+            .map(|v| {
+                let mut p = self.clone();
+                p.values[at] = v.clone();
+                p.values[at_sweep] = Value::Sweep(None);
+                p
+            })
+            .collect()
     }
 
     /// The choice `name` as its enum. Panics if `T` is not the row's enum
@@ -889,7 +978,7 @@ impl Params {
     }
 }
 
-fn unknown(name: &str) -> ParamError {
+pub(crate) fn unknown(name: &str) -> ParamError {
     // Suggest the closest name, since typos are the usual cause.
     let best = PARAMS
         .iter()
@@ -946,11 +1035,12 @@ pub fn percent_decode(s: &str) -> String {
 }
 
 /// Encodes a query component, leaving the characters URLs allow unescaped
-/// (letters, digits, `-._~,`), so `hidden=10,7,5,4,3` stays readable.
+/// (letters, digits, `-._~,:`), so `hidden=10,7,5,4,3` and
+/// `sweep=bins:10,30` stay readable.
 pub fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for &c in s.as_bytes() {
-        if c.is_ascii_alphanumeric() || b"-._~,".contains(&c) {
+        if c.is_ascii_alphanumeric() || b"-._~,:".contains(&c) {
             out.push(c as char);
         } else {
             out.push_str(&format!("%{c:02X}"));

@@ -544,6 +544,16 @@ impl RunRecord {
         de.end()
             .map_err(|e| RecordError::at(".", format!("not an infoplane run record: {e}")))?;
         let mut r = r;
+        r.validate()?;
+        Ok(r)
+    }
+
+    /// The checks of [`RunRecord::from_json`] on a record already read
+    /// (e.g. a point of a sweep record): every series as long as its
+    /// epochs and layers; fills in `epochs` of records written before it
+    /// existed.
+    pub fn validate(&mut self) -> Result<(), RecordError> {
+        let r = self;
         if r.epochs == 0 {
             // Written before `epochs` was a field: the parameter says it.
             r.epochs = r
@@ -553,8 +563,7 @@ impl RunRecord {
                 .and_then(|t| t.parse().ok())
                 .ok_or_else(|| RecordError::at("params.epochs", "missing or not a whole number"))?;
         }
-        r.check()?;
-        Ok(r)
+        r.check()
     }
 
     /// The consistency checks of [`RunRecord::from_json`].

@@ -82,6 +82,17 @@ mod proptests {
             Kind::Preset => select(PRESETS.iter().map(|p| p.name).collect::<Vec<_>>())
                 .prop_map(|n| (n.to_string(), n.to_uppercase()))
                 .boxed(),
+            Kind::Sweep => proptest::collection::btree_set(1i64..100_000, 1..=3)
+                .prop_map(|set| {
+                    let v: Vec<String> = set.iter().map(|x| x.to_string()).collect();
+                    let mut rev = v.clone();
+                    rev.reverse();
+                    (
+                        format!("epochs:{}", v.join(",")),
+                        format!("epochs:{}", rev.join(",")),
+                    )
+                })
+                .boxed(),
             Kind::Batch { max } => prop_oneof![
                 Just(("full".to_string(), "FULL".to_string())),
                 (1..=max).prop_map(|b| (b.to_string(), format!(" {b} "))),
