@@ -95,7 +95,7 @@ pub fn App() -> impl IntoView {
     if loc.autorun {
         autorun(lab);
     }
-    let state = Memo::new(move |_| lab.session.runs.with(|r| r.state()));
+    let state = Memo::new(move |_| lab.session.state());
     let root = NodeRef::<leptos::html::Div>::new();
     if embed {
         embed::install(lab, state, root);

@@ -13,10 +13,13 @@
 //! reached or that dies (a panic, out of memory) fails its seed; the other
 //! seeds go on.
 
-use crate::protocol::{build_id, CheckpointMsg, FromWorker, Resume, ToWorker, TrainJob};
+use crate::protocol::{
+    build_id, CheckpointMsg, FromWorker, Resume, SweepTrainJob, ToWorker, TrainJob,
+};
 use crate::runs::Report;
 use infoplane_core::record::SeedRecord;
 use infoplane_core::run::Event;
+use infoplane_core::sweep::SweepJob;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::{Rc, Weak};
@@ -104,6 +107,9 @@ struct MiTask {
 struct Inner {
     slots: Vec<Option<Slot>>,
     query: String,
+    /// A sweep's trainings, when the run is a sweep (its units are the
+    /// indexes of these jobs; otherwise the units are seeds).
+    sweep_jobs: Option<Vec<SweepJob>>,
     /// The rows (`Dataset::to_bytes`), copied once into JavaScript memory.
     data: Option<js_sys::Uint8Array>,
     seeds: BTreeMap<u64, SeedState>,
@@ -184,6 +190,22 @@ impl Pool {
         for i in 0..n {
             spawn(&self.0, i);
         }
+    }
+
+    /// Runs the trainings `jobs` of the sweep `query` (units: the jobs'
+    /// indexes); as [`Pool::start`] otherwise.
+    pub fn start_sweep(
+        &self,
+        query: String,
+        jobs: Vec<SweepJob>,
+        data: Option<&[u8]>,
+        workers: usize,
+        sink: Sink,
+        status: WorkerStatus,
+    ) {
+        let units = (0..jobs.len() as u64).collect();
+        self.start(query, units, data, workers, sink, status);
+        self.0.borrow_mut().sweep_jobs = Some(jobs);
     }
 
     /// Pauses at once: ends every worker; running seeds keep their last
@@ -364,10 +386,13 @@ fn feed(pool: &Rc<RefCell<Inner>>, i: usize) {
             if p.slots.get(i).and_then(Option::as_ref).is_none() {
                 return;
             }
+            // A sweep's trainings have no checkpoints: they do not step.
+            let can_step = !(p.stepping && p.sweep_jobs.is_some());
             let parked = p
                 .order
                 .iter()
                 .copied()
+                .filter(|_| can_step)
                 .find(|s| matches!(p.seeds.get(s), Some(SeedState::Parked(_))));
             let queued = || {
                 p.order
@@ -423,10 +448,22 @@ fn feed(pool: &Rc<RefCell<Inner>>, i: usize) {
             }
             Next::Train(seed, resume, max_epochs) => {
                 let credits = idle_capacity(pool, seed);
-                let query = pool.borrow().query.clone();
-                (
-                    Task::Train(seed),
-                    ToWorker::Train(Box::new(TrainJob {
+                let (query, sweep_job) = {
+                    let p = pool.borrow();
+                    let job = p
+                        .sweep_jobs
+                        .as_ref()
+                        .and_then(|jobs| jobs.get(seed as usize).cloned());
+                    (p.query.clone(), job)
+                };
+                let msg = match sweep_job {
+                    // A sweep's training starts afresh (it has no checkpoints).
+                    Some(job) => ToWorker::Sweep(Box::new(SweepTrainJob {
+                        query,
+                        job,
+                        data: None,
+                    })),
+                    None => ToWorker::Train(Box::new(TrainJob {
                         query,
                         seed,
                         data: None,
@@ -434,7 +471,8 @@ fn feed(pool: &Rc<RefCell<Inner>>, i: usize) {
                         max_epochs,
                         credits,
                     })),
-                )
+                };
+                (Task::Train(seed), msg)
             }
             Next::Mi(id, t) => (
                 Task::Mi(id),
@@ -566,6 +604,35 @@ fn on_message(pool: &Weak<RefCell<Inner>>, i: usize, msg: Result<FromWorker, Str
                 );
             }
             feed(&pool, i);
+        }
+        FromWorker::SweepEvents { events } => {
+            let Task::Train(unit) = task else { return };
+            let ended = events
+                .iter()
+                .any(|e| matches!(e.event, Event::Finished { .. }));
+            let done = ended && {
+                // Every point the training serves has finished.
+                let p = pool.borrow();
+                let n = p
+                    .sweep_jobs
+                    .as_ref()
+                    .and_then(|j| j.get(unit as usize))
+                    .map_or(1, |j| j.points.len());
+                events
+                    .iter()
+                    .filter(|e| matches!(e.event, Event::Finished { .. }))
+                    .count()
+                    >= n
+            };
+            if done {
+                pool.borrow_mut().seeds.insert(unit, SeedState::Ended);
+            }
+            sink(unit, Report::SweepEvents(events));
+            if done {
+                set_task(&pool, i, Task::Idle);
+                feed(&pool, i);
+                feed_idle(&pool);
+            }
         }
         FromWorker::Events { events, checkpoint } => {
             let Task::Train(seed) = task else { return };

@@ -6,6 +6,7 @@ use infoplane_core::estimators::MiPair;
 use infoplane_core::params::{ParamError, Params};
 use infoplane_core::record::{Aggregate, RunHeader, RunRecord, SeedRecord, Status};
 use infoplane_core::run::Event;
+use infoplane_core::sweep::SweepEvent;
 use std::collections::BTreeSet;
 
 /// What the worker pool reports about a seed (the pool's interface to
@@ -14,6 +15,8 @@ use std::collections::BTreeSet;
 pub enum Report {
     /// Events of the seed's run, in order.
     Events(Vec<Event>),
+    /// Events of a sweep's training (the unit is the training's index).
+    SweepEvents(Vec<SweepEvent>),
     /// The seed failed (could not start, its worker died, …).
     Failed(String),
     /// Logged epoch `k`'s MI was deferred to another worker.
@@ -253,6 +256,8 @@ impl Runs {
     pub fn report(&mut self, seed: u64, report: Report) {
         match report {
             Report::Events(events) => events.into_iter().for_each(|e| self.apply(e)),
+            // A sweep's session routes these to its points' runs.
+            Report::SweepEvents(_) => {}
             Report::Failed(message) => self.fail(seed, message),
             Report::Pending(k) => {
                 if let Some(s) = self.seed_mut(seed) {

@@ -4,12 +4,13 @@
 
 use crate::browser;
 use crate::pool::{self, Pool, Sink, WorkerStatus};
-use crate::runs::Runs;
+use crate::runs::{Report, RunState, Runs};
 use infoplane_core::config::Config;
 use infoplane_core::cost::{Cost, MemoryError};
 use infoplane_core::data::{Dataset, ImageSet};
 use infoplane_core::params::Params;
 use infoplane_core::record::{SeedRecord, Status};
+use infoplane_core::sweep::{SweepPlan, SweepRecord};
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -21,11 +22,55 @@ use std::sync::Arc;
 /// machine runs out, so 2 GB over all the seeds running at once.
 pub const MEMORY_LIMIT: u64 = 2_000_000_000;
 
+/// The points of a sweep as they stream in: one run per value.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SweepRuns {
+    /// The sweep's parameters (with `sweep=`).
+    pub params: Option<Params>,
+    /// The swept parameter's name.
+    pub param: String,
+    /// Each value's label.
+    pub labels: Vec<String>,
+    /// Each value's runs.
+    pub points: Vec<Runs>,
+}
+
+impl SweepRuns {
+    /// The state of the whole sweep (as [`Runs::state`] over its points).
+    pub fn state(&self) -> RunState {
+        let states: Vec<RunState> = self.points.iter().map(Runs::state).collect();
+        if states.is_empty() {
+            RunState::Idle
+        } else if states.contains(&RunState::Error) {
+            RunState::Error
+        } else if states.iter().all(|s| *s == RunState::Done) {
+            RunState::Done
+        } else if states.contains(&RunState::Paused) {
+            RunState::Paused
+        } else if states.iter().all(|s| *s == RunState::Idle) {
+            RunState::Idle
+        } else {
+            RunState::Running
+        }
+    }
+
+    /// The sweep's record (every point's run record), once every point has
+    /// started.
+    pub fn to_record(&self) -> Option<Result<SweepRecord, String>> {
+        let params = self.params.as_ref()?;
+        let points: Option<Vec<_>> = self.points.iter().map(Runs::to_record).collect();
+        Some(SweepRecord::new(params, points?).map_err(|e| e.to_string()))
+    }
+}
+
 /// The records of one experiment and its workers.
 #[derive(Clone, Copy)]
 pub struct Session {
     /// The runs, as they stream in.
     pub runs: RwSignal<Runs>,
+    /// A sweep's points, when the experiment is a sweep (then `runs` stays
+    /// idle).
+    pub sweep: RwSignal<Option<SweepRuns>>,
     /// Workers training, and estimating MI for them.
     pub workers: RwSignal<(usize, usize)>,
     pool: StoredValue<Pool, LocalStorage>,
@@ -95,6 +140,7 @@ impl Session {
     pub fn new() -> Self {
         Session {
             runs: RwSignal::new(Runs::default()),
+            sweep: RwSignal::new(None),
             workers: RwSignal::new((0, 0)),
             pool: StoredValue::new_local(Pool::default()),
         }
@@ -109,6 +155,10 @@ impl Session {
     pub fn start(&self, params: Params, custom: Option<Arc<Dataset>>) {
         let runs = self.runs;
         self.pool.with_value(Pool::reset);
+        self.sweep.set(None);
+        if params.sweep().is_some() {
+            return self.start_sweep(params, custom);
+        }
         let fail = move |e: String| runs.set(Runs::failed(e));
         let cfg = match Config::from_params(&params) {
             Ok(c) => c,
@@ -150,11 +200,126 @@ impl Session {
         }
     }
 
+    /// Starts a sweep: every (value, seed) pair, each seed's training
+    /// shared by the values when only the estimator changes.
+    fn start_sweep(&self, params: Params, custom: Option<Arc<Dataset>>) {
+        let runs = self.runs;
+        let fail = move |e: String| runs.set(Runs::failed(e));
+        let plan = match SweepPlan::new(&params) {
+            Ok(p) => p,
+            Err(e) => return fail(e.to_string()),
+        };
+        let data = plan.configs[0].data;
+        if plan.configs.iter().any(|c| c.data != data) {
+            return fail(
+                "sweep: the lab sweeps one data set at a time (sweep dataset with infoplane sweep)"
+                    .into(),
+            );
+        }
+        // The heaviest point, with the sweep's seeds at once.
+        for p in &plan.points {
+            if let Err(e) = check_memory(p, custom.as_deref()) {
+                return fail(e);
+            }
+        }
+        let jobs = plan.jobs();
+        let sweep = self.sweep;
+        sweep.set(Some(SweepRuns {
+            params: Some(params.clone()),
+            param: plan.sweep.param.to_string(),
+            labels: (0..plan.points.len())
+                .map(|i| plan.sweep.label(i))
+                .collect(),
+            points: plan.points.iter().cloned().map(Runs::queued).collect(),
+        }));
+        let pool = self.pool;
+        let workers = self.workers;
+        let query = params.experiment_query();
+        let go = move |data: Option<Arc<Dataset>>| {
+            if sweep.with_untracked(|s| s.as_ref().and_then(|s| s.params.as_ref()) != Some(&params))
+            {
+                return;
+            }
+            let bytes = data.map(|d| d.to_bytes());
+            let routes = jobs.clone();
+            let sink: Sink = Rc::new(move |unit, report| {
+                let Some(job) = routes.get(unit as usize) else {
+                    return;
+                };
+                sweep.update(|s| {
+                    let Some(s) = s.as_mut() else { return };
+                    match report {
+                        Report::SweepEvents(events) => {
+                            for e in events {
+                                if let Some(r) = s.points.get_mut(e.point) {
+                                    r.apply(e.event);
+                                }
+                            }
+                        }
+                        Report::Failed(m) => {
+                            for &p in &job.points {
+                                s.points[p].fail(job.seed, m.clone());
+                            }
+                        }
+                        Report::Rewind { .. } => {
+                            for &p in &job.points {
+                                s.points[p].report(
+                                    job.seed,
+                                    Report::Rewind {
+                                        logged: 0,
+                                        epoch: 0,
+                                    },
+                                );
+                            }
+                        }
+                        other => {
+                            for &p in &job.points {
+                                s.points[p].report(job.seed, clone_report(&other));
+                            }
+                        }
+                    }
+                })
+            });
+            let status: WorkerStatus = Rc::new(move |t, m| workers.set((t, m)));
+            pool.with_value(|p| {
+                p.start_sweep(
+                    query.clone(),
+                    jobs.clone(),
+                    bytes.as_deref(),
+                    pool::worker_limit(),
+                    sink,
+                    status,
+                )
+            });
+        };
+        match data.image_set() {
+            Some(set) => leptos::task::spawn_local(async move {
+                match image_set(set).await {
+                    Ok(d) => go(Some(d)),
+                    Err(e) => fail(format!("dataset: cannot load {}: {e}", set.file)),
+                }
+            }),
+            None => go(custom),
+        }
+    }
+
     /// Pauses at once (the workers end; each seed continues later from its
-    /// last checkpoint, bit-identically).
+    /// last checkpoint, bit-identically; a sweep's trainings start afresh).
     pub fn pause(&self) {
         self.pool.with_value(Pool::pause);
         self.runs.update(|r| r.paused = true);
+        self.sweep.update(|s| {
+            if let Some(s) = s {
+                s.points.iter_mut().for_each(|r| r.paused = true);
+            }
+        });
+    }
+
+    /// The state of the session's run or sweep.
+    pub fn state(&self) -> RunState {
+        self.sweep
+            .with(|s| s.as_ref().map(SweepRuns::state))
+            .unwrap_or_else(|| self.runs.with(Runs::state))
     }
 
     /// The records of the seeds, for continuing them.
@@ -173,6 +338,11 @@ impl Session {
     /// Resumes after a pause.
     pub fn resume(&self) {
         self.runs.update(|r| r.paused = false);
+        self.sweep.update(|s| {
+            if let Some(s) = s {
+                s.points.iter_mut().for_each(|r| r.paused = false);
+            }
+        });
         let records = self.records();
         self.pool.with_value(|p| p.resume(&records));
     }
@@ -189,12 +359,18 @@ impl Session {
     pub fn stop(&self) {
         self.pool.with_value(Pool::reset);
         self.runs.update(|r| r.end_all(Status::Stopped));
+        self.sweep.update(|s| {
+            if let Some(s) = s {
+                s.points.iter_mut().for_each(|r| r.end_all(Status::Stopped));
+            }
+        });
     }
 
     /// Forgets the run and its workers.
     pub fn reset(&self) {
         self.pool.with_value(Pool::reset);
         self.runs.set(Runs::default());
+        self.sweep.set(None);
     }
 
     /// Shows a loaded (or finished) run instead of a computed one, freeing
@@ -202,5 +378,21 @@ impl Session {
     pub fn show(&self, runs: Runs) {
         self.pool.with_value(Pool::reset);
         self.runs.set(runs);
+    }
+}
+
+/// A copy of a per-seed report (MI and deferral reports of a sweep's
+/// training go to each point it serves; sweeps defer nothing today).
+fn clone_report(r: &Report) -> Report {
+    match r {
+        Report::Events(e) => Report::Events(e.clone()),
+        Report::SweepEvents(e) => Report::SweepEvents(e.clone()),
+        Report::Failed(m) => Report::Failed(m.clone()),
+        Report::Pending(k) => Report::Pending(*k),
+        Report::Mi(k, p) => Report::Mi(*k, p.clone()),
+        Report::Rewind { logged, epoch } => Report::Rewind {
+            logged: *logged,
+            epoch: *epoch,
+        },
     }
 }

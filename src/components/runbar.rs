@@ -11,7 +11,7 @@ use leptos::prelude::*;
 pub fn RunBar() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let runs = lab.session.runs;
-    let state = Memo::new(move |_| runs.with(|r| r.state()));
+    let state = Memo::new(move |_| lab.session.state());
     let busy = move || state.get().is_busy();
     let speed = expect_context::<Speed>().0;
     let estimate = Memo::new(move |_| {

@@ -11,6 +11,7 @@
 use infoplane_core::estimators::MiPair;
 use infoplane_core::record::SeedRecord;
 use infoplane_core::run::Event;
+use infoplane_core::sweep::{SweepEvent, SweepJob};
 use serde::{Deserialize, Serialize};
 
 /// A seed to train.
@@ -45,12 +46,26 @@ pub struct Resume {
     pub seconds: f64,
 }
 
+/// One training of a sweep (every point it serves gets its own events).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepTrainJob {
+    /// The sweep's query string (with its `sweep=` parameter).
+    pub query: String,
+    /// The seed and the points this training serves.
+    pub job: SweepJob,
+    /// The rows, as for [`TrainJob::data`] (the points share one data set).
+    #[serde(with = "serde_bytes")]
+    pub data: Option<Vec<u8>>,
+}
+
 /// Page → worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ToWorker {
     /// Train one seed.
     Train(Box<TrainJob>),
+    /// Train one job of a sweep.
+    Sweep(Box<SweepTrainJob>),
     /// Estimate one deferred logged epoch's MI.
     Mi {
         /// The page's id of the job.
@@ -96,6 +111,11 @@ pub enum FromWorker {
         events: Vec<Event>,
         /// A checkpoint, if one was taken.
         checkpoint: Option<CheckpointMsg>,
+    },
+    /// Events of a sweep's training since the last message, in order.
+    SweepEvents {
+        /// The events, each for one point.
+        events: Vec<SweepEvent>,
     },
     /// Logged epoch `k`'s MI, deferred: the page hands the job to an idle
     /// worker.

@@ -4,7 +4,7 @@
 //! second), so the page can end the worker at any moment and continue
 //! elsewhere. An MI job or a calibration runs to its end and answers.
 
-use crate::protocol::{CheckpointMsg, FromWorker, SpeedsMsg, ToWorker, TrainJob};
+use crate::protocol::{CheckpointMsg, FromWorker, SpeedsMsg, SweepTrainJob, ToWorker, TrainJob};
 use infoplane_core::checkpoint::Checkpoint;
 use infoplane_core::config::Config;
 use infoplane_core::cost;
@@ -12,6 +12,7 @@ use infoplane_core::data::Dataset;
 use infoplane_core::mi_job::MiJob;
 use infoplane_core::params::Params;
 use infoplane_core::run::{Event, SeedRun};
+use infoplane_core::sweep::{SweepPlan, SweepSeedRun};
 use std::cell::RefCell;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
@@ -26,6 +27,9 @@ const CHECKPOINT_EVERY_MS: f64 = 200.0;
 #[derive(Default)]
 struct Job {
     run: Option<SeedRun>,
+    /// A sweep's training instead (no checkpoints: a paused sweep starts
+    /// its trainings afresh).
+    sweep: Option<SweepSeedRun>,
     seed: u64,
     query: String,
     credits: usize,
@@ -82,6 +86,9 @@ fn checkpoint_of(run: &SeedRun, seconds: f64) -> Option<CheckpointMsg> {
 }
 
 fn slice() {
+    if JOB.with(|j| j.borrow().sweep.is_some()) {
+        return sweep_slice();
+    }
     let mut events = Vec::new();
     let mut out = Vec::new();
     let more = JOB.with(|j| {
@@ -188,6 +195,7 @@ fn train(job: TrainJob) {
     JOB.with(|j| {
         *j.borrow_mut() = Job {
             run: Some(run),
+            sweep: None,
             seed: job.seed,
             query: parsed.params.experiment_query(),
             credits: job.credits,
@@ -200,6 +208,67 @@ fn train(job: TrainJob) {
         events,
         checkpoint: None,
     });
+    schedule();
+}
+
+fn sweep_slice() {
+    let mut events = Vec::new();
+    let more = JOB.with(|j| {
+        let mut j = j.borrow_mut();
+        j.scheduled = false;
+        let Some(run) = j.sweep.as_mut() else {
+            return false;
+        };
+        let deadline = (now_ms() + SLICE_MS) / 1e3;
+        run.advance(usize::MAX, deadline, &|| now_ms() / 1e3, &mut |e| {
+            events.push(e)
+        });
+        run.results().is_none()
+    });
+    post(&FromWorker::SweepEvents { events });
+    if more {
+        schedule();
+    }
+}
+
+fn sweep(job: SweepTrainJob) {
+    let parsed = Params::from_query(&job.query, &[]);
+    if let Some(e) = parsed.errors.first() {
+        return error(e.to_string());
+    }
+    let plan = match SweepPlan::new(&parsed.params) {
+        Ok(p) => p,
+        Err(e) => return error(e.to_string()),
+    };
+    let provided = match job.data.as_deref().map(Dataset::from_bytes).transpose() {
+        Ok(d) => d.map(Arc::new),
+        Err(e) => return error(format!("dataset: {e}")),
+    };
+    let data = match job
+        .job
+        .points
+        .first()
+        .and_then(|&p| plan.configs.get(p))
+        .map(|c| c.dataset(provided))
+    {
+        Some(Ok(d)) => d,
+        Some(Err(e)) => return error(e.to_string()),
+        None => return error("sweep: a job without points".into()),
+    };
+    let mut events = Vec::new();
+    let run = match SweepSeedRun::start(&plan, &job.job, data, now_ms() / 1e3, &mut |e| {
+        events.push(e)
+    }) {
+        Ok(r) => r,
+        Err(e) => return error(e.to_string()),
+    };
+    JOB.with(|j| {
+        *j.borrow_mut() = Job {
+            sweep: Some(run),
+            ..Job::default()
+        };
+    });
+    post(&FromWorker::SweepEvents { events });
     schedule();
 }
 
@@ -221,6 +290,7 @@ fn mi(id: u64, bytes: &[u8]) {
 fn handle(msg: ToWorker) {
     match msg {
         ToWorker::Train(job) => train(*job),
+        ToWorker::Sweep(job) => sweep(*job),
         ToWorker::Mi { id, job } => mi(id, &job),
         ToWorker::Credit { n } => JOB.with(|j| {
             let mut j = j.borrow_mut();
