@@ -128,7 +128,6 @@ struct Inner {
     status: Option<WorkerStatus>,
     /// Last (training, estimating) counts reported.
     counts: (usize, usize),
-    paused: bool,
     sink: Option<Sink>,
 }
 
@@ -211,7 +210,6 @@ impl Pool {
     /// Pauses at once: ends every worker; running seeds keep their last
     /// checkpoint, MI jobs in flight go back to the queue.
     pub fn pause(&self) {
-        self.0.borrow_mut().paused = true;
         self.park_all();
     }
 
@@ -266,14 +264,11 @@ impl Pool {
     }
 
     fn restart(&self, stepping: bool, records: &dyn Fn(u64) -> SeedRecord) {
-        if !self.0.borrow().paused {
-            return;
-        }
-        // A step may still be running.
+        // A step may still be running (the session calls this only while
+        // paused, when no other worker is).
         self.park_all();
         let parked: Vec<u64> = {
             let mut p = self.0.borrow_mut();
-            p.paused = stepping;
             p.stepping = stepping;
             p.seeds
                 .iter()
@@ -415,7 +410,7 @@ fn feed(pool: &Rc<RefCell<Inner>>, i: usize) {
                     _ => None,
                 };
                 Next::Train(seed, resume, p.stepping.then_some(1))
-            } else if p.stepping || p.paused {
+            } else if p.stepping {
                 Next::Nothing
             } else if let Some(seed) = queued() {
                 p.seeds.insert(seed, SeedState::Running(None));
@@ -434,7 +429,7 @@ fn feed(pool: &Rc<RefCell<Inner>>, i: usize) {
                 // Nothing left at all: end the worker (it would only hold memory).
                 let done = {
                     let p = pool.borrow();
-                    !p.paused
+                    !p.stepping
                         && p.mi_queue.is_empty()
                         && p.mi_running.is_empty()
                         && p.seeds.values().all(|s| matches!(s, SeedState::Ended))

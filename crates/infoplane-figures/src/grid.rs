@@ -6,7 +6,7 @@ use crate::hit::HitPoint;
 use crate::plane::{draw_plane, PlaneOptions};
 use crate::record::Area;
 use crate::theme::{titled, Theme};
-use crate::view::{total_epochs, RecordView};
+use crate::view::RecordView;
 use infoplane_core::record::RunRecord;
 
 /// Options of [`draw_plane_grid`] and [`draw_run_planes`].
@@ -127,10 +127,11 @@ pub fn draw_run_planes(
     if run.seeds.len() >= 2 {
         views.push(RecordView::mean(&run.mean));
     }
+    // The record's total (loading fills it in for records older than the field).
     let total = if opts.plane.total_epochs > 0 {
         opts.plane.total_epochs
     } else {
-        total_epochs(run)
+        run.epochs
     };
     let plane = PlaneOptions {
         max_ixt: run.max_ixt,

@@ -74,7 +74,7 @@ pub use plane::{draw_plane, PlaneOptions, PlaneStyle};
 pub use record::{
     estimate_text, record, Align, Area, Baseline, Colour, DisplayList, Font, Measure, Op, Recorder,
 };
-pub use view::{total_epochs, RecordView};
+pub use view::RecordView;
 
 /// The text shown on a figure whose record has no logged epoch yet.
 pub const WAITING: &str = "waiting for the first logged epoch";

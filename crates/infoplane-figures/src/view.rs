@@ -1,7 +1,7 @@
 //! A borrowed view of one seed's record or of the mean over seeds, so that
 //! every figure draws either.
 
-use infoplane_core::record::{Aggregate, GradSeries, RunRecord, SeedRecord};
+use infoplane_core::record::{Aggregate, GradSeries, SeedRecord};
 use std::collections::BTreeMap;
 
 /// The series a figure draws, borrowed from a [`SeedRecord`] or an
@@ -109,23 +109,4 @@ pub(crate) fn at(s: &[Vec<f64>], k: usize, l: usize) -> f64 {
 /// `s[k]`, or NaN where the series is short.
 pub(crate) fn at1(s: &[f64], k: usize) -> f64 {
     s.get(k).copied().unwrap_or(f64::NAN)
-}
-
-/// The run's total epochs: the `epochs` parameter when the record has it
-/// (a number or a numeric string), else one past the last logged epoch of
-/// any seed (0 for an empty record).
-pub fn total_epochs(run: &RunRecord) -> usize {
-    let param = run.params.get("epochs").and_then(|v| {
-        v.as_u64()
-            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-    });
-    match param {
-        Some(n) if n > 0 => n as usize,
-        _ => run
-            .seeds
-            .iter()
-            .filter_map(|s| s.epochs.last())
-            .max()
-            .map_or(0, |e| e + 1),
-    }
 }

@@ -610,16 +610,6 @@ fn tiny_areas_and_odd_options_do_not_panic() {
 }
 
 #[test]
-fn total_epochs_from_params_or_data() {
-    let mut run = run_record(1, TOTAL);
-    assert_eq!(total_epochs(&run), TOTAL);
-    run.params.insert("epochs".into(), serde_json::json!("250"));
-    assert_eq!(total_epochs(&run), 250);
-    run.params.clear();
-    assert_eq!(total_epochs(&run), run.seeds[0].epochs.last().unwrap() + 1);
-}
-
-#[test]
 fn recording_then_replaying_draws_what_plotters_draws() {
     // The elements the figures use, drawn by plotters straight onto one
     // raster, and recorded then replayed onto another: the same pixels.
