@@ -6,6 +6,7 @@
 //! event stream, and the figures redraw live from the records.
 
 pub mod actions;
+pub mod bench;
 pub mod browser;
 pub mod components;
 pub mod embed;
@@ -35,7 +36,9 @@ use leptos::prelude::*;
 pub fn Root() -> impl IntoView {
     estimate::provide_speed();
     let path = browser::pathname();
-    if path.trim_end_matches('/').ends_with("/letter") {
+    if url::is_bench(&browser::query()) {
+        view! { <bench::BenchPage /> }.into_any()
+    } else if path.trim_end_matches('/').ends_with("/letter") {
         view! { <letter::LetterPage /> }.into_any()
     } else {
         view! { <App /> }.into_any()
