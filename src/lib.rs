@@ -71,7 +71,7 @@ fn autorun(lab: Lab) {
         };
         decided.set_value(true);
         if hold {
-            lab.held.set(est.map(|e| e.text()));
+            lab.held.set(true);
         } else {
             request_animation_frame(move || actions::start(lab));
         }
