@@ -30,4 +30,5 @@ pub mod record;
 pub mod rng;
 pub mod run;
 pub mod schedule;
+pub mod simd;
 pub mod train;
