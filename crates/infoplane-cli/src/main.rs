@@ -5,9 +5,10 @@
 //! infoplane params
 //! infoplane run --preset NAME [--set k=v]... [--seeds N] [--out FILE.json] [--data FILE.csv]
 //! infoplane mi --estimator E [opts] ACTIVATIONS.csv LABELS.csv
-//! infoplane bench [--quick]
+//! infoplane bench [--quick] [GROUP...]
 //! ```
 
+mod alloc;
 mod bench;
 mod mi;
 mod progress;
@@ -24,7 +25,8 @@ const USAGE: &str = "usage:
   infoplane mi --estimator E [--bins N] [--bin-size S] [--range SCOPE] [--lo X] [--hi Y]
                [--edges N] [--noise-var V] ACTIVATIONS.csv LABELS.csv
                                          estimate I(X;T) and I(T;Y) (bits) of your own activations
-  infoplane bench [--quick]              print speed figures as `name: value unit`";
+  infoplane bench [--quick] [GROUP...]   print speed figures as `name: value unit` (groups:
+                                         idnns, idnns-4-lane, saxe-kde, szt, relu-memory)";
 
 /// A command-line error shown to the user.
 pub struct CliError(pub String);

@@ -120,6 +120,30 @@ pub fn tanh_v<V: Simd>(a: V) -> V {
     a.abs().lt(s(0.0004)).select(a, p / q)
 }
 
+/// [`tanh_v`] of `N` vectors, step by step across them so that each
+/// constant is materialised once per step; the same operations as `tanh_v`
+/// on every lane.
+#[inline(always)]
+#[allow(clippy::excessive_precision)] // Eigen's constants, verbatim.
+pub fn tanh_n<V: Simd, const N: usize>(a: [V; N]) -> [V; N] {
+    const CLAMP: f32 = 7.90531110763549805;
+    let s = V::splat;
+    let each = |f: &dyn Fn(usize) -> V| -> [V; N] { std::array::from_fn(f) };
+    let x = each(&|i| clamp_select_v(a[i], -CLAMP, CLAMP));
+    let x2 = each(&|i| x[i] * x[i]);
+    let mut p = each(&|i| x2[i] * s(-2.76076847742355e-16) + s(2.00018790482477e-13));
+    p = each(&|i| x2[i] * p[i] + s(-8.60467152213735e-11));
+    p = each(&|i| x2[i] * p[i] + s(5.12229709037114e-08));
+    p = each(&|i| x2[i] * p[i] + s(1.48572235717979e-05));
+    p = each(&|i| x2[i] * p[i] + s(6.37261928875436e-04));
+    p = each(&|i| x2[i] * p[i] + s(4.89352455891786e-03));
+    p = each(&|i| p[i] * x[i]);
+    let mut q = each(&|i| x2[i] * s(1.19825839466702e-06) + s(1.18534705686654e-04));
+    q = each(&|i| x2[i] * q[i] + s(2.26843463243900e-03));
+    q = each(&|i| x2[i] * q[i] + s(4.89352518554385e-03));
+    each(&|i| a[i].abs().lt(s(0.0004)).select(a[i], p[i] / q[i]))
+}
+
 /// [`exp`] on every lane (the same operations in the same order).
 #[inline(always)]
 #[allow(clippy::excessive_precision)] // Cephes' constants, verbatim.
@@ -140,6 +164,33 @@ pub fn exp_v<V: Simd>(x: V) -> V {
     // (bits(t) - bits(MAGIC) + 127) << 23, as in the scalar form.
     let scale = t.add_bits_shl23(127i32.wrapping_sub(MAGIC.to_bits() as i32));
     x.lt(s(-87.0)).select(s(0.0), y * scale)
+}
+
+/// [`exp_v`] of `N` vectors, step by step across them so that each
+/// constant is materialised once per step (kernels that need several
+/// exponentials at once); the same operations as `exp_v` on every lane.
+#[inline(always)]
+#[allow(clippy::excessive_precision)] // Cephes' constants, verbatim.
+pub fn exp_n<V: Simd, const N: usize>(x: [V; N]) -> [V; N] {
+    const MAGIC: f32 = 12_582_912.0;
+    let s = V::splat;
+    let each = |f: &dyn Fn(usize) -> V| -> [V; N] { std::array::from_fn(f) };
+    let xc = each(&|i| clamp_select_v(x[i], -87.0, 88.0));
+    let t = each(&|i| xc[i] * s(std::f32::consts::LOG2_E) + s(MAGIC));
+    let m = each(&|i| t[i] - s(MAGIC));
+    let r = each(&|i| xc[i] - m[i] * s(0.693359375) - m[i] * s(-2.12194440e-4));
+    let r2 = each(&|i| r[i] * r[i]);
+    let mut y = each(&|i| r[i] * s(1.9875691500e-4) + s(1.3981999507e-3));
+    y = each(&|i| y[i] * r[i] + s(8.3334519073e-3));
+    y = each(&|i| y[i] * r[i] + s(4.1665795894e-2));
+    y = each(&|i| y[i] * r[i] + s(1.6666665459e-1));
+    y = each(&|i| y[i] * r[i] + s(5.0000001201e-1));
+    y = each(&|i| y[i] * r2[i] + r[i] + s(1.0));
+    let k = 127i32.wrapping_sub(MAGIC.to_bits() as i32);
+    each(&|i| {
+        x[i].lt(s(-87.0))
+            .select(s(0.0), y[i] * t[i].add_bits_shl23(k))
+    })
 }
 
 /// -x per lane: -0 - x flips the sign of every value, zeros included.
@@ -285,6 +336,10 @@ mod tests {
         same_bits::<V>(exp, exp_v, "exp");
         same_bits::<V>(sigmoid, sigmoid_v, "sigmoid");
         same_bits::<V>(|x| -x, neg_v, "neg");
+        same_bits::<V>(exp, |x| exp_n([x, x + V::splat(1.0), x])[2], "exp_n");
+        same_bits::<V>(exp, |x| exp_n([x, x + V::splat(1.0)])[0], "exp_n");
+        same_bits::<V>(tanh, |x| tanh_n([x + V::splat(1.0), x, x])[1], "tanh_n");
+        same_bits::<V>(tanh, |x| tanh_n([x])[0], "tanh_n");
     }
 
     #[test]

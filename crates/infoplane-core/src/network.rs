@@ -171,6 +171,11 @@ type Acc = [f32; W];
 trait Act: Copy {
     /// The nonlinearity on every lane.
     fn f<V: Simd>(self, z: V) -> V;
+    /// The nonlinearity on several vectors at once.
+    #[inline(always)]
+    fn f_n<V: Simd, const N: usize>(self, z: [V; N]) -> [V; N] {
+        z.map(|v| self.f(v))
+    }
     /// `d` times the derivative, written in terms of the output `a`
     /// (tanh' = 1 - a², sigmoid' = a(1 - a), relu' = [a > 0]).
     fn df<V: Simd>(self, a: V, d: V) -> V;
@@ -188,6 +193,10 @@ impl Act for TanhAct {
     #[inline(always)]
     fn f<V: Simd>(self, z: V) -> V {
         math::tanh_v(z)
+    }
+    #[inline(always)]
+    fn f_n<V: Simd, const N: usize>(self, z: [V; N]) -> [V; N] {
+        math::tanh_n(z)
     }
     #[inline(always)]
     fn df<V: Simd>(self, a: V, d: V) -> V {
@@ -362,8 +371,9 @@ fn dense_tiles<V: Simd, A: Act, const T: usize>(
                     acc[t] = acc[t] + V::load(&w[t]) * a;
                 }
             }
+            let y = act.f_n(std::array::from_fn::<V, T, _>(|t| acc[t] + V::splat(b[t])));
             for t in 0..T {
-                act.f(acc[t] + V::splat(b[t])).store(&mut o[t][at..]);
+                y[t].store(&mut o[t][at..]);
             }
         }
     }

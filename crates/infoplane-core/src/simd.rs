@@ -57,6 +57,10 @@ pub trait Simd:
     fn select(self, a: Self, b: Self) -> Self;
     /// Bitwise and (masks, or a mask and values).
     fn and(self, o: Self) -> Self;
+    /// Bitwise or of masks.
+    fn or(self, o: Self) -> Self;
+    /// True when any lane of a mask is set (for control flow only).
+    fn any(self) -> bool;
     /// `self < o ? self : o` per lane (NaN in either: `o`).
     fn min_sel(self, o: Self) -> Self;
     /// `self > o ? self : o` per lane (NaN in either: `o`).
@@ -175,6 +179,14 @@ impl Simd for Scalar4 {
         self.zip(o, |a, b| f32::from_bits(a.to_bits() & b.to_bits()))
     }
     #[inline(always)]
+    fn or(self, o: Self) -> Self {
+        self.zip(o, |a, b| f32::from_bits(a.to_bits() | b.to_bits()))
+    }
+    #[inline(always)]
+    fn any(self) -> bool {
+        self.0.iter().any(|v| v.to_bits() != 0)
+    }
+    #[inline(always)]
     fn min_sel(self, o: Self) -> Self {
         self.zip(o, |a, b| if a < b { a } else { b })
     }
@@ -267,6 +279,14 @@ mod sse {
         #[inline(always)]
         fn and(self, o: Self) -> Self {
             Sse4(unsafe { _mm_and_ps(self.0, o.0) })
+        }
+        #[inline(always)]
+        fn or(self, o: Self) -> Self {
+            Sse4(unsafe { _mm_or_ps(self.0, o.0) })
+        }
+        #[inline(always)]
+        fn any(self) -> bool {
+            unsafe { _mm_movemask_ps(self.0) != 0 }
         }
         #[inline(always)]
         fn min_sel(self, o: Self) -> Self {
@@ -373,6 +393,14 @@ mod avx {
             Avx8(unsafe { _mm256_and_ps(self.0, o.0) })
         }
         #[inline(always)]
+        fn or(self, o: Self) -> Self {
+            Avx8(unsafe { _mm256_or_ps(self.0, o.0) })
+        }
+        #[inline(always)]
+        fn any(self) -> bool {
+            unsafe { _mm256_movemask_ps(self.0) != 0 }
+        }
+        #[inline(always)]
         fn min_sel(self, o: Self) -> Self {
             Avx8(unsafe { _mm256_min_ps(self.0, o.0) })
         }
@@ -472,6 +500,14 @@ mod wasm {
             Wasm4(v128_and(self.0, o.0))
         }
         #[inline(always)]
+        fn or(self, o: Self) -> Self {
+            Wasm4(v128_or(self.0, o.0))
+        }
+        #[inline(always)]
+        fn any(self) -> bool {
+            v128_any_true(self.0)
+        }
+        #[inline(always)]
         fn min_sel(self, o: Self) -> Self {
             // pmin(x, y) = y < x ? y : x.
             Wasm4(f32x4_pmin(o.0, self.0))
@@ -559,6 +595,14 @@ impl<V: Simd> Simd for X2<V> {
     #[inline(always)]
     fn and(self, o: Self) -> Self {
         X2(self.0.and(o.0), self.1.and(o.1))
+    }
+    #[inline(always)]
+    fn or(self, o: Self) -> Self {
+        X2(self.0.or(o.0), self.1.or(o.1))
+    }
+    #[inline(always)]
+    fn any(self) -> bool {
+        self.0.or(self.1).any()
     }
     #[inline(always)]
     fn min_sel(self, o: Self) -> Self {
@@ -770,6 +814,14 @@ mod tests {
                     same(out[k], sf(a[k], b[k]), name, a[k], b[k]);
                 }
             }
+            // Or of masks, and whether any lane is set.
+            va.lt(vb).or(va.gt(vb)).store(&mut out);
+            for k in 0..n {
+                let (lt, gt) = (a[k] < b[k], a[k] > b[k]);
+                same(out[k], mask(lt | gt), "or", a[k], b[k]);
+            }
+            let want_any = (0..n).any(|k| a[k] < b[k]);
+            assert_eq!(va.lt(vb).any(), want_any, "any");
             // Bitwise and of a mask with values.
             va.lt(vb).and(vb).store(&mut out);
             for k in 0..n {
