@@ -327,21 +327,50 @@ impl Packed {
 /// `out[j] = f(Σ_i w[j][i] a[i] + b[j])` on every lane: the sum from 0 in
 /// input order, then the bias (the order of the scalar definition).
 #[inline(always)]
-fn dense<V: Simd, A: Act>(
-    act: A,
-    n_in: usize,
-    fwd: &[Splat],
-    b: &[f32],
-    prev: &[Block],
-    out: &mut [Block],
-) {
+fn dense<V: Simd, A: Act>(act: A, layer: &Layer, fwd: &[Splat], prev: &[Block], out: &mut [Block]) {
+    let (n_in, b) = (layer.n_in, &layer.b[..]);
+    let prev = &prev[..n_in.min(prev.len())];
+    if V::LANES < 8 {
+        // 4-lane targets: a unit at a time over half a block, whose
+        // accumulators the wasm engines keep in registers.
+        return dense_rows::<V, A, { BLOCK / 8 }>(act, &layer.w, b, prev, out);
+    }
     let n_out = out.len();
     let (w4, wr) = split_tiles(fwd, n_out, TILE, n_in);
     let (b4, br) = split_tiles(b, n_out, TILE, 1);
     let (o4, or) = split_tiles_mut(out, n_out, TILE, 1);
-    let prev = &prev[..n_in.min(prev.len())];
     dense_tiles::<V, A, TILE>(act, n_in, w4, b4, prev, o4);
     remainder!(or.len(), dense_tiles::<V, A>(act, n_in, wr, br, prev, or));
+}
+
+/// [`dense`] one unit at a time, S vectors of samples per step, weights
+/// from the row-major matrix.
+#[inline(always)]
+fn dense_rows<V: Simd, A: Act, const S: usize>(
+    act: A,
+    w: &[f32],
+    b: &[f32],
+    prev: &[Block],
+    out: &mut [Block],
+) {
+    let n_in = prev.len();
+    for ((o, wr), &bj) in out.iter_mut().zip(w.chunks_exact(n_in.max(1))).zip(b) {
+        for at in (0..BLOCK).step_by(S * V::LANES) {
+            let mut acc = [V::splat(0.0); S];
+            for (a, &wi) in prev.iter().zip(wr) {
+                let wv = V::splat(wi);
+                for (k, acc) in acc.iter_mut().enumerate() {
+                    *acc = *acc + wv * V::load(&a[at + k * V::LANES..]);
+                }
+            }
+            // One vector at a time: fewer live values for the wasm engine's
+            // register allocator.
+            for (k, acc) in acc.iter().enumerate() {
+                act.f(*acc + V::splat(bj))
+                    .store(&mut o[at + k * V::LANES..]);
+            }
+        }
+    }
 }
 
 /// [`dense`] over consecutive tiles of T units (each input vector loaded
@@ -394,21 +423,52 @@ fn dense_tiles<V: Simd, A: Act, const T: usize>(
 #[inline(always)]
 fn backward<V: Simd, A: Act>(
     act: A,
-    n_out: usize,
+    layer: &Layer,
     bwd: &[Splat],
     d: &[Block],
     a: &[Block],
     out: &mut [Block],
 ) {
-    let n_in = a.len();
+    let (n_in, n_out) = (a.len(), layer.n_out);
     let d = &d[..n_out.min(d.len())];
     let m = n_in.min(out.len());
     let out = &mut out[..m];
+    if V::LANES < 8 {
+        return backward_rows::<V, A, { BLOCK / 8 }>(act, &layer.w, d, a, out);
+    }
     let (w4, wr) = split_tiles(bwd, n_in, TILE, n_out);
     let (a4, ar) = split_tiles(a, n_in, TILE, 1);
     let (o4, or) = split_tiles_mut(out, n_in, TILE, 1);
     backward_tiles::<V, A, TILE>(act, n_out, w4, d, a4, o4);
     remainder!(or.len(), backward_tiles::<V, A>(act, n_out, wr, d, ar, or));
+}
+
+/// [`backward`] one input at a time, S vectors of samples per step, weights
+/// from the row-major matrix (4-lane targets, as [`dense_rows`]).
+#[inline(always)]
+fn backward_rows<V: Simd, A: Act, const S: usize>(
+    act: A,
+    w: &[f32],
+    d: &[Block],
+    a: &[Block],
+    out: &mut [Block],
+) {
+    let n_in = a.len();
+    for (i, (o, ai)) in out.iter_mut().zip(a).enumerate() {
+        for at in (0..BLOCK).step_by(S * V::LANES) {
+            let mut acc = [V::splat(0.0); S];
+            for (wr, dj) in w.chunks_exact(n_in.max(1)).zip(d) {
+                let wv = V::splat(wr[i]);
+                for (k, acc) in acc.iter_mut().enumerate() {
+                    *acc = *acc + wv * V::load(&dj[at + k * V::LANES..]);
+                }
+            }
+            for (k, acc) in acc.iter().enumerate() {
+                let at = at + k * V::LANES;
+                act.df(V::load(&ai[at..]), *acc).store(&mut o[at..]);
+            }
+        }
+    }
 }
 
 /// [`backward`] over consecutive tiles of T inputs.
@@ -671,10 +731,10 @@ impl Workspace {
             let prev = &prev[self.offsets[l]..];
             if l < last {
                 let out = &mut rest[..layer.n_out];
-                dense::<V, A>(act, layer.n_in, &p.fwd, &layer.b, prev, out);
+                dense::<V, A>(act, layer, &p.fwd, prev, out);
             } else {
                 let out = &mut self.logits[..layer.n_out];
-                dense::<V, Identity>(Identity, layer.n_in, &p.fwd, &layer.b, prev, out);
+                dense::<V, Identity>(Identity, layer, &p.fwd, prev, out);
             }
         }
         // Output nonlinearity, per lane over the output units.
@@ -775,7 +835,10 @@ impl Workspace {
         rows: &[u32],
         out: &mut Gradients,
     ) {
-        self.pack(net);
+        if V::LANES >= 8 {
+            // The 4-lane kernels read the weights as they are.
+            self.pack(net);
+        }
         for (gw, gb) in self.gw.iter_mut().zip(&mut self.gb) {
             gw.iter_mut().for_each(|b| *b = [0.0; W]);
             gb.iter_mut().for_each(|b| *b = [0.0; W]);
@@ -812,7 +875,7 @@ impl Workspace {
                 outer::<V>(layer.n_in, &mut self.gw[l], d, prev);
                 if l > 0 {
                     let bwd = &self.packed[l].bwd;
-                    backward::<V, A>(act, layer.n_out, bwd, d, prev, &mut self.delta_prev);
+                    backward::<V, A>(act, layer, bwd, d, prev, &mut self.delta_prev);
                     std::mem::swap(&mut self.delta, &mut self.delta_prev);
                 }
             }
@@ -890,7 +953,10 @@ impl Workspace {
         rows: &[u32],
         mut acts_out: Option<&mut [Vec<f32>]>,
     ) -> (f64, f64) {
-        self.pack(net);
+        if V::LANES >= 8 {
+            // The 4-lane kernels read the weights as they are.
+            self.pack(net);
+        }
         let n = rows.len();
         if let Some(out) = acts_out.as_deref_mut() {
             for (a, l) in out.iter_mut().zip(&net.layers) {
