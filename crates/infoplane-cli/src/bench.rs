@@ -99,7 +99,7 @@ pub fn main(args: &[String]) -> Result<(), CliError> {
 /// both KDE bounds at noise 0.1 on every logged epoch, timed apart.
 fn idnns_default(quick: bool) -> Result<(), CliError> {
     let sets = if quick {
-        vec![("epochs", "800".to_string())]
+        vec![("epochs", "400".to_string())]
     } else {
         vec![]
     };
@@ -119,8 +119,8 @@ fn idnns_default(quick: bool) -> Result<(), CliError> {
         if t.step().map_err(CliError)?.is_some() {
             logged += 1;
             // KDE is timed apart from the run: both bounds, every layer.
-            // In quick mode only every 16th logged epoch.
-            if quick && logged % 16 != 1 {
+            // In quick mode only every 32nd logged epoch.
+            if quick && logged % 32 != 1 {
                 continue;
             }
             let k0 = Clock::start();
@@ -175,7 +175,7 @@ fn idnns_default(quick: bool) -> Result<(), CliError> {
 /// in wasm): the same bits, a lower bound on what wasm can reach.
 fn idnns_default_base_path(quick: bool) -> Result<(), CliError> {
     let sets = if quick {
-        vec![("epochs", "800".to_string())]
+        vec![("epochs", "400".to_string())]
     } else {
         vec![]
     };
@@ -201,7 +201,7 @@ fn idnns_default_base_path(quick: bool) -> Result<(), CliError> {
 /// variance (0.001) and at the paper's (0.1); training is not timed.
 fn saxe_tanh_kde(quick: bool) -> Result<(), CliError> {
     let sets = if quick {
-        vec![("epochs", "12".to_string())]
+        vec![("epochs", "6".to_string())]
     } else {
         vec![]
     };

@@ -2,13 +2,29 @@
 //!
 //! ```text
 //! cargo run --release -p infoplane-core --example speed [idnns|grad|kde] [epochs]
+//! SPEED_PATH=base ...   # natively, the 4-lane kernels the browser runs
 //! RUSTFLAGS="-C target-feature=+simd128" cargo build --release -p infoplane-core \
-//!     --example speed --target wasm32-wasip1
-//! node scripts/wasi-run.mjs target/wasm32-wasip1/release/examples/speed.wasm idnns
+//!     --example speed --target wasm32-wasip1      # rustup target add wasm32-wasip1
+//! node run.mjs target/wasm32-wasip1/release/examples/speed.wasm idnns
+//! ```
+//!
+//! where `run.mjs` is node's WASI (node 20):
+//!
+//! ```text
+//! import { readFile } from 'node:fs/promises';
+//! import { WASI } from 'node:wasi';
+//! import { argv, cpuUsage } from 'node:process';
+//! const wasi = new WASI({ version: 'preview1', args: argv.slice(2), env: {}, preopens: {} });
+//! const mod = await WebAssembly.compile(await readFile(argv[2]));
+//! const inst = await WebAssembly.instantiate(mod, wasi.getImportObject());
+//! const c0 = cpuUsage();
+//! wasi.start(inst);
+//! console.log(`node: cpu ${(cpuUsage(c0).user / 1e6).toFixed(3)} s`);
 //! ```
 //!
 //! Prints `name: value unit` lines and a digest of the results, which must
-//! be the same natively and in wasm.
+//! be the same natively and in wasm. `kde-file EPOCH` reads activations a
+//! debugging session saved to /tmp (not produced by the repository).
 
 use infoplane_core::config::Config;
 use infoplane_core::estimators::{kde_bounds, LayerView};

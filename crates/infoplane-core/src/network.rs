@@ -2,11 +2,21 @@
 //! kernels that run it: forward passes over many rows and the gradient of
 //! the mean loss over a batch.
 //!
-//! Samples are processed in blocks of [`LANES`] side by side (one `Block`
-//! per unit), so every inner loop is element-wise over lanes and vectorises
-//! with the same order of additions on every target. Per-sample weight
-//! gradients are accumulated lane-wise and reduced once per batch by a fixed
-//! tree.
+//! Samples are processed in blocks of 64 side by side (one `[f32; 64]` per
+//! unit), by kernels written on the portable [`Simd`] vectors of
+//! [`crate::simd`]: element-wise IEEE operations only, sums over inputs in
+//! input order, so every path (scalar, SSE2, wasm simd128, AVX2) gives the
+//! same bits. Which path runs, and the register tiling it uses, never
+//! changes a result:
+//!
+//! * forward: `z_j = Σ_i w_ji a_i` from 0 in input order, then `+ b_j`,
+//!   then the nonlinearity; 8-lane builds take tiles of 4 units over
+//!   pre-splatted weights, 4-lane builds (wasm) one unit over half a block;
+//! * backward: `δ_i = (Σ_j w_ji δ_j) · f'(a_i)`, the sum from 0 in unit
+//!   order;
+//! * weight gradients: 8 lane accumulators per weight, lane l summing
+//!   `δ_j a_i` over the samples ≡ l (mod 8) of each block in order, reduced
+//!   once per batch by the fixed tree of [`crate::simd::sum8`].
 
 use crate::data::Dataset;
 use crate::math;
@@ -596,12 +606,7 @@ macro_rules! dispatch {
 /// Scratch memory for running one network shape; reuse it across batches so
 /// the hot loops never allocate.
 ///
-/// Samples are processed in blocks of 32 lanes, one `[f32; 32]` per unit,
-/// by register-blocked kernels over 8-lane [`Simd`] vectors (the same
-/// element-wise operations in the same order on every target). Each weight's
-/// gradient is accumulated in 8 lanes (lane l: samples ≡ l mod 8 of each
-/// block, in order) and reduced once per batch by the fixed tree of
-/// [`crate::simd::sum8`].
+/// See the module notes for the kernels and their order of operations.
 #[derive(Clone, Debug)]
 pub struct Workspace {
     /// Block offsets of each layer's values in `acts` (0 = the input).
