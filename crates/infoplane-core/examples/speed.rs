@@ -23,8 +23,7 @@
 //! ```
 //!
 //! Prints `name: value unit` lines and a digest of the results, which must
-//! be the same natively and in wasm. `kde-file EPOCH` reads activations a
-//! debugging session saved to /tmp (not produced by the repository).
+//! be the same natively and in wasm.
 
 use infoplane_core::config::Config;
 use infoplane_core::estimators::{kde_bounds, LayerView};
@@ -145,36 +144,6 @@ fn main() {
                 1e3 / epochs as f64,
                 "ms",
             );
-            println!("checksum: {check:.12}");
-        }
-        // Both KDE bounds on activations saved by the kde prune_stats test
-        // (/tmp/acts_{epochs}_{layer}_{width}.bin), one thread, `reps` times.
-        "kde-file" => {
-            let reps: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(3);
-            let s2: f64 = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(1e-3);
-            let read = |name: String| std::fs::read(name).expect("saved activations");
-            let labels: Vec<u32> = read(format!("/tmp/labels_{epochs}.bin"))
-                .chunks_exact(4)
-                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect();
-            let mut check = 0.0;
-            for (l, w) in [10usize, 7, 5, 4, 3, 2].into_iter().enumerate() {
-                let acts: Vec<f32> = read(format!("/tmp/acts_{epochs}_{l}_{w}.bin"))
-                    .chunks_exact(4)
-                    .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                    .collect();
-                let view = LayerView {
-                    data: &acts,
-                    rows: labels.len(),
-                    width: w,
-                };
-                let (t0, c0) = (Instant::now(), cpu_secs());
-                for _ in 0..reps {
-                    let (up, lo) = kde_bounds(view, &labels, 2, s2);
-                    check += up.ixt + lo.ixt;
-                }
-                report(&format!("kde_layer_{l}"), t0, c0, 1e3 / reps as f64, "ms");
-            }
             println!("checksum: {check:.12}");
         }
         other => eprintln!("unknown: {other}"),
