@@ -34,6 +34,7 @@ pub mod record;
 pub mod rng;
 pub mod run;
 pub mod schedule;
+pub mod simd;
 pub mod sweep;
 pub mod train;
 pub mod view;
