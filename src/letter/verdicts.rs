@@ -306,7 +306,8 @@ pub fn crossings(records: &[Vec<SeedRecord>]) -> Verdict {
     ];
     let mut crossing: Vec<&crossings::PairTally> =
         pairs.iter().filter(|p| p.tally.showing > 0).collect();
-    crossing.sort_by_key(|p| std::cmp::Reverse(p.tally.showing));
+    // Most crossings first, ties in pair order.
+    crossing.sort_unstable_by_key(|p| (std::cmp::Reverse(p.tally.showing), p.a, p.b));
     details.push(if crossing.is_empty() {
         "Per layer: no pair crosses in any seed.".into()
     } else {

@@ -519,7 +519,8 @@ impl Cost {
             .filter(|d| d.bytes > 0)
             .cloned()
             .collect();
-        largest.sort_by_key(|d| std::cmp::Reverse(d.bytes));
+        // Largest first, ties in the drivers' order.
+        largest.sort_unstable_by_key(|d| (std::cmp::Reverse(d.bytes), d.name));
         largest.truncate(3);
         Err(MemoryError {
             needed,

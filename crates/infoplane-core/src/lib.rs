@@ -18,6 +18,7 @@
 pub mod analysis;
 pub mod checkpoint;
 pub mod choice;
+pub mod codec;
 pub mod config;
 pub mod cost;
 pub mod data;
