@@ -88,6 +88,15 @@ pub fn draw_figure<DB: DrawingBackend>(
                 mean = runs.aggregate();
                 views.push(fig::RecordView::mean(&mean));
             }
+            // Runs of SZT's stored-run preset: the stored run's own mean
+            // over its 20 repeats as one more panel.
+            let stored = crate::letter::stored::lab_series(runs);
+            if let Some((rec, name)) = &stored {
+                views.push(fig::RecordView {
+                    name: name.clone(),
+                    ..fig::RecordView::seed(rec)
+                });
+            }
             let opts = fig::GridOptions {
                 plane: fig::PlaneOptions {
                     style: match input.view.plane {
