@@ -102,11 +102,12 @@ fn layer_list(ls: &[usize]) -> String {
 
 /// Agreement across seeds, layers grouped by how many seeds show the
 /// effect, most first: "L5, L6 in 4 of 4 seeds; L2 in 1 of 4; L1, L3, L4 in
-/// 0 of 4" (layers no seed could judge: "L7 not measured").
+/// 0 of 4" (layers no seed could judge: "L7 not measured"; seeds without a
+/// value: "L1 in 3 of 3 seeds (1 of 4 without a value)").
 fn agreement(t: &[LayerTally]) -> String {
-    let mut groups: Vec<((usize, usize), Vec<usize>)> = Vec::new();
+    let mut groups: Vec<((usize, usize, usize), Vec<usize>)> = Vec::new();
     for l in t {
-        let k = (l.showing, l.measured);
+        let k = (l.showing, l.measured, l.seeds);
         match groups.iter_mut().find(|g| g.0 == k) {
             Some(g) => g.1.push(l.layer),
             None => groups.push((k, vec![l.layer])),
@@ -116,7 +117,7 @@ fn agreement(t: &[LayerTally]) -> String {
     let mut first = true;
     let parts: Vec<String> = groups
         .iter()
-        .map(|((showing, measured), ls)| {
+        .map(|((showing, measured, seeds), ls)| {
             if *measured == 0 {
                 return format!("{} not measured", layer_list(ls));
             }
@@ -130,7 +131,15 @@ fn agreement(t: &[LayerTally]) -> String {
             } else {
                 ""
             };
-            format!("{} in {showing} of {measured}{unit}", layer_list(ls))
+            let missing = if measured < seeds {
+                format!(" ({} of {seeds} without a value)", seeds - measured)
+            } else {
+                String::new()
+            };
+            format!(
+                "{} in {showing} of {measured}{unit}{missing}",
+                layer_list(ls)
+            )
         })
         .collect();
     if parts.is_empty() {
@@ -883,6 +892,14 @@ const SAXE_NAMES: [&str; 6] = [
     "ReLU, KDE noise variance 0.1",
 ];
 
+/// Whether every layer's m_l is exactly zero at the last logged epoch (a
+/// network whose ReLU units are all silent in some layer learns no more).
+fn silent_at_the_end(r: &SeedRecord) -> bool {
+    r.grad_m
+        .last()
+        .is_some_and(|m| !m.is_empty() && m.iter().all(|v| *v == 0.0))
+}
+
 /// Card 12: Saxe et al.'s tanh and ReLU settings, binning first, KDE second.
 pub fn saxe(records: &[Vec<SeedRecord>]) -> Verdict {
     let Some((seeds, sums)) = compare_configs(2, records) else {
@@ -906,6 +923,20 @@ pub fn saxe(records: &[Vec<SeedRecord>]) -> Verdict {
         agreement(&snr[1])
     );
     let mut details = config_lines(&SAXE_NAMES[..2], &sums);
+    for (k, name) in ["tanh", "ReLU"].iter().enumerate() {
+        let dead: Vec<u64> = recs(records, k)
+            .iter()
+            .filter(|r| silent_at_the_end(r))
+            .map(|r| r.seed)
+            .collect();
+        if !dead.is_empty() {
+            details.push(format!(
+                "{name}: every gradient is zero at the last logged epoch in seed {} (no unit of some layer active: the \
+                 network is dead), so its SNR has no value.",
+                join(&dead, |s| s.to_string())
+            ));
+        }
+    }
     for (name, t) in ["tanh", "ReLU"].iter().zip(&snr) {
         details.push(format!(
             "{name}: sustained decline of log10 SNR per layer, mean over seeds (range): {}.",
@@ -1299,8 +1330,16 @@ mod tests {
         );
         assert_eq!(
             agreement(&[t(0, 1, 1), t(1, 1, 1)]),
-            "L1, L2 in 1 of 1 seed"
+            "L1, L2 in 1 of 1 seed (3 of 4 without a value)"
         );
+        let one = |layer, showing| LayerTally {
+            layer,
+            showing,
+            measured: 1,
+            seeds: 1,
+            key: None,
+        };
+        assert_eq!(agreement(&[one(0, 1), one(1, 1)]), "L1, L2 in 1 of 1 seed");
         assert_eq!(agreement(&[]), "no layer");
     }
 
@@ -1402,7 +1441,21 @@ mod tests {
             .details
             .iter()
             .any(|d| d.starts_with("Second estimator, ReLU, KDE noise variance 0.1: not run")));
-        assert_eq!(saxe(&[tanh]), nothing());
+        assert_eq!(saxe(&[tanh.clone()]), nothing());
+        // A ReLU seed whose gradients end at zero is named, and its SNR
+        // counted as without a value.
+        let mut dead = rec(2, 8.0, 0.0);
+        for row in dead.grad_m.iter_mut().chain(dead.grad_s.iter_mut()) {
+            row.iter_mut().for_each(|v| *v = 0.0);
+        }
+        let v = saxe(&[tanh, vec![rec(1, 8.0, 0.0), dead]]);
+        assert!(v.headline.contains("with ReLU in L1 in 1 of 1 seed (1 of 2 without a value); L2 in 0 of 1 (1 of 2 without a value)."), "{}", v.headline);
+        assert!(
+            v.details.iter().any(|d| d
+                .starts_with("ReLU: every gradient is zero at the last logged epoch in seed 2")),
+            "{:?}",
+            v.details
+        );
     }
 
     #[test]
