@@ -115,7 +115,8 @@ impl LetterFigure {
                 (0 | 1, 1) => 420,
                 (0 | 1, _) => 340,
                 (2..=3, _) => 460,
-                _ => 620,
+                (_, 1) => 620,
+                _ => 700,
             },
             LetterFigure::StoredPlanes => match seeds {
                 0 | 1 => 560,
@@ -403,7 +404,9 @@ fn error_bars<DB: DrawingBackend>(
     let rule = StoredRule::default();
     let (bx, by) = area.get_base_pixel();
     let px = |v: f64, o: f64, s: f64| (o + s * v).round() as i32;
-    let style = RGBColor(60, 60, 60).stroke_width((1.5 * scale).round().max(1.0) as u32);
+    let style = RGBColor(60, 60, 60)
+        .mix(0.7)
+        .stroke_width(scale.round().max(1.0) as u32);
     for e in comparison_epochs(run, &rule) {
         let Some(k) = run.row(e) else { continue };
         for l in 0..layers {

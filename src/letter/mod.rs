@@ -75,7 +75,7 @@ pub fn LetterPage() -> impl IntoView {
                     "running their code (IDNNs, commit c4abb1d). Each card below takes one of his points in the letter's order: "
                     "what he says, what the paper says, a run of the matching configuration in your browser, and a verdict computed from the runs. "
                     "Each card runs its configuration's full length over four seeds by default, and its verdict says in how many seeds each effect shows, "
-                    "with the spread of the numbers it turns on; every rule is stated with how often it fires on runs where nothing happens. "
+                    "with the spread of the numbers it turns on; each detection rule states how often it fires on runs where nothing happens. "
                     "Cards that run the same configuration share its runs. Change the seeds and run again to see which numbers move. "
                     "Cards marked as additions are not in the letter."
                 </p>

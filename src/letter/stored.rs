@@ -32,7 +32,7 @@ pub enum Stored {
 }
 
 thread_local! {
-    static STATE: RefCell<Stored> = RefCell::new(Stored::Idle);
+    static STATE: RefCell<Stored> = const { RefCell::new(Stored::Idle) };
     static CHANGED: ArcTrigger = ArcTrigger::new();
 }
 

@@ -195,7 +195,7 @@ fn decades(v: f64) -> String {
 }
 
 // ---------------------------------------------------------------------------
-// Card 1: phases.
+// fig4-as-coded: phases.
 
 fn phase_rule_text(r: &PhaseRule) -> String {
     format!(
@@ -218,7 +218,7 @@ fn phase_rule_text(r: &PhaseRule) -> String {
     )
 }
 
-/// How card 1 judges.
+/// How `fig4-as-coded` judges.
 pub fn phases_rule() -> String {
     format!(
         "{} Reported apart, as the figure shows it: IDNNs' cumulative mean Σm_l against its std √(Σs_l), the mean above \
@@ -228,7 +228,7 @@ pub fn phases_rule() -> String {
     )
 }
 
-/// Card 1: two phases in the gradient statistics of the default run?
+/// `fig4-as-coded`: two phases in the gradient statistics of the default run?
 pub fn phases(records: &[Vec<SeedRecord>]) -> Verdict {
     let r = recs(records, 0);
     if r.is_empty() {
@@ -310,7 +310,7 @@ fn too_short_for_snr(r: &[&SeedRecord]) -> Verdict {
 }
 
 // ---------------------------------------------------------------------------
-// Card 2: crossings.
+// cumulative-means: crossings.
 
 fn crossing_rule_text(r: &CrossingRule) -> String {
     format!(
@@ -330,7 +330,7 @@ fn crossing_rule_text(r: &CrossingRule) -> String {
     )
 }
 
-/// How card 2 judges.
+/// How `cumulative-means` judges.
 pub fn crossings_rule() -> String {
     format!(
         "{} Every pair of layers, the cumulative means as coded against the per-layer means m_l of the same runs.",
@@ -338,7 +338,7 @@ pub fn crossings_rule() -> String {
     )
 }
 
-/// Card 2: crossings of cumulative and per-layer means.
+/// `cumulative-means`: crossings of cumulative and per-layer means.
 pub fn crossings(records: &[Vec<SeedRecord>]) -> Verdict {
     let r = recs(records, 0);
     if r.is_empty() {
@@ -410,23 +410,23 @@ pub fn crossings(records: &[Vec<SeedRecord>]) -> Verdict {
 }
 
 // ---------------------------------------------------------------------------
-// Card 3: normalisation.
+// caption-normalisation.
 
-/// How card 3 judges.
+/// How `caption-normalisation` judges.
 pub fn normalisation_rule() -> String {
     let r = NormRule::default();
     format!(
         "Same runs, two definitions: as coded, and with every m_l and s_l divided by ‖W_l‖_F (then summed over layers as \
          coded). Direction, from the measured norms: a layer whose ‖W_l‖ grows by ×{} or more from the first to the last logged \
          epoch has its late values lowered against its early ones by the division, one that shrinks as much has them raised. \
-         The picture: card 1's phase rule on the scale-free Σm/Σs of each definition; the same verdict in every layer means \
+         The picture: the phase rule of \"Figure 4 as coded\" on the scale-free Σm/Σs of each definition; the same verdict in every layer means \
          the same picture. {}",
         r.tolerance,
         phase_rule_text(&r.phases)
     )
 }
 
-/// Card 3: what dividing by ‖W_l‖ changes.
+/// `caption-normalisation`: what dividing by ‖W_l‖ changes.
 pub fn normalisation(records: &[Vec<SeedRecord>]) -> Verdict {
     let r = recs(records, 0);
     if r.is_empty() {
@@ -483,7 +483,7 @@ pub fn normalisation(records: &[Vec<SeedRecord>]) -> Verdict {
 }
 
 // ---------------------------------------------------------------------------
-// Card 4: axis labels.
+// axis-labels.
 
 fn axis_text(a: &LabelledAxis) -> String {
     format!(
@@ -499,7 +499,7 @@ fn axis_text(a: &LabelledAxis) -> String {
     )
 }
 
-/// How card 4 judges.
+/// How `axis-labels` judges.
 pub fn axis_rule() -> String {
     format!(
         "{} The example is the letter's: the last layer's cumulative \"std\" at the first plotted epoch (the first logged \
@@ -508,7 +508,7 @@ pub fn axis_rule() -> String {
     )
 }
 
-/// Card 4: the letter's example read off these runs.
+/// `axis-labels`: the letter's example read off these runs.
 pub fn axis(records: &[Vec<SeedRecord>]) -> Verdict {
     let r = recs(records, 0);
     let (per, t) = axis::letters_example(&r, GradDefinition::Idnns, &IDNNS_GRADIENT_AXIS);
@@ -556,7 +556,7 @@ pub fn axis(records: &[Vec<SeedRecord>]) -> Verdict {
 }
 
 // ---------------------------------------------------------------------------
-// Card 6: ReLU gradients.
+// relu-gradients.
 
 fn trend_rule_text(r: &TrendRule) -> String {
     format!(
@@ -579,7 +579,7 @@ fn trend_rule_text(r: &TrendRule) -> String {
     )
 }
 
-/// How card 6 judges.
+/// How `relu-gradients` judges.
 pub fn relu_rule() -> String {
     format!(
         "{} Applied to each layer's cumulative \"mean\" as coded.",
@@ -587,7 +587,7 @@ pub fn relu_rule() -> String {
     )
 }
 
-/// Card 6: do the means rise over training with ReLU?
+/// `relu-gradients`: do the means rise over training with ReLU?
 pub fn relu(records: &[Vec<SeedRecord>]) -> Verdict {
     let r = recs(records, 0);
     if r.is_empty() {
@@ -651,7 +651,7 @@ fn compression_rule_text(r: &CompressionRule) -> String {
     )
 }
 
-/// How cards 7 and 11 judge.
+/// How `seeds-information-plane` judges (and the stored-run card, with its comparison).
 pub fn seeds_rule() -> String {
     format!(
         "{} Per layer: seeds that compress, of how many, and the spread of the fall (peak − highest late value) over seeds.",
@@ -692,7 +692,7 @@ fn across_seeds(label: &str, records: &[Vec<SeedRecord>]) -> Verdict {
     with_note(records, Verdict { headline, details })
 }
 
-/// Card 7: compression across the seeds of the default run.
+/// `seeds-information-plane`: compression across the seeds of the default run.
 pub fn seeds(records: &[Vec<SeedRecord>]) -> Verdict {
     across_seeds("the IDNNs defaults", records)
 }
@@ -714,7 +714,7 @@ pub fn stored_comparison_rule() -> String {
     )
 }
 
-/// Card 13: the reader's seeds against the stored run, and their compression.
+/// `stored-run`: the reader's seeds against the stored run, and their compression.
 pub fn stored_comparison(records: &[Vec<SeedRecord>], stored_run: &StoredRun) -> Verdict {
     let r = recs(records, 0);
     if r.is_empty() {
@@ -809,7 +809,7 @@ fn config_lines(names: &[&str], sums: &[Vec<CompressionAcrossSeeds>]) -> Vec<Str
         .collect()
 }
 
-/// How card 10 judges.
+/// How `caption-architecture` judges.
 pub fn architecture_rule() -> String {
     format!(
         "{} Both networks trained with the same seeds; the test accuracy at the end.",
@@ -817,7 +817,7 @@ pub fn architecture_rule() -> String {
     )
 }
 
-/// Card 10: the caption's architecture against the coded one.
+/// `caption-architecture`: the caption's architecture against the coded one.
 pub fn architecture(records: &[Vec<SeedRecord>]) -> Verdict {
     let names = [
         "the caption's network (sigmoid output)",
@@ -844,7 +844,7 @@ pub fn architecture(records: &[Vec<SeedRecord>]) -> Verdict {
     with_note(records, Verdict { headline, details })
 }
 
-/// How card 11 judges.
+/// How `relu-binning` judges.
 pub fn binning_rule() -> String {
     format!(
         "{} The same ReLU network and seeds under three estimators (training is identical; only the binning differs).",
@@ -852,7 +852,7 @@ pub fn binning_rule() -> String {
     )
 }
 
-/// Card 11: one ReLU run under three binnings.
+/// `relu-binning`: one ReLU run under three binnings.
 pub fn binning(records: &[Vec<SeedRecord>]) -> Verdict {
     let names = ["IDNNs' [-1, 1] bins", "min/max bins", "adaptive bins"];
     let Some((seeds, sums)) = compare_configs(names.len(), records) else {
@@ -871,7 +871,7 @@ pub fn binning(records: &[Vec<SeedRecord>]) -> Verdict {
     with_note(records, Verdict { headline, details })
 }
 
-/// How card 12 judges.
+/// How `saxe` judges.
 pub fn saxe_rule() -> String {
     format!(
         "{} Applied to each configuration: binning as ibsgd bins (the main estimator), and KDE (the second estimator) at each \
@@ -900,7 +900,7 @@ fn silent_at_the_end(r: &SeedRecord) -> bool {
         .is_some_and(|m| !m.is_empty() && m.iter().all(|v| *v == 0.0))
 }
 
-/// Card 12: Saxe et al.'s tanh and ReLU settings, binning first, KDE second.
+/// `saxe`: Saxe et al.'s tanh and ReLU settings, binning first, KDE second.
 pub fn saxe(records: &[Vec<SeedRecord>]) -> Verdict {
     let Some((seeds, sums)) = compare_configs(2, records) else {
         return nothing();
@@ -968,7 +968,7 @@ pub fn saxe(records: &[Vec<SeedRecord>]) -> Verdict {
 }
 
 // ---------------------------------------------------------------------------
-// SZT's stored run (card 13, an addition).
+// SZT's stored run (`stored-run`, an addition).
 
 /// How the stored-run card judges.
 pub fn stored_rule() -> String {
@@ -991,7 +991,7 @@ pub fn stored_unavailable(records: &[Vec<SeedRecord>], why: &str) -> Verdict {
 }
 
 // ---------------------------------------------------------------------------
-// The first layer's share of the cumulative sums (card 6).
+// The first layer's share of the cumulative sums (`first-layer-shares`).
 
 /// How the "does the first layer dominate the cumulative sum?" card judges.
 pub fn shares_rule() -> String {
@@ -1009,7 +1009,7 @@ pub fn shares_rule() -> String {
     )
 }
 
-/// Card 6: the first layer's share of the cumulative sums.
+/// `first-layer-shares`: the first layer's share of the cumulative sums.
 pub fn shares(records: &[Vec<SeedRecord>]) -> Verdict {
     let r = recs(records, 0);
     if r.is_empty() {
@@ -1053,7 +1053,7 @@ pub fn shares(records: &[Vec<SeedRecord>]) -> Verdict {
 }
 
 // ---------------------------------------------------------------------------
-// The letter's MNIST experiment (card 1).
+// The letter's MNIST experiment (`mnist-relu`).
 
 /// How the MNIST card ("gradients and their variances both decrease; no
 /// two phases") judges.
@@ -1068,7 +1068,7 @@ pub fn decline_rule() -> String {
     )
 }
 
-/// Card 1: do means and stds both fall, with no crossing and no two phases?
+/// `mnist-relu`: do means and stds both fall, with no crossing and no two phases?
 pub fn decline(records: &[Vec<SeedRecord>]) -> Verdict {
     let r = recs(records, 0);
     if r.is_empty() {
@@ -1441,7 +1441,7 @@ mod tests {
             .details
             .iter()
             .any(|d| d.starts_with("Second estimator, ReLU, KDE noise variance 0.1: not run")));
-        assert_eq!(saxe(&[tanh.clone()]), nothing());
+        assert_eq!(saxe(std::slice::from_ref(&tanh)), nothing());
         // A ReLU seed whose gradients end at zero is named, and its SNR
         // counted as without a value.
         let mut dead = rec(2, 8.0, 0.0);
