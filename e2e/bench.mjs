@@ -12,14 +12,16 @@ const srv = await serve(DIST);
 const ctx = await launch();
 const out = (name, value, unit) => console.log(`${name}: ${value} ${unit}`);
 
-// Release .wasm sizes, gzipped.
-let total = 0;
+// Release .wasm sizes, gzipped, and what each page downloads: the lab its
+// program and the worker, the letter page its own program and the worker.
+const gz = {};
 for (const f of readdirSync(DIST).filter((f) => f.endsWith('.wasm'))) {
-  const gz = gzipSync(readFileSync(join(DIST, f)), { level: 9 }).length;
-  total += gz;
-  out(`wasm_gzip_${f.replace(/-[0-9a-f]+_bg|_bg/, '').replace('.wasm', '')}`, (gz / 1024).toFixed(1), 'KB');
+  const name = f.replace(/-[0-9a-f]+_bg|_bg/, '').replace('.wasm', '');
+  gz[name] = gzipSync(readFileSync(join(DIST, f)), { level: 9 }).length;
+  out(`wasm_gzip_${name}`, (gz[name] / 1024).toFixed(1), 'KB');
 }
-out('wasm_gzip_total', (total / 1024).toFixed(1), 'KB');
+out('wasm_gzip_lab_page', ((gz.app + gz.worker) / 1024).toFixed(1), 'KB');
+out('wasm_gzip_letter_page', ((gz.letter + gz.worker) / 1024).toFixed(1), 'KB');
 
 // Interactive: the first figure frame drawn, after navigation start.
 {
@@ -75,6 +77,7 @@ const cli = join(ROOT, 'target', 'release', 'infoplane');
 const native = {};
 for (const [name, args] of [
   ['idnns_default_run', ['--preset', 'idnns-default']],
+  ['saxe_relu_run', ['--preset', 'saxe-relu']],
   ['saxe_tanh_kde_run', ['--preset', 'saxe-tanh', '--set', 'estimator=kde-upper']],
   ['szt_2017_stored_run_20_seeds', ['--preset', 'szt-2017-stored-run']],
 ]) {
@@ -93,6 +96,11 @@ for (const [name, args] of [
     const name = await row.getAttribute('data-bench');
     const secs = Number(await row.getAttribute('data-seconds'));
     out(`browser_${name}`, secs.toFixed(2), 's');
+    const est = Number(await row.getAttribute('data-estimate'));
+    if (est > 0) {
+      out(`estimate_before_run_${name}`, est.toFixed(2), 's');
+      out(`ratio_measured_over_estimate_${name}`, (secs / est).toFixed(2), '(ratio)');
+    }
     if (native[name]) out(`ratio_browser_over_native_${name}`, (secs / native[name]).toFixed(2), '(ratio)');
   }
   await page.close();

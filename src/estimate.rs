@@ -67,7 +67,7 @@ fn store(s: SpeedsCopy) {
 }
 
 /// Provides [`Speed`] and fills it: from the cache, or by a measurement of
-/// about 0.2 s in a worker (off the page's thread).
+/// about 0.4 s in a worker (off the page's thread).
 pub fn provide_speed() -> Speed {
     let sig = RwSignal::new(cached());
     let speed = Speed(sig);
@@ -147,11 +147,10 @@ impl Estimate {
         let cost = Cost::estimate(&cfg, rows, features, classes);
         let seeds = params.seeds();
         let parallel = parallel_seeds(seeds);
-        let rounds = seeds.div_ceil(parallel) as f64;
-        let times = speed.map(|s| cost.seconds(&s.speeds()));
+        let workers = crate::pool::worker_limit();
         Some(Estimate {
-            per_epoch: times.map(|t| t.0),
-            total: times.map(|t| t.1 * rounds),
+            per_epoch: speed.map(|s| cost.seconds(&s.speeds()).0),
+            total: speed.map(|s| cost.wall_seconds(&s.speeds(), seeds, workers)),
             peak_per_seed: cost.peak_bytes(),
             parallel,
             refused: check_memory(params, custom).err(),
@@ -186,4 +185,46 @@ impl Estimate {
         };
         format!("Estimate: {time}; {mem}.")
     }
+}
+
+/// The estimate of a letter card that starts every run of `list` at once
+/// (one session per configuration, each with its own workers, so all of
+/// them share this machine's cores): the total is the larger of the work
+/// spread over the cores and the longest single seed; memory is every
+/// session's seeds in parallel. `None` while a configuration is invalid.
+pub fn card_text(list: &[Params], speed: Option<SpeedsCopy>) -> Option<String> {
+    let cores = crate::pool::worker_limit().max(1) as f64;
+    let mut work = 0.0;
+    let mut longest: f64 = 0.0;
+    let mut bytes = 0u64;
+    let mut runs = 0;
+    for p in list {
+        let cfg = Config::from_params(p).ok()?;
+        let (rows, features, classes) = data_shape(&cfg, None)?;
+        let cost = Cost::estimate(&cfg, rows, features, classes);
+        let seeds = p.seeds();
+        runs += seeds;
+        bytes = bytes.saturating_add(
+            cost.peak_bytes()
+                .saturating_mul(parallel_seeds(seeds) as u64),
+        );
+        if let Some(s) = speed {
+            let per_seed = cost.seconds(&s.speeds()).1;
+            work += per_seed * seeds as f64;
+            longest = longest.max(per_seed);
+        }
+    }
+    let time = if speed.is_some() {
+        format!(
+            "about {} for its {runs} runs on {} cores",
+            format_seconds((work / cores).max(longest)),
+            cores as usize
+        )
+    } else {
+        "time: measuring this browser's speed…".to_string()
+    };
+    Some(format!(
+        "Estimate: {time}; peak memory {}.",
+        format_bytes(bytes)
+    ))
 }

@@ -193,6 +193,15 @@ pub fn RunBody(
         })
     };
     let running = move || card_state.get() == RunState::Running;
+    let speed = expect_context::<crate::estimate::Speed>().0;
+    let estimate_line = move || {
+        let s = speed.get();
+        exps.with(|l| {
+            l.as_ref()
+                .ok()
+                .and_then(|l| crate::estimate::card_text(l, s))
+        })
+    };
 
     let settings = move || {
         exps.get().ok().map(|list| {
@@ -421,6 +430,7 @@ pub fn RunBody(
                 <button type="button" class="primary" data-card-run="" on:click=run disabled=running>"Run"</button>
                 <button type="button" data-card-stop="" on:click=stop disabled=move || !running()>"Stop"</button>
                 <span class="claim-state" aria-live="polite">{move || card_state.get().as_str()}</span>
+                <span class="claim-estimate" data-card-estimate="">{estimate_line}</span>
             </div>
         </form>
         {move || input_error.get().map(|e| view! { <p class="claim-error" role="alert">{e}</p> })}

@@ -499,6 +499,22 @@ impl Cost {
         (total / self.epochs.max(1) as f64, total)
     }
 
+    /// Wall seconds of `seeds` seeds on `workers` workers as the page runs
+    /// them: each seed trains on one worker; with more workers than seeds,
+    /// the idle ones compute the logged epochs' MI, so the work spreads over
+    /// every worker, but a seed's training stays sequential.
+    pub fn wall_seconds(&self, speeds: &Speeds, seeds: usize, workers: usize) -> f64 {
+        let (seeds, workers) = (seeds.max(1), workers.max(1));
+        let one = self.seconds(speeds).1;
+        if seeds >= workers {
+            return one * seeds.div_ceil(workers) as f64;
+        }
+        let mi = self.mi_per_logged_epoch.seconds(speeds) * self.logged_epochs as f64
+            + self.finish_mi.seconds(speeds);
+        let train = one - mi;
+        train.max(one * seeds as f64 / workers as f64)
+    }
+
     /// Peak bytes of one seed.
     pub fn peak_bytes(&self) -> u64 {
         self.memory.iter().map(|d| d.bytes).sum()
@@ -954,6 +970,29 @@ mod tests {
         assert_eq!(format_bytes(1_234_567), "1.2 MB");
         assert_eq!(format_bytes(999), "999 B");
         assert_eq!(format_seconds(125.0), "2 min 5 s");
+    }
+
+    #[test]
+    fn wall_seconds_spread_mi_over_idle_workers_only() {
+        let c = small(&[]);
+        let s = Speeds {
+            dense_flops_per_s: 1e6,
+            bin_values_per_s: 1e3,
+            kde_pair_dims_per_s: 1.0,
+        };
+        let one = c.seconds(&s).1;
+        // MI: 3 logged epochs of 1300 value-equivalents at 1e3 per second.
+        let mi = 3.0 * 1300.0 / 1e3;
+        let train = one - mi;
+        assert!(mi > train, "the test needs MI to dominate");
+        // As many seeds as workers, or more: whole rounds of one seed's time.
+        assert_eq!(c.wall_seconds(&s, 2, 2), one);
+        assert_eq!(c.wall_seconds(&s, 5, 2), 3.0 * one);
+        // One seed, two workers: its work halves (MI dominates, so the
+        // sequential training is not the bound)...
+        assert!((c.wall_seconds(&s, 1, 2) - one / 2.0).abs() < 1e-12);
+        // ...but with many workers, training bounds it.
+        assert!((c.wall_seconds(&s, 1, 1000) - train).abs() < 1e-12);
     }
 
     #[test]
