@@ -89,7 +89,7 @@ pub fn draw_figure(
             // Runs of SZT's stored-run preset: the stored run's own mean
             // over its 20 repeats as one more panel, its epochs coloured
             // on the same scale as the run's (a shortened run's too).
-            let stored = crate::letter::stored::lab_series(runs);
+            let stored = crate::stored::lab_series(runs);
             let mut total = total;
             if let Some((rec, name)) = &stored {
                 views.push(fig::RecordView {

@@ -17,6 +17,7 @@ pub mod letter;
 pub mod pool;
 pub mod runs;
 pub mod session;
+pub mod stored;
 pub mod url;
 pub mod view;
 

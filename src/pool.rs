@@ -3,7 +3,7 @@
 //! information of logged epochs that trainers defer to it (so one seed on
 //! a four-core machine uses all four). No SharedArrayBuffer, so the page
 //! works on static hosting and inside third-party iframes. Each
-//! [`Session`](crate::session::Session) owns one.
+//! `Session` (session.rs) owns one.
 //!
 //! Nothing waits for a worker: pausing and stopping end the workers at
 //! once. A paused seed keeps the last checkpoint its trainer sent (at most

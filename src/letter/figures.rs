@@ -4,9 +4,9 @@
 //! y labels beside the true ones, each layer's share of the cumulative
 //! sums, and the reader's planes beside SZT's stored run.
 
-use super::stored::{self, Stored};
 use crate::figures::{draw_figure, FigureInput};
 use crate::runs::Runs;
+use crate::stored::{self, Stored};
 use crate::view::{FigureKind, Subject};
 use infoplane_core::analysis::shares;
 use infoplane_core::analysis::stored::{comparison_epochs, StoredRule, StoredRun};

@@ -13,7 +13,6 @@ pub mod format;
 pub mod run;
 pub mod settings;
 pub mod shared;
-pub mod stored;
 pub mod verdicts;
 
 use card::ClaimCard;

@@ -1466,7 +1466,7 @@ mod tests {
         // A seed that is the stored mean itself lies inside the band at
         // every compared epoch, in every layer; one 1 bit off in I(X;T)
         // of every layer lies outside wherever 2 sd < 1 bit.
-        let mut inside = crate::letter::stored::mean_record(&run);
+        let mut inside = crate::stored::mean_record(&run);
         inside.seed = 0;
         let mut off = inside.clone();
         off.seed = 1;

@@ -110,7 +110,7 @@ mod tests {
 
     #[test]
     fn the_stored_run_becomes_a_drawable_record() {
-        let text = include_str!("../../crates/infoplane-core/assets/szt_stored_run.json");
+        let text = include_str!("../crates/infoplane-core/assets/szt_stored_run.json");
         let run = StoredRun::from_json(text).unwrap();
         let r = mean_record(&run);
         // FACTS.md §5: 964 logged epochs from 0 to 9998, 7 layers (6 hidden
