@@ -103,6 +103,7 @@ fn measure(done: impl Fn(SpeedsCopy) + 'static) {
                         s.bin_values_per_s,
                         s.kde_pair_dims_per_s,
                     ]));
+                    w.set_onmessage(None);
                     w.terminate();
                     // Dropped after this handler returns.
                     let keep = keep.clone();
@@ -111,7 +112,10 @@ fn measure(done: impl Fn(SpeedsCopy) + 'static) {
                         Default::default(),
                     );
                 }
-                _ => w.terminate(),
+                _ => {
+                    w.set_onmessage(None);
+                    w.terminate();
+                }
             }
         });
     worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));

@@ -72,14 +72,28 @@ enum Task {
 
 struct Slot {
     worker: Worker,
+    /// Which spawn this is: a message from an earlier worker of the same
+    /// index (queued before it was ended) must not reach this one's seed.
+    spawn_id: u64,
     task: Task,
     _onmessage: Closure<dyn FnMut(MessageEvent)>,
     _onerror: Closure<dyn FnMut(ErrorEvent)>,
 }
 
+impl Slot {
+    /// Ends the worker and detaches its handlers, so that events it queued
+    /// before it ended are never dispatched (to closures about to be
+    /// dropped, or to the seed a new worker of this index runs).
+    fn end(&self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.terminate();
+    }
+}
+
 impl Drop for Slot {
     fn drop(&mut self) {
-        self.worker.terminate();
+        self.end();
     }
 }
 
@@ -118,6 +132,8 @@ struct Inner {
     mi_queue: VecDeque<MiTask>,
     mi_running: BTreeMap<u64, MiTask>,
     next_id: u64,
+    /// Workers spawned so far (each slot's `spawn_id`).
+    next_spawn: u64,
     /// The records of parked seeds as of their checkpoints, for the jobs
     /// that continue them.
     resume_records: BTreeMap<u64, SeedRecord>,
@@ -325,9 +341,14 @@ fn spawn(pool: &Rc<RefCell<Inner>>, i: usize) {
         Ok(w) => w,
         Err(e) => return fail_all(pool, format!("cannot start a worker: {e:?}")),
     };
+    let spawn_id = {
+        let mut p = pool.borrow_mut();
+        p.next_spawn += 1;
+        p.next_spawn
+    };
     let w = weak.clone();
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-        on_message(&w, i, received(&ev));
+        on_message(&w, i, spawn_id, received(&ev));
     });
     let onerror = Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| {
         ev.prevent_default();
@@ -340,6 +361,7 @@ fn spawn(pool: &Rc<RefCell<Inner>>, i: usize) {
         on_death(
             &weak,
             i,
+            spawn_id,
             format!("its worker stopped unexpectedly ({what})"),
         );
     });
@@ -347,6 +369,7 @@ fn spawn(pool: &Rc<RefCell<Inner>>, i: usize) {
     worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
     pool.borrow_mut().slots[i] = Some(Slot {
         worker,
+        spawn_id,
         task: Task::Starting,
         _onmessage: onmessage,
         _onerror: onerror,
@@ -400,6 +423,11 @@ fn feed(pool: &Rc<RefCell<Inner>>, i: usize) {
                 .iter()
                 .copied()
                 .filter(|_| can_step)
+                // Each parked seed continues once per resume or step: its
+                // record as cut back is taken with it. (A worker that starts
+                // late must not step a seed that another worker has stepped
+                // already, from the start, while a seed waits unstepped.)
+                .filter(|s| p.resume_records.contains_key(s))
                 .find(|s| matches!(p.seeds.get(s), Some(SeedState::Parked(_))));
             let queued = || {
                 p.order
@@ -577,13 +605,21 @@ fn finish_task(pool: &Rc<RefCell<Inner>>, i: usize, error: Option<String>) {
     }
 }
 
-fn on_message(pool: &Weak<RefCell<Inner>>, i: usize, msg: Result<FromWorker, String>) {
+fn on_message(
+    pool: &Weak<RefCell<Inner>>,
+    i: usize,
+    spawn_id: u64,
+    msg: Result<FromWorker, String>,
+) {
     let Some(pool) = pool.upgrade() else { return };
     let (task, sink) = {
         let p = pool.borrow();
         let Some(slot) = p.slots.get(i).and_then(Option::as_ref) else {
             return;
         };
+        if slot.spawn_id != spawn_id {
+            return;
+        }
         (slot.task, p.sink.clone())
     };
     let Some(sink) = sink else { return };
@@ -725,8 +761,17 @@ fn credit(pool: &Rc<RefCell<Inner>>, seed: u64) {
 }
 
 /// Slot `i`'s worker died: its task fails, a fresh worker takes the slot.
-fn on_death(pool: &Weak<RefCell<Inner>>, i: usize, message: String) {
+fn on_death(pool: &Weak<RefCell<Inner>>, i: usize, spawn_id: u64, message: String) {
     let Some(pool) = pool.upgrade() else { return };
+    let current = pool
+        .borrow()
+        .slots
+        .get(i)
+        .and_then(Option::as_ref)
+        .is_some_and(|s| s.spawn_id == spawn_id);
+    if !current {
+        return;
+    }
     finish_task(&pool, i, Some(message));
     bury(&pool, i);
     spawn(&pool, i);
@@ -746,7 +791,7 @@ fn retire(pool: &Rc<RefCell<Inner>>, slots: Vec<Slot>) {
         return;
     }
     for s in &slots {
-        s.worker.terminate();
+        s.end();
     }
     pool.borrow_mut().graveyard.extend(slots);
     notify(pool);
