@@ -18,6 +18,9 @@
 //!   optionally with IDNNs' mislabelled y axis.
 //! - [`draw_loss_accuracy`], [`draw_loss`], [`draw_accuracy`],
 //!   [`draw_weight_norms`]: training curves.
+//! - [`draw_sweep_summary`]: a sweep's I(X;T) and I(T;Y) per layer against
+//!   the swept value (mean ± sd over seeds); [`draw_multiples`]: the grid
+//!   of its small multiples.
 //!
 //! Every figure returns the [`HitPoint`]s it drew (backend pixel position and
 //! tooltip text); [`nearest`] finds the one under the pointer.
@@ -60,6 +63,7 @@ mod palette;
 mod plane;
 mod record;
 mod series;
+mod sweep;
 mod svg;
 mod theme;
 mod view;
@@ -73,6 +77,10 @@ pub use palette::{layer_colour, viridis, EpochColours, EpochScale, OKABE_ITO};
 pub use plane::{draw_plane, PlaneOptions, PlaneStyle};
 pub use record::{
     estimate_text, record, Align, Area, Baseline, Colour, DisplayList, Font, Measure, Op, Recorder,
+};
+pub use sweep::{
+    draw_multiples, draw_sweep_summary, multiples_shape, sweep_scale, Reference, SummaryOptions,
+    SweepScale,
 };
 pub use view::RecordView;
 
