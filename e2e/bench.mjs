@@ -1,9 +1,11 @@
 // Speed figures of the lab in headless Chromium, printed as `name: value unit`.
 //   node e2e/bench.mjs        (after `trunk build --release`)
 import { gzipSync } from 'node:zlib';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, open, waitForState, DIST } from './lib/browser.mjs';
+import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { launch, open, waitForState, DIST, ROOT } from './lib/browser.mjs';
 import { serve } from './lib/server.mjs';
 
 const srv = await serve(DIST);
@@ -65,6 +67,34 @@ out('wasm_gzip_total', (total / 1024).toFixed(1), 'KB');
   out('fps_while_four_seeds_train', fps.toFixed(1), 'frames/s');
   out('state_during_fps_measure', await page.evaluate(() => document.querySelector('#lab').dataset.runState), '(state)');
   await page.click('#stop');
+  await page.close();
+}
+// The same jobs natively (the release CLI, one after another, all cores)
+// and on the benchmark page (this browser's workers): side by side.
+const cli = join(ROOT, 'target', 'release', 'infoplane');
+const native = {};
+for (const [name, args] of [
+  ['idnns_default_run', ['--preset', 'idnns-default']],
+  ['saxe_tanh_kde_run', ['--preset', 'saxe-tanh', '--set', 'estimator=kde-upper']],
+  ['szt_2017_stored_run_20_seeds', ['--preset', 'szt-2017-stored-run']],
+]) {
+  const file = join(mkdtempSync(join(tmpdir(), 'infoplane-bench-')), 'run.json');
+  const t0 = Date.now();
+  execFileSync(cli, ['run', ...args, '--quiet', '--out', file]);
+  native[name] = (Date.now() - t0) / 1000;
+  out(`native_${name}`, native[name].toFixed(2), 's');
+}
+{
+  const page = await ctx.newPage();
+  await page.goto(`${srv.url}/?bench=1`);
+  await page.click('#bench-run');
+  await page.waitForFunction(() => document.querySelector('#bench')?.dataset.benchState === 'done', null, { timeout: 900000 });
+  for (const row of await page.locator('[data-bench]').all()) {
+    const name = await row.getAttribute('data-bench');
+    const secs = Number(await row.getAttribute('data-seconds'));
+    out(`browser_${name}`, secs.toFixed(2), 's');
+    if (native[name]) out(`ratio_browser_over_native_${name}`, (secs / native[name]).toFixed(2), '(ratio)');
+  }
   await page.close();
 }
 await ctx.close();

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 /// Starts the experiment as edited.
 pub fn start(lab: Lab) {
-    lab.held.set(None);
+    lab.held.set(false);
     let bad_fields = lab
         .field_errors
         .with_untracked(|f| f.keys().cloned().collect::<Vec<_>>());

@@ -123,3 +123,58 @@ pub fn device_pixel_ratio() -> f64 {
         .map_or(1.0, |w| w.device_pixel_ratio())
         .max(1.0)
 }
+
+/// The `Response` of `fetch(url)` (relative URLs resolve against the
+/// document's base, so `data/…` finds the lab's `data/` folder from the
+/// letter page too), or why it failed, naming the URL and the HTTP status.
+async fn fetch_response(url: &str) -> Result<wasm_bindgen::JsValue, String> {
+    let w = web_sys::window().ok_or("no window")?;
+    let resp = JsFuture::from(w.fetch_with_str(url))
+        .await
+        .map_err(|e| format!("{url}: {}", js_text(&e)))?;
+    let field = |name: &str| js_sys::Reflect::get(&resp, &name.into()).unwrap_or_default();
+    if field("ok").as_bool() != Some(true) {
+        let status = field("status").as_f64().unwrap_or(0.0);
+        return Err(format!("{url}: HTTP status {status}"));
+    }
+    Ok(resp)
+}
+
+/// Calls the `Response` method `method` (`text`, `arrayBuffer`) and awaits it.
+async fn read_body(
+    url: &str,
+    resp: &wasm_bindgen::JsValue,
+    method: &str,
+) -> Result<wasm_bindgen::JsValue, String> {
+    let f: js_sys::Function = js_sys::Reflect::get(resp, &method.into())
+        .map_err(|e| js_text(&e))?
+        .dyn_into()
+        .map_err(|_| format!("{url}: the response has no {method}()"))?;
+    let promise: js_sys::Promise = f
+        .call0(resp)
+        .map_err(|e| js_text(&e))?
+        .dyn_into()
+        .map_err(|_| format!("{url}: {method}() gave no promise"))?;
+    JsFuture::from(promise)
+        .await
+        .map_err(|e| format!("{url}: {}", js_text(&e)))
+}
+
+/// A JavaScript error or value as text.
+fn js_text(v: &wasm_bindgen::JsValue) -> String {
+    v.as_string()
+        .or_else(|| {
+            v.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| format!("{v:?}"))
+}
+
+/// Fetches `url` as text (e.g. a static JSON file of the site).
+pub async fn fetch_text(url: &str) -> Result<String, String> {
+    let resp = fetch_response(url).await?;
+    read_body(url, &resp, "text")
+        .await?
+        .as_string()
+        .ok_or_else(|| format!("{url}: the body is not text"))
+}

@@ -93,11 +93,9 @@ fn measure(done: impl Fn(SpeedsCopy) + 'static) {
     let keep = cell.clone();
     let onmessage =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-            match serde_wasm_bindgen::from_value::<FromWorker>(ev.data()) {
+            match crate::pool::received(&ev) {
                 Ok(FromWorker::Ready { .. }) => {
-                    if let Ok(v) = serde_wasm_bindgen::to_value(&ToWorker::Calibrate) {
-                        let _ = w.post_message(&v);
-                    }
+                    let _ = crate::pool::send(&w, &ToWorker::Calibrate, None);
                 }
                 Ok(FromWorker::Speeds(s)) => {
                     done(SpeedsCopy([

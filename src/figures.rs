@@ -86,6 +86,18 @@ pub fn draw_figure(
                 mean = runs.aggregate();
                 views.push(fig::RecordView::mean(&mean));
             }
+            // Runs of SZT's stored-run preset: the stored run's own mean
+            // over its 20 repeats as one more panel, its epochs coloured
+            // on the same scale as the run's (a shortened run's too).
+            let stored = crate::letter::stored::lab_series(runs);
+            let mut total = total;
+            if let Some((rec, name)) = &stored {
+                views.push(fig::RecordView {
+                    name: name.clone(),
+                    ..fig::RecordView::seed(rec)
+                });
+                total = total.max(rec.epochs.last().map_or(0, |e| e + 1));
+            }
             let opts = fig::GridOptions {
                 plane: fig::PlaneOptions {
                     style: match input.view.plane {

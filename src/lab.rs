@@ -32,9 +32,8 @@ pub struct Lab {
     /// True while training is paused because the embed is out of view or
     /// its tab is hidden (it resumes by itself).
     pub auto_paused: RwSignal<bool>,
-    /// The estimate of a heavy link's run, held back until the reader
-    /// clicks "Run anyway".
-    pub held: RwSignal<Option<String>>,
+    /// A heavy link's run, held back until the reader clicks "Run anyway".
+    pub held: RwSignal<bool>,
 }
 
 impl Lab {
@@ -49,7 +48,7 @@ impl Lab {
             subject: RwSignal::new(Subject::Seed(0)),
             display: StoredValue::new(display),
             auto_paused: RwSignal::new(false),
-            held: RwSignal::new(None),
+            held: RwSignal::new(false),
         }
     }
 }

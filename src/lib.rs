@@ -6,6 +6,7 @@
 //! event stream, and the figures redraw live from the records.
 
 pub mod actions;
+pub mod bench;
 pub mod browser;
 pub mod components;
 pub mod embed;
@@ -29,17 +30,24 @@ use components::runbar::RunBar;
 use lab::Lab;
 use leptos::prelude::*;
 
-/// Chooses the page from the path: `…/letter/` is the open letter, claim
-/// by claim; anything else is the lab.
+/// The lab page (or, with `?bench=1`, the benchmark page). The open letter
+/// is its own program (`src/bin/letter.rs`, [`LetterRoot`]) so that neither
+/// page downloads the other's code.
 #[component]
 pub fn Root() -> impl IntoView {
     estimate::provide_speed();
-    let path = browser::pathname();
-    if path.trim_end_matches('/').ends_with("/letter") {
-        view! { <letter::LetterPage /> }.into_any()
+    if url::is_bench(&browser::query()) {
+        view! { <bench::BenchPage /> }.into_any()
     } else {
         view! { <App /> }.into_any()
     }
+}
+
+/// The open letter's page at `letter/`, claim by claim.
+#[component]
+pub fn LetterRoot() -> impl IntoView {
+    estimate::provide_speed();
+    view! { <letter::LetterPage /> }
 }
 
 /// Starts the run a link asks for, unless it is heavy (over 5 minutes or
@@ -68,7 +76,7 @@ fn autorun(lab: Lab) {
         };
         decided.set_value(true);
         if hold {
-            lab.held.set(est.map(|e| e.text()));
+            lab.held.set(true);
         } else {
             request_animation_frame(move || actions::start(lab));
         }

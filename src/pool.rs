@@ -17,6 +17,7 @@ use crate::protocol::{
     build_id, CheckpointMsg, FromWorker, Resume, SweepTrainJob, ToWorker, TrainJob,
 };
 use crate::runs::Report;
+use infoplane_core::codec::Codec;
 use infoplane_core::record::SeedRecord;
 use infoplane_core::run::Event;
 use infoplane_core::sweep::SweepJob;
@@ -137,18 +138,31 @@ pub struct Pool(Rc<RefCell<Inner>>);
 
 /// Posts `msg` to `worker`, with the data set's bytes attached to a
 /// training job; the error says why it could not.
-fn send(worker: &Worker, msg: &ToWorker, data: Option<&js_sys::Uint8Array>) -> Result<(), String> {
-    let v = serde_wasm_bindgen::to_value(msg)
-        .map_err(|e| format!("cannot encode a message to the worker: {e}"))?;
-    if let (ToWorker::Train(_), Some(data)) = (msg, data) {
-        let job = js_sys::Reflect::get(&v, &"train".into())
-            .map_err(|e| format!("cannot attach the data: {e:?}"))?;
-        js_sys::Reflect::set(&job, &"data".into(), data)
-            .map_err(|e| format!("cannot attach the data: {e:?}"))?;
+pub(crate) fn send(
+    worker: &Worker,
+    msg: &ToWorker,
+    data: Option<&js_sys::Uint8Array>,
+) -> Result<(), String> {
+    // [message bytes, data set bytes (a training job's)]; the message's
+    // buffer is handed over, the data set's copied (it serves every seed).
+    let bytes = js_sys::Uint8Array::from(&msg.to_bytes()[..]);
+    let parts = js_sys::Array::of1(&bytes);
+    if let (ToWorker::Train(_) | ToWorker::Sweep(_), Some(data)) = (msg, data) {
+        parts.push(data);
     }
     worker
-        .post_message(&v)
+        .post_message_with_transfer(&parts, &js_sys::Array::of1(&bytes.buffer()))
         .map_err(|e| format!("cannot post a message to the worker: {e:?}"))
+}
+
+/// The message a worker sent (its bytes decoded).
+pub(crate) fn received(ev: &MessageEvent) -> Result<FromWorker, String> {
+    let data = ev.data();
+    if !data.is_instance_of::<js_sys::Uint8Array>() {
+        return Err("bad message from a worker: not bytes".into());
+    }
+    FromWorker::from_bytes(&data.unchecked_into::<js_sys::Uint8Array>().to_vec())
+        .map_err(|e| format!("bad message from a worker: {e}"))
 }
 
 impl Pool {
@@ -313,9 +327,7 @@ fn spawn(pool: &Rc<RefCell<Inner>>, i: usize) {
     };
     let w = weak.clone();
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-        let msg = serde_wasm_bindgen::from_value::<FromWorker>(ev.data())
-            .map_err(|e| format!("bad message from a worker: {e}"));
-        on_message(&w, i, msg);
+        on_message(&w, i, received(&ev));
     });
     let onerror = Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| {
         ev.prevent_default();
@@ -453,15 +465,10 @@ fn feed(pool: &Rc<RefCell<Inner>>, i: usize) {
                 };
                 let msg = match sweep_job {
                     // A sweep's training starts afresh (it has no checkpoints).
-                    Some(job) => ToWorker::Sweep(Box::new(SweepTrainJob {
-                        query,
-                        job,
-                        data: None,
-                    })),
+                    Some(job) => ToWorker::Sweep(Box::new(SweepTrainJob { query, job })),
                     None => ToWorker::Train(Box::new(TrainJob {
                         query,
                         seed,
-                        data: None,
                         resume: resume.map(|r| *r),
                         max_epochs,
                         credits,

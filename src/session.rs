@@ -376,6 +376,13 @@ impl Session {
             .unwrap_or_else(|| self.runs.with(Runs::state))
     }
 
+    /// [`Session::state`], read without tracking.
+    pub fn state_untracked(&self) -> RunState {
+        self.sweep
+            .with_untracked(|s| s.as_ref().map(SweepRuns::state))
+            .unwrap_or_else(|| self.runs.with_untracked(Runs::state))
+    }
+
     /// The records of the seeds, for continuing them.
     fn records(&self) -> impl Fn(u64) -> SeedRecord {
         let runs = self.runs;

@@ -93,6 +93,14 @@ pub fn parse(query: &str) -> Location {
     }
 }
 
+/// Whether the query asks for the benchmark page (`bench=1`).
+pub fn is_bench(query: &str) -> bool {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .any(|kv| kv == "bench=1" || kv == "bench")
+}
+
 /// The query string for `params` and the page keys `page` (without `?`).
 pub fn build(params: &Params, page: &[(String, String)]) -> String {
     let mut parts: Vec<String> = Vec::new();

@@ -25,7 +25,9 @@ pub fn dataset_from_files(files: Vec<(String, Vec<u8>)>) -> Result<Dataset, Stri
         2 => {
             // The images file has 3 dimensions (4th header byte), labels 1.
             let mut files = files;
-            files.sort_by_key(|(_, b)| std::cmp::Reverse(b.get(3).copied().unwrap_or(0)));
+            if files[0].1.get(3) < files[1].1.get(3) {
+                files.swap(0, 1);
+            }
             let (lname, labels) = files.pop().expect("two files");
             let (iname, images) = files.pop().expect("two files");
             let name = format!("{iname} + {lname}");

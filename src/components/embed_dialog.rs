@@ -81,7 +81,7 @@ pub fn EmbedDialog() -> impl IntoView {
                     {FigureKind::ALL.iter().map(|&k| view! {
                         <label class="check">
                             <input type="checkbox" prop:checked=move || figures.with(|f| f.contains(&k))
-                                on:change=move |ev| { let on = event_target_checked(&ev); figures.update(|f| { f.retain(|x| *x != k); if on { f.push(k); f.sort_by_key(|x| *x as u8); } }) } />
+                                on:change=move |ev| { let on = event_target_checked(&ev); figures.update(|f| { f.retain(|x| *x != k); if on { f.push(k); f.sort_unstable_by_key(|x| *x as u8); } }) } />
                             {k.name()}
                         </label>
                     }).collect_view()}

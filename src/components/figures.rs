@@ -46,6 +46,7 @@ pub fn Figures() -> impl IntoView {
         runs.track();
         lab.params.track();
         subject.track();
+        crate::letter::stored::track();
     });
     let plane_height = Signal::derive(move || match n_seeds.get() {
         0 | 1 => 460,

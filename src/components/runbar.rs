@@ -37,9 +37,10 @@ pub fn RunBar() -> impl IntoView {
                     })
                 }}</span>
             </div>
-            {move || lab.held.get().map(|text| view! {
+            {move || lab.held.get().then(|| view! {
                 <div class="held notice" role="alert" id="held">
-                    <p>"This link asks to run by itself, but the run is heavy for this browser. " {text}</p>
+                    <p>"This link asks to run by itself, but the run is heavy for this browser. "
+                        {move || estimate.get().map(|e| e.text())}</p>
                     <button class="primary" id="run-anyway" on:click=move |_| actions::start(lab)>"Run anyway"</button>
                 </div>
             })}

@@ -29,29 +29,76 @@ pub struct LayerSteps {
     pub std: f64,
 }
 
-/// Parses `text` as batches separated by `;` (or new lines), each a list
-/// of numbers separated by commas or spaces; errors name `field`.
-pub fn parse_batches(field: &str, text: &str) -> Result<Vec<Vec<f32>>, String> {
+/// The batches of `text`, as text: with brackets, each innermost `[…]` is
+/// a batch and only separators (commas, semicolons, spaces, "and") may lie
+/// between them, so the letter's "[2, 3] and [4, 5]" (or "[[2,3],[4,5]]")
+/// reads as written; without, batches are separated by `;`, new lines or
+/// "and". Errors name `field`.
+fn split_batches(field: &str, text: &str) -> Result<Vec<String>, String> {
+    if !text.contains(['[', ']']) {
+        return Ok(text
+            .split([';', '\n'])
+            .flat_map(|p| p.split(" and "))
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(String::from)
+            .collect());
+    }
     let mut batches = Vec::new();
-    for (b, part) in text
-        .split([';', '\n'])
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .enumerate()
-    {
+    let (mut open, mut outside) = (None::<String>, String::new());
+    let check = |outside: &mut String| -> Result<(), String> {
+        let rest = outside.replace("and", " ");
+        outside.clear();
+        match rest.trim_matches(|c: char| c.is_whitespace() || c == ',' || c == ';') {
+            "" => Ok(()),
+            junk => Err(format!(
+                "{field}: \"{junk}\" lies outside the brackets; write batches as [2, 3] and [4, 5]"
+            )),
+        }
+    };
+    for c in text.chars() {
+        match c {
+            '[' => {
+                check(&mut outside)?;
+                open = Some(String::new());
+            }
+            ']' => {
+                match open.take() {
+                    Some(b) => batches.push(b),
+                    // A closing bracket of an outer list: nothing to read.
+                    None => check(&mut outside)?,
+                }
+            }
+            _ => match open.as_mut() {
+                Some(b) => b.push(c),
+                None => outside.push(c),
+            },
+        }
+    }
+    if open.is_some() {
+        return Err(format!("{field}: a \"[\" is not closed"));
+    }
+    check(&mut outside)?;
+    Ok(batches)
+}
+
+/// Parses `text` as batches, each a list of numbers separated by commas or
+/// spaces: "2,3; 4,5" or the letter's "[2, 3] and [4, 5]" (see
+/// `split_batches`); errors name `field`.
+pub fn parse_batches(field: &str, text: &str) -> Result<Vec<Vec<f32>>, String> {
+    let mut batches: Vec<Vec<f32>> = Vec::new();
+    for (b, part) in split_batches(field, text)?.iter().enumerate() {
         let mut values = Vec::new();
-        for tok in part
-            .trim_matches(['[', ']'])
-            .split([',', ' ', '\t'])
-            .filter(|t| !t.is_empty())
-        {
-            let tok = tok.trim_matches(['[', ']']);
+        for tok in part.split([',', ' ', '\t']).filter(|t| !t.is_empty()) {
             let v: f32 = tok
                 .parse()
                 .ok()
                 .filter(|v: &f32| v.is_finite())
                 .ok_or_else(|| format!("{field}: \"{tok}\" in batch {} is not a number", b + 1))?;
             values.push(v);
+        }
+        if values.is_empty() {
+            return Err(format!("{field}: batch {} has no values", b + 1));
         }
         if let Some(first) = batches.first().map(Vec::len) {
             if values.len() != first {
@@ -62,16 +109,15 @@ pub fn parse_batches(field: &str, text: &str) -> Result<Vec<Vec<f32>>, String> {
                 ));
             }
         }
-        if values.is_empty() {
-            return Err(format!("{field}: batch {} has no values", b + 1));
-        }
         batches.push(values);
         if batches.len() * batches[0].len() > MAX_VALUES {
             return Err(format!("{field}: more than {MAX_VALUES} values"));
         }
     }
     if batches.is_empty() {
-        return Err(format!("{field}: enter at least one batch, e.g. 2,3; 4,5"));
+        return Err(format!(
+            "{field}: enter at least one batch, e.g. [2, 3] and [4, 5]"
+        ));
     }
     Ok(batches)
 }
@@ -190,8 +236,8 @@ fn cumulative_view(layers: &[LayerSteps], cum: &[(f64, f64)]) -> impl IntoView {
 /// The calculator; reports `done` (valid input) or `error` through `state`.
 #[component]
 pub fn Calculator(state: RwSignal<RunState>) -> impl IntoView {
-    let l1 = RwSignal::new("2,3; 4,5".to_string());
-    let l2 = RwSignal::new("2,3; 4,5".to_string());
+    let l1 = RwSignal::new("[2, 3] and [4, 5]".to_string());
+    let l2 = RwSignal::new("[2, 3] and [4, 5]".to_string());
     let result = Memo::new(move |_| calculate(&l1.get(), &l2.get()));
     Effect::new(move |_| {
         state.set(if result.with(Result::is_ok) {
@@ -214,7 +260,7 @@ pub fn Calculator(state: RwSignal<RunState>) -> impl IntoView {
     };
     view! {
         <form class="calc-inputs" on:submit=|ev| ev.prevent_default() aria-label="Worked example inputs">
-            {field(1, l1, "Batches separated by ;, weights by commas: 2,3; 4,5 is two batches of a 2-weight layer")}
+            {field(1, l1, "One gradient per batch, as the letter writes them: [2, 3] and [4, 5] is two batches of a 2-weight layer (2,3; 4,5 also works)")}
             {field(2, l2, "Same form; leave empty for one layer")}
         </form>
         <div class="calc-output" aria-live="polite">
@@ -254,6 +300,40 @@ mod tests {
         );
         // One layer only.
         assert_eq!(calculate("2 3\n4 5", " ").unwrap().1.len(), 1);
+    }
+
+    #[test]
+    fn the_letters_literal_input_reads_as_written() {
+        let two = vec![vec![2.0f32, 3.0], vec![4.0, 5.0]];
+        for text in [
+            "[2, 3] and [4, 5]",
+            "[2,3] and [4,5]",
+            "[[2, 3], [4, 5]]",
+            "[2 3]; [4 5]",
+            "2, 3 and 4, 5",
+            "2,3; 4,5",
+        ] {
+            assert_eq!(parse_batches("f", text).unwrap(), two, "{text}");
+        }
+        // Three batches of three weights, the letter's way.
+        assert_eq!(
+            parse_batches("f", "[1, 2, 3] and [3, 2, 1] and [0, 0, 0]")
+                .unwrap()
+                .len(),
+            3
+        );
+        assert_eq!(
+            parse_batches("f", "[2, 3] or [4, 5]").unwrap_err(),
+            "f: \"or\" lies outside the brackets; write batches as [2, 3] and [4, 5]"
+        );
+        assert_eq!(
+            parse_batches("f", "[2, 3] and [4, 5").unwrap_err(),
+            "f: a \"[\" is not closed"
+        );
+        assert_eq!(
+            parse_batches("f", "[2, 3] and []").unwrap_err(),
+            "f: batch 2 has no values"
+        );
     }
 
     #[test]

@@ -28,11 +28,11 @@ pub fn ClaimCard(
     let title_id = format!("{}-title", claim.id);
     let labelled_by = title_id.clone();
     let body = match &claim.body {
-        ClaimBody::Run(spec) => view! { <RunBody claim spec state embedded /> }.into_any(),
+        ClaimBody::Run(spec) => view! { <RunBody claim spec number state embedded /> }.into_any(),
         ClaimBody::Calculator => view! { <Calculator state /> }.into_any(),
     };
     view! {
-        <section class="claim-card" id=claim.id data-card-state=move || state.get().as_str() aria-labelledby=labelled_by>
+        <section class="claim-card" class:addition=claim.addition id=claim.id data-card-state=move || state.get().as_str() aria-labelledby=labelled_by>
             <header class="claim-head">
                 <h2 id=title_id>
                     <span class="claim-number">{format!("{number}. ")}</span>
@@ -40,6 +40,9 @@ pub fn ClaimCard(
                     " "
                     <a class="claim-anchor" href=format!("{path}#{}", claim.id) aria-label=format!("Link to claim {number}")>"#"</a>
                 </h2>
+                {claim.addition.then(|| view! {
+                    <p class="claim-addition"><strong>"Addition: "</strong>"not in the letter; this page adds it."</p>
+                })}
                 <p class="claim-concerns">"Concerns: " {claim.concerns}</p>
             </header>
             <p class="claim-text"><strong>"The claim. "</strong>{claim.claim}</p>

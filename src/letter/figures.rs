@@ -1,14 +1,21 @@
 //! The figures the letter's cards draw from their runs: the lab's figures
-//! (via `crate::figures::draw_figure`) and two special views, the same
-//! gradient statistics under two definitions side by side, and IDNNs'
-//! original y labels beside the true ones.
+//! (via `crate::figures::draw_figure`) and special views: the same
+//! gradient statistics under two definitions side by side, IDNNs' original
+//! y labels beside the true ones, each layer's share of the cumulative
+//! sums, and the reader's planes beside SZT's stored run.
 
+use super::stored::{self, Stored};
 use crate::figures::{draw_figure, FigureInput};
 use crate::runs::Runs;
 use crate::view::{FigureKind, Subject};
+use infoplane_core::analysis::shares;
+use infoplane_core::analysis::stored::{comparison_epochs, StoredRule, StoredRun};
 use infoplane_core::gradients::GradDefinition;
+use infoplane_core::record::{Aggregate, GradSeries, SeedRecord};
 use infoplane_core::view::{PlaneStyle, View};
+use infoplane_figures::plotters::prelude::*;
 use infoplane_figures::{self as fig, HitPoint, RecordView};
+use std::collections::BTreeMap;
 
 /// A figure on a letter card, drawn from one configuration's runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +37,12 @@ pub enum LetterFigure {
     Loss,
     /// Weight norms ‖W_l‖_F, first seed.
     Norms,
+    /// Each layer's share of the top layer's cumulative sums Σ m_l and
+    /// Σ s_l against epoch, first seed.
+    Shares,
+    /// The planes of every seed, their mean, and SZT's stored run (mean
+    /// with its ± 2 sd band at the epochs the verdict compares).
+    StoredPlanes,
 }
 
 /// How a definition is named in titles.
@@ -69,7 +82,14 @@ impl LetterFigure {
             ),
             LetterFigure::Loss => "Loss and accuracy against epoch".into(),
             LetterFigure::Norms => "Weight norm of each layer against epoch".into(),
+            LetterFigure::Shares => "Each layer's share of the top layer's cumulative mean (solid) and variance sum (dashed) against epoch".into(),
+            LetterFigure::StoredPlanes => "Information plane per seed and their mean, beside SZT's stored run: its mean over 20 repeats with bars of ± 2 sd at the compared epochs".into(),
         }
+    }
+
+    /// Whether it draws SZT's stored run (and so redraws when it loads).
+    pub fn uses_stored_run(self) -> bool {
+        self == LetterFigure::StoredPlanes
     }
 
     /// A short name for element ids.
@@ -82,6 +102,8 @@ impl LetterFigure {
             LetterFigure::Snr(_) => "snr",
             LetterFigure::Loss => "loss",
             LetterFigure::Norms => "norms",
+            LetterFigure::Shares => "shares",
+            LetterFigure::StoredPlanes => "stored-planes",
         }
     }
 
@@ -92,11 +114,18 @@ impl LetterFigure {
                 (0 | 1, 1) => 420,
                 (0 | 1, _) => 340,
                 (2..=3, _) => 460,
-                _ => 620,
+                (_, 1) => 620,
+                _ => 700,
+            },
+            LetterFigure::StoredPlanes => match seeds {
+                0 | 1 => 560,
+                2..=3 => 720,
+                _ => 860,
             },
             LetterFigure::Gradients(_)
             | LetterFigure::GradientPair(..)
-            | LetterFigure::AxisLabels => 380,
+            | LetterFigure::AxisLabels
+            | LetterFigure::Shares => 380,
             LetterFigure::Snr(_) => 300,
             LetterFigure::Loss | LetterFigure::Norms => 260,
         }
@@ -158,6 +187,8 @@ impl LetterFigure {
                 ],
                 scale,
             ),
+            LetterFigure::Shares => shares(runs, area, scale),
+            LetterFigure::StoredPlanes => stored_planes(runs, area, scale),
         }
     }
 }
@@ -193,4 +224,259 @@ fn pair(
         hits.extend(fig::draw_gradients(part, &view, &opts)?);
     }
     Ok(hits)
+}
+
+/// Each layer's share of the sums behind the top layer's curves, drawn with
+/// the gradient figure's per-layer lines: solid the share of Σ m_l (the
+/// "mean"), dashed the share of Σ s_l (under the "std"'s root).
+fn shares(runs: &Runs, area: &fig::Area, scale: f64) -> Result<Vec<HitPoint>, String> {
+    let total = runs.total_epochs();
+    let Some(rec) = runs.seeds.first().map(|s| &s.record) else {
+        let opts = fig::GradOptions::default();
+        return fig::draw_gradients(area, &RecordView::empty("no run yet"), &opts);
+    };
+    let sh = shares::layer_shares(rec);
+    let series = GradSeries {
+        snr: sh.mean.clone(),
+        mean: sh.mean,
+        std: sh.var,
+    };
+    let stats = BTreeMap::from([(GradDefinition::PerLayer.name().to_string(), series)]);
+    let view = RecordView {
+        grad_stats: Some(&stats),
+        ..RecordView::seed(rec)
+    };
+    let opts = fig::GradOptions {
+        definition: GradDefinition::PerLayer,
+        original_labels: false,
+        total_epochs: total,
+        title: format!(
+            "{}: each layer's share of Σm_l (solid) and of Σs_l (dashed), log scale",
+            view.name
+        ),
+        scale,
+    };
+    fig::draw_gradients(area, &view, &opts)
+}
+
+/// The reader's seeds (grid with colour bar) above their mean beside the
+/// stored run's mean, on the same axes.
+fn stored_planes(runs: &Runs, area: &fig::Area, scale: f64) -> Result<Vec<HitPoint>, String> {
+    let (total, max_ixt, h) = match &runs.header {
+        Some(hd) => (runs.total_epochs(), hd.max_ixt, hd.label_entropy),
+        None => (runs.total_epochs(), 12.0, 1.0),
+    };
+    let plane = fig::PlaneOptions {
+        style: fig::PlaneStyle::Polylines,
+        colour_scale: fig::EpochScale::Linear,
+        total_epochs: total,
+        max_ixt,
+        label_entropy: h,
+        title: String::new(),
+        layer_labels: true,
+        scale,
+    };
+    let (_, ht) = area.dim_in_pixel();
+    let (top, bottom) = area.split_vertically(ht * 55 / 100);
+    let seeds: Vec<RecordView> = runs
+        .seeds
+        .iter()
+        .map(|s| RecordView::seed(&s.record))
+        .collect();
+    let mut hits = fig::draw_plane_grid(
+        &top,
+        &seeds,
+        &fig::GridOptions {
+            plane: plane.clone(),
+            colour_bar: true,
+            title: String::new(),
+        },
+    )?;
+    let (w, _) = bottom.dim_in_pixel();
+    let (left, right) = bottom.split_horizontally(w / 2);
+    let mean: Aggregate;
+    let mean_view = if runs.seeds.len() > 1 {
+        mean = runs.aggregate();
+        RecordView::mean(&mean)
+    } else {
+        runs.seeds.first().map_or_else(
+            || RecordView::empty("no run yet"),
+            |s| RecordView::seed(&s.record),
+        )
+    };
+    hits.extend(fig::draw_plane(
+        &left,
+        &mean_view,
+        &fig::PlaneOptions {
+            title: format!("Your runs: {}", mean_view.name),
+            ..plane.clone()
+        },
+    )?);
+    match stored::state() {
+        Stored::Loaded(run) => {
+            let rec = stored::mean_record(&run);
+            let view = RecordView {
+                name: stored::title(&run),
+                ..RecordView::seed(&rec)
+            };
+            let opts = fig::PlaneOptions {
+                title: format!("{} (bars: ± 2 sd)", view.name),
+                total_epochs: run.epochs.last().map_or(0, |e| e + 1),
+                ..plane
+            };
+            let drawn = fig::draw_plane(&right, &view, &opts)?;
+            error_bars(&right, &run, &rec, &drawn, scale)?;
+            hits.extend(drawn);
+        }
+        Stored::Failed(e) => {
+            let opts = fig::PlaneOptions {
+                title: format!("SZT's stored run could not be loaded: {e}"),
+                ..plane
+            };
+            fig::draw_plane(&right, &RecordView::empty(""), &opts)?;
+        }
+        Stored::Idle | Stored::Loading => {
+            let opts = fig::PlaneOptions {
+                title: "SZT's stored run: loading…".into(),
+                ..plane
+            };
+            fig::draw_plane(&right, &RecordView::empty(""), &opts)?;
+        }
+    }
+    Ok(hits)
+}
+
+/// The affine map from data to backend pixels of one axis, from the drawn
+/// points: (offset, slope) with pixel = offset + slope · value, from the
+/// two points farthest apart in value. `None` if they do not differ.
+fn axis_map(pairs: &[(f64, i32)]) -> Option<(f64, f64)> {
+    let lo = pairs.iter().min_by(|a, b| a.0.total_cmp(&b.0))?;
+    let hi = pairs.iter().max_by(|a, b| a.0.total_cmp(&b.0))?;
+    if hi.0 - lo.0 < 1e-6 {
+        return None;
+    }
+    let slope = f64::from(hi.1 - lo.1) / (hi.0 - lo.0);
+    Some((f64::from(lo.1) - slope * lo.0, slope))
+}
+
+/// Bars of mean ± 2 sd (the verdict's band, sd at least its floor) in both
+/// coordinates at the compared epochs, placed with the pixel positions
+/// `draw_plane` reported for the stored mean's points (one per epoch and
+/// layer, epochs outer). Nothing is drawn if the points do not line up
+/// with the record (e.g. some fell outside the plot).
+fn error_bars(
+    area: &fig::Area,
+    run: &StoredRun,
+    rec: &SeedRecord,
+    drawn: &[HitPoint],
+    scale: f64,
+) -> Result<(), String> {
+    let layers = rec.ixt.first().map_or(0, Vec::len);
+    if layers == 0 || drawn.len() != rec.epochs.len() * layers {
+        return Ok(());
+    }
+    let at = |k: usize, l: usize| &drawn[k * layers + l];
+    let xs: Vec<(f64, i32)> = (0..rec.epochs.len())
+        .flat_map(|k| (0..layers).map(move |l| (k, l)))
+        .map(|(k, l)| (rec.ixt[k][l], at(k, l).x))
+        .collect();
+    let ys: Vec<(f64, i32)> = (0..rec.epochs.len())
+        .flat_map(|k| (0..layers).map(move |l| (k, l)))
+        .map(|(k, l)| (rec.ity[k][l], at(k, l).y))
+        .collect();
+    let (Some((x0, sx)), Some((y0, sy))) = (axis_map(&xs), axis_map(&ys)) else {
+        return Ok(());
+    };
+    let rule = StoredRule::default();
+    let (bx, by) = area.get_base_pixel();
+    let px = |v: f64, o: f64, s: f64| (o + s * v).round() as i32;
+    let style = RGBColor(60, 60, 60)
+        .mix(0.7)
+        .stroke_width(scale.round().max(1.0) as u32);
+    for e in comparison_epochs(run, &rule) {
+        let Some(k) = run.row(e) else { continue };
+        for l in 0..layers {
+            let (mx, my) = (run.ixt_mean[k][l], run.ity_mean[k][l]);
+            let dx = rule.width * run.ixt_std[k][l].max(rule.sd_floor);
+            let dy = rule.width * run.ity_std[k][l].max(rule.sd_floor);
+            let (cx, cy) = (px(mx, x0, sx) - bx, px(my, y0, sy) - by);
+            for seg in [
+                [
+                    (px(mx - dx, x0, sx) - bx, cy),
+                    (px(mx + dx, x0, sx) - bx, cy),
+                ],
+                [
+                    (cx, px(my - dy, y0, sy) - by),
+                    (cx, px(my + dy, y0, sy) - by),
+                ],
+            ] {
+                area.draw(&PathElement::new(seg.to_vec(), style))
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_axis_map_comes_from_the_extreme_points() {
+        // Pixels 100 at 0 bits and 40 at 12 bits: slope −5 px per bit.
+        let (o, s) = axis_map(&[(6.0, 70), (0.0, 100), (12.0, 40)]).unwrap();
+        assert_eq!((o, s), (100.0, -5.0));
+        assert!(axis_map(&[(1.0, 3), (1.0, 3)]).is_none());
+        assert!(axis_map(&[]).is_none());
+    }
+
+    #[test]
+    fn shares_and_stored_planes_draw() {
+        use infoplane_core::record::EpochRecord;
+        let mut runs = Runs::default();
+        let mut rec = SeedRecord::new(0);
+        for e in 0..20 {
+            rec.push(&EpochRecord {
+                epoch: e,
+                ixt: vec![8.0, 4.0],
+                ity: vec![0.9, 0.5],
+                grad_m: vec![3.0, 1.0],
+                grad_s: vec![1.0, 1.0],
+                wnorm: vec![1.0, 1.0],
+                loss_train: 0.1,
+                loss_test: 0.2,
+                acc_train: 0.9,
+                acc_test: 0.8,
+            });
+        }
+        runs.seeds.push(crate::runs::SeedView {
+            record: rec,
+            ..crate::runs::SeedView::queued(0)
+        });
+        let (list, ()) = fig::record(900, 500, &fig::estimate_text, |area| {
+            // Layer 1 holds 3/4 of Σm and 1/2 of Σs at every epoch.
+            let hits = LetterFigure::Shares.draw(&runs, area, 1.0).unwrap();
+            assert!(
+                hits.iter()
+                    .any(|h| h.text.contains("layer 1") && h.text.contains("mean 0.75")),
+                "{:?}",
+                hits.first()
+            );
+            assert!(hits
+                .iter()
+                .any(|h| h.text.contains("layer 2") && h.text.contains("std 0.5")));
+            let hits = LetterFigure::StoredPlanes.draw(&runs, area, 1.0).unwrap();
+            // The seed's plane and its own "mean" panel: 2 × 20 × 2 points.
+            assert_eq!(
+                hits.iter()
+                    .filter(|h| h.text.contains("I(X;T) 8.00"))
+                    .count(),
+                40
+            );
+        });
+        let svg = list.to_svg();
+        // (SVG escapes the apostrophe.)
+        assert!(svg.contains("stored run: loading"), "{}", &svg[..200]);
+    }
 }

@@ -12,6 +12,8 @@ pub mod figures;
 pub mod format;
 pub mod run;
 pub mod settings;
+pub mod shared;
+pub mod stored;
 pub mod verdicts;
 
 use card::ClaimCard;
@@ -22,6 +24,7 @@ use leptos::prelude::*;
 #[component]
 pub fn LetterPage() -> impl IntoView {
     let path = crate::browser::pathname();
+    provide_context(shared::Registry::new());
     if embed::is_embedded() {
         let hash = RwSignal::new(embed::hash());
         let listener =
@@ -48,7 +51,12 @@ pub fn LetterPage() -> impl IntoView {
         .iter()
         .enumerate()
         .map(|(k, c)| {
-            view! { <li><a href=format!("{path}#{}", c.id)>{format!("{}. {}", k + 1, c.title)}</a></li> }
+            view! {
+                <li>
+                    <a href=format!("{path}#{}", c.id)>{format!("{}. {}", k + 1, c.title)}</a>
+                    {c.addition.then(|| view! { " " <span class="toc-addition">"(addition: not in the letter)"</span> })}
+                </li>
+            }
         })
         .collect_view();
     let cards = CLAIMS
@@ -65,8 +73,11 @@ pub fn LetterPage() -> impl IntoView {
                     "In February 2018 Aaron Schumacher published an open letter, \"Failure to replicate Schwartz-Ziv and Tishby\", "
                     "listing what he could not reproduce of Shwartz-Ziv & Tishby's \"Opening the Black Box of Deep Neural Networks via Information\" (SZT, 2017), "
                     "running their code (IDNNs, commit c4abb1d). Each card below takes one of his points in the letter's order: "
-                    "what he says, what the paper says, a run of the matching configuration in your browser, and a verdict computed from that run. "
-                    "Change the seed and run again to see which numbers move."
+                    "what he says, what the paper says, a run of the matching configuration in your browser, and a verdict computed from the runs. "
+                    "Each card runs its configuration's full length over four seeds by default, and its verdict says in how many seeds each effect shows, "
+                    "with the spread of the numbers it turns on; each detection rule states how often it fires on runs where nothing happens. "
+                    "Cards that run the same configuration share its runs. Change the seeds and run again to see which numbers move. "
+                    "Cards marked as additions are not in the letter."
                 </p>
             </header>
             <nav id="letter-toc" class="letter-toc" aria-label="Claims">

@@ -1,29 +1,34 @@
-//! A card's runs: one session per configuration, the inputs (seed,
-//! epochs, seeds), Run and Stop, progress and timing, the live figures, the
-//! verdict from the finished records, and the links to the lab.
+//! A card's runs: the inputs (seed, epochs, seeds, and a second group's
+//! epochs and seeds where the card has one), Run and Stop, progress and
+//! timing, the live figures, the verdict from the finished records, and the
+//! links to the lab. Runs live in the page's [`Registry`]: a card whose
+//! inputs name an experiment another card already ran shows those runs.
 
-use super::claims::{Claim, RunSpec};
+use super::claims::{Claim, Inputs, Judge, RunSpec, TIME_LIMIT_S};
 use super::format::{count, seed_range};
-use super::settings::{experiments, lab_href, readable};
-use super::verdicts::Verdict;
+use super::settings::{experiments, lab_href, readable, InputText};
+use super::shared::{Registry, Shared};
+use super::stored::{self, Stored};
+use super::verdicts::{self, Verdict};
 use crate::components::canvas::{DepsFn, DrawFn, PlotCanvas};
 use crate::runs::{RunState, Runs};
-use crate::session::Session;
+use infoplane_core::params::Params;
 use infoplane_core::record::SeedRecord;
 use leptos::prelude::*;
 use std::rc::Rc;
 
-/// The card's state from its sessions': error if any failed, idle if none
-/// started, done when all ended, else running.
-fn combined(states: &[RunState]) -> RunState {
+/// The card's state from its sessions': error if any failed, running while
+/// any is busy, done when all ended, else idle (some configurations not run
+/// yet, e.g. after an input named new ones beside runs already computed).
+pub fn combined(states: &[RunState]) -> RunState {
     if states.contains(&RunState::Error) {
         RunState::Error
-    } else if states.iter().all(|s| *s == RunState::Idle) {
-        RunState::Idle
-    } else if states.iter().all(|s| *s == RunState::Done) {
+    } else if states.iter().any(|s| s.is_busy()) {
+        RunState::Running
+    } else if !states.is_empty() && states.iter().all(|s| *s == RunState::Done) {
         RunState::Done
     } else {
-        RunState::Running
+        RunState::Idle
     }
 }
 
@@ -42,85 +47,150 @@ fn progress_lines(label: &str, runs: &Runs) -> Vec<String> {
         .collect()
 }
 
+/// "Seeds 0–3 (4 seeds)" for the main inputs, and the second group's.
+fn seeds_summary(spec: &RunSpec, exps: &[Params]) -> String {
+    let line = |e: &Params| {
+        format!(
+            "{} ({})",
+            seed_range(e.int("seed") as u64, e.seeds()),
+            count(e.seeds(), "seed")
+        )
+    };
+    let first = |group: Inputs| {
+        spec.configs
+            .iter()
+            .zip(exps)
+            .find(|(c, _)| c.inputs == group)
+            .map(|(_, e)| line(e))
+    };
+    let each = if spec.configs.len() > 1 {
+        ", for each configuration"
+    } else {
+        ""
+    };
+    match (&spec.second, first(Inputs::Main), first(Inputs::Second)) {
+        (Some(g), Some(m), Some(s)) => format!("{m}{each}; {} configurations: {s}.", g.name),
+        (_, Some(m), _) => format!("{m}{each}."),
+        _ => String::new(),
+    }
+}
+
+/// The verdict of finished runs, or why there is none yet.
+fn judge(spec: &RunSpec, records: &[Vec<SeedRecord>]) -> Option<Verdict> {
+    match spec.judge {
+        Judge::Records(f) => Some(f(records)),
+        Judge::Stored(f) => match stored::state() {
+            Stored::Loaded(run) => Some(f(records, &run)),
+            Stored::Failed(e) => Some(verdicts::stored_unavailable(records, &e)),
+            Stored::Idle | Stored::Loading => None,
+        },
+    }
+}
+
 /// A card's runs: settings, inputs, Run and Stop, progress, figures,
 /// verdict and lab links.
 #[component]
 pub fn RunBody(
     claim: &'static Claim,
     spec: &'static RunSpec,
+    number: usize,
     state: RwSignal<RunState>,
     embedded: bool,
 ) -> impl IntoView {
     let id = claim.id;
-    let sessions: Vec<Session> = spec.configs.iter().map(|_| Session::new()).collect();
-    let seed_text = RwSignal::new("0".to_string());
-    let epochs_text = RwSignal::new(spec.epochs.to_string());
-    let seeds_text = RwSignal::new(spec.seeds.to_string());
+    let registry = expect_context::<Registry>();
+    if matches!(spec.judge, Judge::Stored(_)) {
+        stored::ensure_loaded();
+    }
+    let defaults = InputText::defaults(spec);
+    let seed_text = RwSignal::new(defaults.seed);
+    let epochs_text = RwSignal::new(defaults.epochs);
+    let seeds_text = RwSignal::new(defaults.seeds);
+    let second_text = defaults
+        .second
+        .map(|(e, s)| (RwSignal::new(e), RwSignal::new(s)));
     let exps = Memo::new(move |_| {
-        experiments(
-            spec,
-            &seed_text.get(),
-            &epochs_text.get(),
-            &seeds_text.get(),
-        )
+        let inputs = InputText {
+            seed: seed_text.get(),
+            epochs: epochs_text.get(),
+            seeds: seeds_text.get(),
+            second: second_text.map(|(e, s)| (e.get(), s.get())),
+        };
+        experiments(spec, &inputs)
     });
     let input_error = RwSignal::new(None::<String>);
-    let timing = RwSignal::new((None::<f64>, None::<f64>));
 
-    let card_state = {
-        let sessions = sessions.clone();
-        Memo::new(move |_| {
-            let states: Vec<RunState> = sessions.iter().map(|s| s.runs.with(Runs::state)).collect();
-            combined(&states)
-        })
-    };
-    // Mirror the state on the card, note the finishing time, and free the
-    // workers of finished runs (the records stay).
-    {
-        let sessions = sessions.clone();
-        Effect::new(move |_| {
-            let s = card_state.get();
-            state.set(s);
-            if matches!(s, RunState::Done | RunState::Error) {
-                timing.update(|t| {
-                    if t.0.is_some() && t.1.is_none() {
-                        t.1 = Some(crate::browser::now_ms());
-                    }
-                });
-                for sess in &sessions {
-                    sess.show(sess.runs.get_untracked());
+    // The runs the inputs name (the last valid ones while an input is
+    // being edited into something invalid).
+    let shared = Memo::new(move |prev: Option<&Vec<Shared>>| match exps.get() {
+        Ok(list) => list.iter().map(|p| registry.get(p)).collect(),
+        Err(_) => prev.cloned().unwrap_or_default(),
+    });
+    // Which cards show which runs (for the "also judged by" note).
+    Effect::new(move |prev: Option<Vec<Shared>>| {
+        let now = shared.get();
+        for s in prev.iter().flatten() {
+            s.cards.update(|c| {
+                c.remove(&number);
+            });
+        }
+        for s in &now {
+            s.cards.update(|c| {
+                c.insert(number);
+            });
+        }
+        now
+    });
+    let card_state = Memo::new(move |_| {
+        let states: Vec<RunState> =
+            shared.with(|v| v.iter().map(|s| s.session.runs.with(Runs::state)).collect());
+        combined(&states)
+    });
+    // Mirror the state on the card; note the end of finished runs and
+    // free their workers (the records stay).
+    Effect::new(move |_| {
+        let s = card_state.get();
+        state.set(s);
+        shared.with_untracked(|v| {
+            for sh in v {
+                let st = sh.session.runs.with_untracked(Runs::state);
+                if matches!(st, RunState::Done | RunState::Error) {
+                    sh.finish();
                 }
             }
         });
-    }
-    let verdict = {
-        let sessions = sessions.clone();
-        Memo::new(move |_| {
-            (card_state.get() == RunState::Done).then(|| {
-                let records: Vec<Vec<SeedRecord>> = sessions
-                    .iter()
-                    .map(|s| s.runs.with(Runs::records))
-                    .collect();
-                (spec.verdict)(&records)
+    });
+    let verdict = Memo::new(move |_| {
+        if matches!(spec.judge, Judge::Stored(_)) {
+            stored::track();
+        }
+        (card_state.get() == RunState::Done)
+            .then(|| {
+                let records: Vec<Vec<SeedRecord>> = shared.with(|v| {
+                    v.iter()
+                        .map(|s| s.session.runs.with(Runs::records))
+                        .collect()
+                });
+                judge(spec, &records)
             })
-        })
-    };
-    let run = {
-        let sessions = sessions.clone();
-        move |_| match exps.get_untracked() {
-            Err(e) => input_error.set(Some(e)),
-            Ok(list) => {
-                input_error.set(None);
-                timing.set((Some(crate::browser::now_ms()), None));
-                for (s, e) in sessions.iter().zip(list) {
-                    s.start(e, None);
-                }
+            .flatten()
+    });
+    let run = move |_| match exps.get_untracked() {
+        Err(e) => input_error.set(Some(e)),
+        Ok(list) => {
+            input_error.set(None);
+            let targets = shared.get_untracked();
+            for (s, e) in targets.iter().zip(list) {
+                s.start(e);
             }
         }
     };
-    let stop = {
-        let sessions = sessions.clone();
-        move |_| sessions.iter().for_each(Session::stop)
+    let stop = move |_| {
+        shared.with_untracked(|v| {
+            for s in v {
+                s.session.stop();
+            }
+        })
     };
     let running = move || card_state.get() == RunState::Running;
 
@@ -144,94 +214,144 @@ pub fn RunBody(
                 .collect_view()
         })
     };
-    let seeds_line = move || {
-        exps.get().ok().and_then(|l| l.first().cloned()).map(|e| {
-            let seed = e.int("seed") as u64;
-            let each = if spec.configs.len() > 1 {
-                ", for each configuration"
-            } else {
-                ""
-            };
-            format!(
-                "{} ({}){each}.",
-                seed_range(seed, e.seeds()),
-                count(e.seeds(), "seed")
-            )
-        })
-    };
-    let reduced = spec.reduced.map(|(note, full)| {
+    let seeds_line = move || exps.get().ok().map(|l| seeds_summary(spec, &l));
+    let shortened = spec.second.as_ref().map(|g| {
+        let full: Vec<_> = spec
+            .configs
+            .iter()
+            .filter(|c| c.inputs == Inputs::Second)
+            .map(|c| {
+                let p = Params::from_query(c.query, &[]).params;
+                view! {
+                    " "
+                    <a href=crate::url::lab_href(&p, &[]) target=embedded.then_some("_blank")>{format!("{} in full in the lab", c.name)}</a>
+                }
+            })
+            .collect_view();
         view! {
             <p class="claim-reduced">
-                <strong>"Shortened: "</strong>{note}". "
-                <a href=crate::url::lab_href(&infoplane_core::params::Params::from_query(full, &[]).params, &[]) target=embedded.then_some("_blank")>"Run the full preset in the lab"</a>
+                <strong>"Shortened: "</strong>
+                {format!(
+                    "the {} configurations run {} of {} epochs by default, not their presets' full length, because {}: they cannot finish within {TIME_LIMIT_S} s on two cores. The other configurations run in full. Raise the {} inputs to run them longer.",
+                    g.name,
+                    count(g.seeds, "seed"),
+                    g.epochs,
+                    g.why,
+                    g.name
+                )}
+                {full}
             </p>
         }
     });
-    let timing_line = {
-        let sessions = sessions.clone();
-        move || {
-            let (t0, t1) = timing.get();
-            let (t0, t1) = (t0?, t1?);
-            let per_seed: Vec<String> = sessions
-                .iter()
-                .zip(spec.configs)
-                .flat_map(|(s, c)| {
-                    s.runs.with(|r| {
-                        r.seeds
-                            .iter()
-                            .map(|v| format!("{} seed {}: {:.1} s", c.name, v.seed, v.seconds))
-                            .collect::<Vec<_>>()
-                    })
+    let timing_line = move || {
+        let v = shared.get();
+        let times: Vec<(f64, f64)> = v
+            .iter()
+            .filter_map(|s| Some((s.started.get()?, s.ended.get()?)))
+            .collect();
+        if times.len() < v.len() || v.is_empty() {
+            return None;
+        }
+        // The longest run: runs started together end by then, and runs
+        // shared with a card that ran them earlier count their own time.
+        let longest = times.iter().map(|(t0, t1)| t1 - t0).fold(0.0, f64::max);
+        let per_seed: Vec<String> = v
+            .iter()
+            .zip(spec.configs)
+            .flat_map(|(s, c)| {
+                s.session.runs.with(|r| {
+                    r.seeds
+                        .iter()
+                        .map(|x| format!("{} seed {}: {:.1} s", c.name, x.seed, x.seconds))
+                        .collect::<Vec<_>>()
                 })
-                .collect();
-            Some(format!(
-                "Took {:.1} s on this machine ({}).",
-                (t1 - t0) / 1000.0,
-                per_seed.join("; ")
-            ))
-        }
+            })
+            .collect();
+        Some(format!(
+            "Took {:.1} s on this machine ({}).",
+            longest / 1000.0,
+            per_seed.join("; ")
+        ))
     };
-    let progress = {
-        let sessions = sessions.clone();
-        move || {
-            sessions
-                .iter()
-                .zip(spec.configs)
-                .flat_map(|(s, c)| s.runs.with(|r| progress_lines(c.name, r)))
-                .map(|line| view! { <li>{line}</li> })
-                .collect_view()
-        }
+    let shared_note = move || {
+        let others: std::collections::BTreeSet<usize> = shared
+            .get()
+            .iter()
+            .flat_map(|s| s.cards.get())
+            .filter(|&n| n != number)
+            .collect();
+        (!others.is_empty()).then(|| {
+            let list: Vec<String> = others.iter().map(|n| n.to_string()).collect();
+            format!(
+                "The same runs serve card{} {} of this page (same configuration, computed once).",
+                if others.len() == 1 { "" } else { "s" },
+                list.join(", ")
+            )
+        })
     };
-    let errors = {
-        let sessions = sessions.clone();
-        move || {
-            sessions
-                .iter()
-                .filter_map(|s| s.runs.with(|r| r.error.clone()))
-                .map(|e| view! { <p class="claim-error" role="alert">{e}</p> })
-                .collect_view()
-        }
+    let progress = move || {
+        shared
+            .get()
+            .iter()
+            .zip(spec.configs)
+            .flat_map(|(s, c)| s.session.runs.with(|r| progress_lines(c.name, r)))
+            .map(|line| view! { <li>{line}</li> })
+            .collect_view()
     };
-    let columns = spec.configs.len();
-    let figures_class = if columns > 1 {
+    let errors = move || {
+        shared
+            .get()
+            .iter()
+            .filter_map(|s| s.session.runs.with(|r| r.error.clone()))
+            .map(|e| view! { <p class="claim-error" role="alert">{e}</p> })
+            .collect_view()
+    };
+    let stored_error = move || {
+        matches!(spec.judge, Judge::Stored(_))
+            .then(|| {
+                stored::track();
+                match stored::state() {
+                    Stored::Failed(e) => Some(view! {
+                        <p class="claim-error" role="alert">{format!("SZT's stored run could not be loaded: {e}")}</p>
+                    }),
+                    _ => None,
+                }
+            })
+            .flatten()
+    };
+    let columns = spec.configs.len().min(2);
+    let figures_class = if spec.configs.len() > 1 {
         "claim-figures multi"
     } else {
         "claim-figures"
     };
-    let figures = sessions
+    let figures = spec
+        .configs
         .iter()
-        .zip(spec.configs)
         .enumerate()
-        .map(|(k, (&session, cfg))| {
+        .map(|(k, cfg)| {
+            let session_of = move || shared.with_untracked(|v| v.get(k).map(|s| s.session));
             let canvases = cfg
                 .figures
                 .iter()
                 .map(|&fig| {
-                    let n_seeds = Memo::new(move |_| session.runs.with(|r| r.seeds.len()));
-                    let draw: DrawFn = Rc::new(move |area, scale| {
-                        session.runs.with_untracked(|r| fig.draw(r, area, scale))
+                    let n_seeds = Memo::new(move |_| {
+                        shared.with(|v| v.get(k).map_or(0, |s| s.session.runs.with(|r| r.seeds.len())))
                     });
-                    let deps: DepsFn = Rc::new(move || session.runs.track());
+                    let draw: DrawFn = Rc::new(move |area, scale| match session_of() {
+                        Some(s) => s.runs.with_untracked(|r| fig.draw(r, area, scale)),
+                        None => fig.draw(&Runs::default(), area, scale),
+                    });
+                    let deps: DepsFn = Rc::new(move || {
+                        shared.with(|v| {
+                            if let Some(s) = v.get(k) {
+                                s.session.runs.track();
+                            }
+                        });
+                        if fig.uses_stored_run() {
+                            stored::track();
+                        }
+                    });
                     view! {
                         <PlotCanvas id=format!("{id}-{k}-{}", fig.slug()) label=fig.label()
                             height=Signal::derive(move || fig.height(n_seeds.get(), columns))
@@ -241,7 +361,7 @@ pub fn RunBody(
                 .collect_view();
             view! {
                 <figure class="claim-config">
-                    {(columns > 1).then(|| view! { <figcaption>{cfg.label}</figcaption> })}
+                    {(spec.configs.len() > 1).then(|| view! { <figcaption>{cfg.label}</figcaption> })}
                     {canvases}
                 </figure>
             }
@@ -262,8 +382,8 @@ pub fn RunBody(
                 .collect_view()
         })
     };
-    let field = move |name: &'static str,
-                      label: &'static str,
+    let field = move |name: String,
+                      label: String,
                       sig: RwSignal<String>,
                       min: u64,
                       help: &'static str| {
@@ -278,17 +398,25 @@ pub fn RunBody(
             </div>
         }
     };
+    let second_fields = spec.second.as_ref().zip(second_text).map(|(g, (e, s))| {
+        view! {
+            {field(format!("{}-epochs", g.slug), format!("{} epochs", g.name), e, 1, "Shortened by default")}
+            {field(format!("{}-seeds", g.slug), format!("{} seeds", g.name), s, 1, "Each seed adds its full cost")}
+        }
+    });
+    let multi = spec.configs.len() > 1;
     view! {
         <div class="claim-settings">
             <h3>"Settings"</h3>
             <ul class="config-list">{settings}</ul>
             <p class="claim-seeds"><strong>"Seeds: "</strong>{seeds_line}</p>
-            {reduced}
+            {shortened}
         </div>
         <form class="claim-controls" on:submit=|ev| ev.prevent_default() aria-label=format!("Run claim {}", claim.title)>
-            {field("seed", "Seed", seed_text, 0, "Another seed, another run")}
-            {field("epochs", "Epochs", epochs_text, 1, "Fewer run faster")}
-            {spec.seeds_editable.then(|| field("seeds", "Seeds", seeds_text, 1, "Run in parallel"))}
+            {field("seed".into(), "Seed".into(), seed_text, 0, "Another seed, another run")}
+            {field("epochs".into(), "Epochs".into(), epochs_text, 1, "Fewer run faster")}
+            {field("seeds".into(), "Seeds".into(), seeds_text, 1, if multi { "Per configuration, in parallel" } else { "Run in parallel" })}
+            {second_fields}
             <div class="claim-buttons">
                 <button type="button" class="primary" data-card-run="" on:click=run disabled=running>"Run"</button>
                 <button type="button" data-card-stop="" on:click=stop disabled=move || !running()>"Stop"</button>
@@ -297,8 +425,10 @@ pub fn RunBody(
         </form>
         {move || input_error.get().map(|e| view! { <p class="claim-error" role="alert">{e}</p> })}
         {errors}
+        {stored_error}
         <ul class="claim-progress" aria-label="Progress">{progress}</ul>
         <p class="claim-timing">{timing_line}</p>
+        <p class="claim-shared">{shared_note}</p>
         <div class=figures_class>{figures}</div>
         <div class="claim-verdict">
             <h3>"Verdict"</h3>
@@ -310,9 +440,41 @@ pub fn RunBody(
                 })}
             </div>
             {move || verdict.with(Option::is_none).then(|| view! {
-                <p class="verdict-pending">"The verdict is computed from the run when it finishes."</p>
+                <p class="verdict-pending">"The verdict is computed from the runs when they finish."</p>
             })}
         </div>
         <p class="claim-links">{lab_links}</p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::letter::claims::{find, ClaimBody};
+
+    #[test]
+    fn the_card_state_combines_its_sessions() {
+        use RunState::*;
+        assert_eq!(combined(&[Idle, Idle]), Idle);
+        // Some configurations computed (shared with another card), others
+        // not yet: the card waits for Run.
+        assert_eq!(combined(&[Done, Idle]), Idle);
+        assert_eq!(combined(&[Done, Running]), Running);
+        assert_eq!(combined(&[Paused, Idle]), Running);
+        assert_eq!(combined(&[Done, Done]), Done);
+        assert_eq!(combined(&[Done, Error]), Error);
+        assert_eq!(combined(&[]), Idle);
+    }
+
+    #[test]
+    fn the_seeds_line_names_both_groups() {
+        let ClaimBody::Run(spec) = &find("saxe").unwrap().body else {
+            unreachable!()
+        };
+        let exps = experiments(spec, &InputText::defaults(spec)).unwrap();
+        assert_eq!(
+            seeds_summary(spec, &exps),
+            "seeds 0–3 (4 seeds), for each configuration; KDE configurations: seed 0 (1 seed)."
+        );
     }
 }

@@ -81,11 +81,72 @@ fn join<T>(items: impl IntoIterator<Item = T>, f: impl Fn(T) -> String) -> Strin
     items.into_iter().map(f).collect::<Vec<_>>().join(", ")
 }
 
-/// "L1 3/4, L2 0/4": per layer, seeds showing the effect of seeds measured.
-fn tally_line(t: &[LayerTally]) -> String {
-    join(t, |l| {
-        format!("{} {}/{}", layer(l.layer), l.showing, l.measured)
-    })
+/// "L1–L3, L5": layers (0-based indexes, ascending), consecutive runs joined.
+fn layer_list(ls: &[usize]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut k = 0;
+    while k < ls.len() {
+        let mut j = k;
+        while j + 1 < ls.len() && ls[j + 1] == ls[j] + 1 {
+            j += 1;
+        }
+        parts.push(match j - k {
+            0 => layer(ls[k]),
+            1 => format!("{}, {}", layer(ls[k]), layer(ls[j])),
+            _ => format!("{}–{}", layer(ls[k]), layer(ls[j])),
+        });
+        k = j + 1;
+    }
+    parts.join(", ")
+}
+
+/// Agreement across seeds, layers grouped by how many seeds show the
+/// effect, most first: "L5, L6 in 4 of 4 seeds; L2 in 1 of 4; L1, L3, L4 in
+/// 0 of 4" (layers no seed could judge: "L7 not measured"; seeds without a
+/// value: "L1 in 3 of 3 seeds (1 of 4 without a value)").
+fn agreement(t: &[LayerTally]) -> String {
+    let mut groups: Vec<((usize, usize, usize), Vec<usize>)> = Vec::new();
+    for l in t {
+        let k = (l.showing, l.measured, l.seeds);
+        match groups.iter_mut().find(|g| g.0 == k) {
+            Some(g) => g.1.push(l.layer),
+            None => groups.push((k, vec![l.layer])),
+        }
+    }
+    groups.sort_by(|a, b| (b.0 .1 > 0).cmp(&(a.0 .1 > 0)).then(b.0.cmp(&a.0)));
+    let mut first = true;
+    let parts: Vec<String> = groups
+        .iter()
+        .map(|((showing, measured, seeds), ls)| {
+            if *measured == 0 {
+                return format!("{} not measured", layer_list(ls));
+            }
+            let unit = if first {
+                first = false;
+                if *measured == 1 {
+                    " seed"
+                } else {
+                    " seeds"
+                }
+            } else {
+                ""
+            };
+            let missing = if measured < seeds {
+                format!(" ({} of {seeds} without a value)", seeds - measured)
+            } else {
+                String::new()
+            };
+            format!(
+                "{} in {showing} of {measured}{unit}{missing}",
+                layer_list(ls)
+            )
+        })
+        .collect();
+    if parts.is_empty() {
+        "no layer".into()
+    } else {
+        parts.join("; ")
+    }
 }
 
 /// "0.61 (0.55–0.68 over 4 seeds, sd 0.05)" or the single value.
@@ -94,10 +155,12 @@ fn spread(s: &Option<Spread>, f: impl Fn(f64) -> String) -> String {
         None => "n/a".into(),
         Some(s) if s.n == 1 => f(s.mean),
         Some(s) => format!(
-            "mean {} (sd {}, {}–{} over {} seeds)",
+            "mean {} (sd {}, {}{}{} over {} seeds)",
             f(s.mean),
             f(s.sd),
             f(s.min),
+            // "–" before a negative number reads as a minus: say "to".
+            if s.min < 0.0 { " to " } else { "–" },
             f(s.max),
             s.n
         ),
@@ -132,7 +195,7 @@ fn decades(v: f64) -> String {
 }
 
 // ---------------------------------------------------------------------------
-// Card 1: phases.
+// fig4-as-coded: phases.
 
 fn phase_rule_text(r: &PhaseRule) -> String {
     format!(
@@ -155,7 +218,7 @@ fn phase_rule_text(r: &PhaseRule) -> String {
     )
 }
 
-/// How card 1 judges.
+/// How `fig4-as-coded` judges.
 pub fn phases_rule() -> String {
     format!(
         "{} Reported apart, as the figure shows it: IDNNs' cumulative mean Σm_l against its std √(Σs_l), the mean above \
@@ -165,7 +228,7 @@ pub fn phases_rule() -> String {
     )
 }
 
-/// Card 1: two phases in the gradient statistics of the default run?
+/// `fig4-as-coded`: two phases in the gradient statistics of the default run?
 pub fn phases(records: &[Vec<SeedRecord>]) -> Verdict {
     let r = recs(records, 0);
     if r.is_empty() {
@@ -183,13 +246,13 @@ pub fn phases(records: &[Vec<SeedRecord>]) -> Verdict {
     let shown = an::tally(&plotted);
     let c = counts(&t);
     let headline = format!(
-        "{}: a sustained drop of the SNR (two phases) in {}; in every seed in {} of {} layers. As the figure shows it \
-         (cumulative mean above the std, then below), two phases in {}.",
+        "{}: two phases (a sustained drop of the SNR): {}; in every seed in {} of {} layers. As the figure shows it \
+         (cumulative mean above the std, then below): {}.",
         seeds_of(&r),
-        tally_line(&t),
+        agreement(&t),
         c.every,
         c.layers,
-        tally_line(&shown)
+        agreement(&shown)
     );
     let per: Vec<Vec<Option<phases::PhaseCheck>>> = r
         .iter()
@@ -247,7 +310,7 @@ fn too_short_for_snr(r: &[&SeedRecord]) -> Verdict {
 }
 
 // ---------------------------------------------------------------------------
-// Card 2: crossings.
+// cumulative-means: crossings.
 
 fn crossing_rule_text(r: &CrossingRule) -> String {
     format!(
@@ -267,7 +330,7 @@ fn crossing_rule_text(r: &CrossingRule) -> String {
     )
 }
 
-/// How card 2 judges.
+/// How `cumulative-means` judges.
 pub fn crossings_rule() -> String {
     format!(
         "{} Every pair of layers, the cumulative means as coded against the per-layer means m_l of the same runs.",
@@ -275,7 +338,7 @@ pub fn crossings_rule() -> String {
     )
 }
 
-/// Card 2: crossings of cumulative and per-layer means.
+/// `cumulative-means`: crossings of cumulative and per-layer means.
 pub fn crossings(records: &[Vec<SeedRecord>]) -> Verdict {
     let r = recs(records, 0);
     if r.is_empty() {
@@ -292,8 +355,8 @@ pub fn crossings(records: &[Vec<SeedRecord>]) -> Verdict {
         .collect();
     let pairs = crossings::crossings_across_seeds(&r, GradDefinition::PerLayer, &rule);
     let headline = format!(
-        "{}: crossings of the cumulative means (as coded): {}; of the per-layer means: {}, over {} pairs of layers and {} \
-         logged epochs.",
+        "{}: crossings of the cumulative means (as coded), per seed: {}; of the per-layer means: {}, over {} pairs of layers \
+         and {} logged epochs.",
         seeds_of(&r),
         join(&cum, |c| c.to_string()),
         join(&per, |c| c.total.to_string()),
@@ -306,7 +369,8 @@ pub fn crossings(records: &[Vec<SeedRecord>]) -> Verdict {
     ];
     let mut crossing: Vec<&crossings::PairTally> =
         pairs.iter().filter(|p| p.tally.showing > 0).collect();
-    crossing.sort_by_key(|p| std::cmp::Reverse(p.tally.showing));
+    // Most crossings first, ties in pair order.
+    crossing.sort_unstable_by_key(|p| (std::cmp::Reverse(p.tally.showing), p.a, p.b));
     details.push(if crossing.is_empty() {
         "Per layer: no pair crosses in any seed.".into()
     } else {
@@ -334,27 +398,36 @@ pub fn crossings(records: &[Vec<SeedRecord>]) -> Verdict {
             })
         )
     });
+    // Where the per-layer means end, the order the crossings lead to.
+    let n = r.iter().map(|s| an::layers(&s.grad_m)).max().unwrap_or(0);
+    details.push(format!(
+        "Per-layer means m_l at the last logged epoch, mean over seeds (range): {}.",
+        join(0..n, |l| {
+            let last = Spread::of(r.iter().filter_map(|s| s.grad_m.last()?.get(l).copied()));
+            format!("{} {}", layer(l), mean_range(&last, sig))
+        })
+    ));
     with_note(records, Verdict { headline, details })
 }
 
 // ---------------------------------------------------------------------------
-// Card 3: normalisation.
+// caption-normalisation.
 
-/// How card 3 judges.
+/// How `caption-normalisation` judges.
 pub fn normalisation_rule() -> String {
     let r = NormRule::default();
     format!(
         "Same runs, two definitions: as coded, and with every m_l and s_l divided by ‖W_l‖_F (then summed over layers as \
          coded). Direction, from the measured norms: a layer whose ‖W_l‖ grows by ×{} or more from the first to the last logged \
          epoch has its late values lowered against its early ones by the division, one that shrinks as much has them raised. \
-         The picture: card 1's phase rule on the scale-free Σm/Σs of each definition; the same verdict in every layer means \
+         The picture: the phase rule of \"Figure 4 as coded\" on the scale-free Σm/Σs of each definition; the same verdict in every layer means \
          the same picture. {}",
         r.tolerance,
         phase_rule_text(&r.phases)
     )
 }
 
-/// Card 3: what dividing by ‖W_l‖ changes.
+/// `caption-normalisation`: what dividing by ‖W_l‖ changes.
 pub fn normalisation(records: &[Vec<SeedRecord>]) -> Verdict {
     let r = recs(records, 0);
     if r.is_empty() {
@@ -362,14 +435,14 @@ pub fn normalisation(records: &[Vec<SeedRecord>]) -> Verdict {
     }
     let a = normalisation::normalisation_across_seeds(&r, &NormRule::default());
     let headline = format!(
-        "{}: ‖W_l‖ grows by ×{} or more (so dividing by it lowers late values against early ones) in {}; shrinks as much \
-         (late values raised) in {}. The phase rule gives the same verdict under both definitions in {}: the normalisation \
+        "{}: ‖W_l‖ grows by ×{} or more (so dividing by it lowers late values against early ones): {}. It shrinks as much \
+         (late values raised): {}. The phase rule gives the same verdict under both definitions: {}; the normalisation \
          changes the levels, not the picture, in {} of {} seeds.",
         seeds_of(&r),
         NormRule::default().tolerance,
-        tally_line(&a.lowered),
-        tally_line(&a.raised),
-        tally_line(&a.same_phases),
+        agreement(&a.lowered),
+        agreement(&a.raised),
+        agreement(&a.same_phases),
         a.levels_not_picture,
         a.seeds.len()
     );
@@ -411,7 +484,7 @@ pub fn normalisation(records: &[Vec<SeedRecord>]) -> Verdict {
 }
 
 // ---------------------------------------------------------------------------
-// Card 4: axis labels.
+// axis-labels.
 
 fn axis_text(a: &LabelledAxis) -> String {
     format!(
@@ -427,7 +500,7 @@ fn axis_text(a: &LabelledAxis) -> String {
     )
 }
 
-/// How card 4 judges.
+/// How `axis-labels` judges.
 pub fn axis_rule() -> String {
     format!(
         "{} The example is the letter's: the last layer's cumulative \"std\" at the first plotted epoch (the first logged \
@@ -436,7 +509,7 @@ pub fn axis_rule() -> String {
     )
 }
 
-/// Card 4: the letter's example read off these runs.
+/// `axis-labels`: the letter's example read off these runs.
 pub fn axis(records: &[Vec<SeedRecord>]) -> Verdict {
     let r = recs(records, 0);
     let (per, t) = axis::letters_example(&r, GradDefinition::Idnns, &IDNNS_GRADIENT_AXIS);
@@ -484,7 +557,7 @@ pub fn axis(records: &[Vec<SeedRecord>]) -> Verdict {
 }
 
 // ---------------------------------------------------------------------------
-// Card 6: ReLU gradients.
+// relu-gradients.
 
 fn trend_rule_text(r: &TrendRule) -> String {
     format!(
@@ -507,7 +580,7 @@ fn trend_rule_text(r: &TrendRule) -> String {
     )
 }
 
-/// How card 6 judges.
+/// How `relu-gradients` judges.
 pub fn relu_rule() -> String {
     format!(
         "{} Applied to each layer's cumulative \"mean\" as coded.",
@@ -515,7 +588,7 @@ pub fn relu_rule() -> String {
     )
 }
 
-/// Card 6: do the means rise over training with ReLU?
+/// `relu-gradients`: do the means rise over training with ReLU?
 pub fn relu(records: &[Vec<SeedRecord>]) -> Verdict {
     let r = recs(records, 0);
     if r.is_empty() {
@@ -544,11 +617,11 @@ pub fn relu(records: &[Vec<SeedRecord>]) -> Verdict {
     }
     let acc: Vec<f64> = r.iter().map(|s| an::final_accuracy(s).0).collect();
     let headline = format!(
-        "{}: the mean rises in {}; falls in {}; falls eventually (below its peak) in {}. Training accuracy at the end: {}.",
+        "{}: the cumulative mean rises: {}. It falls: {}. It falls eventually (below its peak): {}. Training accuracy at the end: {}.",
         seeds_of(&r),
-        tally_line(&rises),
-        tally_line(&falls),
-        tally_line(&later),
+        agreement(&rises),
+        agreement(&falls),
+        agreement(&later),
         join(&acc, |a| percent(*a))
     );
     let details = rises
@@ -579,7 +652,7 @@ fn compression_rule_text(r: &CompressionRule) -> String {
     )
 }
 
-/// How cards 7 and 11 judge.
+/// How `seeds-information-plane` judges (and the stored-run card, with its comparison).
 pub fn seeds_rule() -> String {
     format!(
         "{} Per layer: seeds that compress, of how many, and the spread of the fall (peak − highest late value) over seeds.",
@@ -609,9 +682,9 @@ fn across_seeds(label: &str, records: &[Vec<SeedRecord>]) -> Verdict {
     let t: Vec<LayerTally> = layers.iter().map(|l| l.tally).collect();
     let c = counts(&t);
     let headline = format!(
-        "{label}, {}: compression in {}; {} of {} layers compress in every seed, {} in none.",
-        seed_range(r[0].seed, r.len()),
-        tally_line(&t),
+        "{} of {label}: compression in {}; {} of {} layers compress in every seed, {} in none.",
+        seeds_of(&r),
+        agreement(&t),
         c.every,
         c.layers,
         c.none
@@ -620,29 +693,29 @@ fn across_seeds(label: &str, records: &[Vec<SeedRecord>]) -> Verdict {
     with_note(records, Verdict { headline, details })
 }
 
-/// Card 7: compression across the seeds of the default run.
+/// `seeds-information-plane`: compression across the seeds of the default run.
 pub fn seeds(records: &[Vec<SeedRecord>]) -> Verdict {
-    across_seeds("IDNNs defaults", records)
+    across_seeds("the IDNNs defaults", records)
 }
 
-/// Card 11: compression across the seeds of the stored run's settings.
+/// Compression across the seeds of the stored run's settings.
 pub fn stored(records: &[Vec<SeedRecord>]) -> Verdict {
-    across_seeds("The stored run's settings", records)
+    across_seeds("the stored run's settings", records)
 }
 
-/// How card 11 compares the reader's seeds with SZT's stored run (once
-/// the page has loaded it).
+/// How the stored-run card compares the reader's seeds with SZT's stored
+/// run (once the page has loaded it).
 pub fn stored_comparison_rule() -> String {
     let r = StoredRule::default();
     format!(
-        "Against SZT's stored run (20 repeats): at {} of its logged epochs, log-spaced over its 10000 and matched by epoch \
+        "against SZT's stored run (20 repeats): at {} of its logged epochs, log-spaced over its 10000 and matched by epoch \
          index, whether each seed's I(X;T) and I(T;Y) per layer lie within the stored mean ± {} sd over the repeats (sd taken \
          as at least {} bit where the repeats agree exactly).",
         r.epochs, r.width, r.sd_floor
     )
 }
 
-/// Card 11: the reader's seeds against the stored run.
+/// `stored-run`: the reader's seeds against the stored run, and their compression.
 pub fn stored_comparison(records: &[Vec<SeedRecord>], stored_run: &StoredRun) -> Verdict {
     let r = recs(records, 0);
     if r.is_empty() {
@@ -651,80 +724,93 @@ pub fn stored_comparison(records: &[Vec<SeedRecord>], stored_run: &StoredRun) ->
     let c = stored::compare(&r, stored_run, &StoredRule::default());
     let ixt: Vec<LayerTally> = c.layers.iter().map(|l| l.ixt).collect();
     let ity: Vec<LayerTally> = c.layers.iter().map(|l| l.ity).collect();
+    let layers = compression_across_seeds(&r, &CompressionRule::default());
+    let t: Vec<LayerTally> = layers.iter().map(|l| l.tally).collect();
     let headline = format!(
-        "{}: within the stored run's mean ± 2 sd at all {} compared epochs: I(X;T) in {}; I(T;Y) in {}.",
+        "{}: within the stored run's mean ± 2 sd at all {} compared epochs: I(X;T) of {}; I(T;Y) of {}. Compression in {}.",
         seeds_of(&r),
         c.epochs.len(),
-        tally_line(&ixt),
-        tally_line(&ity)
+        agreement(&ixt),
+        agreement(&ity),
+        agreement(&t)
     );
     let mut details = vec![format!(
         "Compared at epochs {} (epoch index + 1).",
         join(&c.epochs, |e| (e + 1).to_string())
     )];
-    details.extend(c
-        .layers
-        .iter()
-        .map(|l| {
-            format!(
-                "{}: I(X;T) inside at {} epochs, largest distance {} sd; I(T;Y) inside at {} epochs, largest {} sd.",
-                layer(l.layer),
-                join(&l.seeds, |s| format!("{}/{}", s.ixt.inside, s.ixt.compared)),
-                spread(&l.ixt.key, |v| format!("{v:.1}")),
-                join(&l.seeds, |s| format!("{}/{}", s.ity.inside, s.ity.compared)),
-                spread(&l.ity.key, |v| format!("{v:.1}")),
-            )
-        }));
+    details.extend(c.layers.iter().map(|l| {
+        format!(
+            "{}: epochs inside the band per seed, I(X;T) {} and I(T;Y) {}; largest distance from the stored mean, mean over \
+             seeds (range): I(X;T) {} sd, I(T;Y) {} sd.",
+            layer(l.layer),
+            join(&l.seeds, |s| format!("{}/{}", s.ixt.inside, s.ixt.compared)),
+            join(&l.seeds, |s| format!("{}/{}", s.ity.inside, s.ity.compared)),
+            mean_range(&l.ixt.key, |v| format!("{v:.1}")),
+            mean_range(&l.ity.key, |v| format!("{v:.1}")),
+        )
+    }));
+    details.extend(layers.iter().map(compression_line));
     with_note(records, Verdict { headline, details })
 }
 
 // ---------------------------------------------------------------------------
-// Cards 8, 9 and 10: one configuration against another.
+// Cards that compare configurations: the caption's architecture, ReLU
+// binnings, Saxe et al.
 
-/// Compression per layer over the seeds of each configuration.
+/// Compression per layer over the seeds of configuration `k` (`None` when
+/// it logged nothing).
+fn compression_of(records: &[Vec<SeedRecord>], k: usize) -> Option<Vec<CompressionAcrossSeeds>> {
+    let r = recs(records, k);
+    (!r.is_empty()).then(|| compression_across_seeds(&r, &CompressionRule::default()))
+}
+
+/// Compression per layer over the seeds of each configuration, if every
+/// configuration logged an epoch.
 fn compare_configs(
-    names: &[&str],
+    n: usize,
     records: &[Vec<SeedRecord>],
 ) -> Option<(String, Vec<Vec<CompressionAcrossSeeds>>)> {
-    let all: Vec<Vec<&SeedRecord>> = (0..names.len()).map(|k| recs(records, k)).collect();
-    if all.iter().any(Vec::is_empty) {
-        return None;
-    }
-    let seeds = seeds_of(&all[0]);
-    Some((
-        seeds,
-        all.iter()
-            .map(|r| compression_across_seeds(r, &CompressionRule::default()))
-            .collect(),
-    ))
+    let sums: Option<Vec<_>> = (0..n).map(|k| compression_of(records, k)).collect();
+    Some((seeds_of(&recs(records, 0)), sums?))
 }
 
 fn compressing_layers(l: &[CompressionAcrossSeeds]) -> String {
     let t: Vec<LayerTally> = l.iter().map(|l| l.tally).collect();
-    tally_line(&t)
+    agreement(&t)
+}
+
+/// "0.31 bits (0.12–0.55)": the mean over seeds with its range.
+fn mean_range(s: &Option<Spread>, f: impl Fn(f64) -> String) -> String {
+    match s {
+        None => "n/a".into(),
+        Some(s) if s.n == 1 => f(s.mean),
+        // "–" between negative numbers reads as a minus: say "to".
+        Some(s) if s.min < 0.0 => format!("{} ({} to {})", f(s.mean), f(s.min), f(s.max)),
+        Some(s) => format!("{} ({}–{})", f(s.mean), f(s.min), f(s.max)),
+    }
+}
+
+/// "{name}: I(X;T) falls from its peak by (mean over seeds, range): L1 …".
+fn config_line(name: &str, l: &[CompressionAcrossSeeds]) -> String {
+    format!(
+        "{name}: fall of I(X;T) from its peak to its highest late value, mean over seeds (range): {}.",
+        join(l, |l| format!(
+            "{} {}",
+            layer(l.layer),
+            mean_range(&l.tally.key, bits)
+        ))
+    )
 }
 
 fn config_lines(names: &[&str], sums: &[Vec<CompressionAcrossSeeds>]) -> Vec<String> {
     names
         .iter()
         .zip(sums)
-        .map(|(name, l)| {
-            format!(
-                "{name}: I(X;T) peak → highest late value, {}.",
-                join(l, |l| format!(
-                    "{} {}",
-                    layer(l.layer),
-                    join(l.seeds.iter().flatten(), |c| format!(
-                        "{:.2} → {:.2}",
-                        c.peak.0, c.late_max
-                    ))
-                ))
-            )
-        })
+        .map(|(name, l)| config_line(name, l))
         .collect()
 }
 
-/// How card 8 judges.
+/// How `caption-architecture` judges.
 pub fn architecture_rule() -> String {
     format!(
         "{} Both networks trained with the same seeds; the test accuracy at the end.",
@@ -732,17 +818,17 @@ pub fn architecture_rule() -> String {
     )
 }
 
-/// Card 8: the caption's architecture against the coded one.
+/// `caption-architecture`: the caption's architecture against the coded one.
 pub fn architecture(records: &[Vec<SeedRecord>]) -> Verdict {
     let names = [
         "the caption's network (sigmoid output)",
         "the coded one (softmax)",
     ];
-    let Some((seeds, sums)) = compare_configs(&names, records) else {
+    let Some((seeds, sums)) = compare_configs(names.len(), records) else {
         return nothing();
     };
     let headline = format!(
-        "{seeds}: compression (seeds per layer) with {}: {}; with {}: {}.",
+        "{seeds}: compression with {} in {}; with {} in {}.",
         names[0],
         compressing_layers(&sums[0]),
         names[1],
@@ -750,15 +836,16 @@ pub fn architecture(records: &[Vec<SeedRecord>]) -> Verdict {
     );
     let mut details = config_lines(&names, &sums);
     for (k, name) in names.iter().enumerate() {
+        let acc = Spread::of(recs(records, k).iter().map(|r| an::final_accuracy(r).1));
         details.push(format!(
             "Test accuracy at the end with {name}: {}.",
-            join(recs(records, k), |r| percent(an::final_accuracy(r).1))
+            spread(&acc, percent)
         ));
     }
     with_note(records, Verdict { headline, details })
 }
 
-/// How card 9 judges.
+/// How `relu-binning` judges.
 pub fn binning_rule() -> String {
     format!(
         "{} The same ReLU network and seeds under three estimators (training is identical; only the binning differs).",
@@ -766,39 +853,60 @@ pub fn binning_rule() -> String {
     )
 }
 
-/// Card 9: one ReLU run under three binnings.
+/// `relu-binning`: one ReLU run under three binnings.
 pub fn binning(records: &[Vec<SeedRecord>]) -> Verdict {
     let names = ["IDNNs' [-1, 1] bins", "min/max bins", "adaptive bins"];
-    let Some((seeds, sums)) = compare_configs(&names, records) else {
+    let Some((seeds, sums)) = compare_configs(names.len(), records) else {
         return nothing();
     };
     let headline = format!(
-        "{seeds}: compression (seeds per layer) {}.",
-        join(names.iter().zip(&sums), |(name, l)| format!(
-            "with {name}: {}",
-            compressing_layers(l)
-        ))
+        "{seeds}: compression {}.",
+        names
+            .iter()
+            .zip(&sums)
+            .map(|(name, l)| format!("with {name} in {}", compressing_layers(l)))
+            .collect::<Vec<_>>()
+            .join("; ")
     );
     let details = config_lines(&names, &sums);
     with_note(records, Verdict { headline, details })
 }
 
-/// How card 10 judges.
+/// How `saxe` judges.
 pub fn saxe_rule() -> String {
     format!(
-        "{} SNR transition: {}",
+        "{} Applied to each configuration: binning as ibsgd bins (the main estimator), and KDE (the second estimator) at each \
+         noise variance. SNR transition, on the binning runs' gradients (Saxe et al.'s m_l/s_l per layer), by the sustained-change \
+         rule: {}",
         compression_rule_text(&CompressionRule::default()),
         phase_rule_text(&PhaseRule::default())
     )
 }
 
-/// Card 10: Saxe et al.'s tanh and ReLU settings.
+/// The Saxe card's configurations, in the card's order.
+const SAXE_NAMES: [&str; 6] = [
+    "tanh, bins",
+    "ReLU, bins",
+    "tanh, KDE noise variance 1e-3",
+    "ReLU, KDE noise variance 1e-3",
+    "tanh, KDE noise variance 0.1",
+    "ReLU, KDE noise variance 0.1",
+];
+
+/// Whether every layer's m_l is exactly zero at the last logged epoch (a
+/// network whose ReLU units are all silent in some layer learns no more).
+fn silent_at_the_end(r: &SeedRecord) -> bool {
+    r.grad_m
+        .last()
+        .is_some_and(|m| !m.is_empty() && m.iter().all(|v| *v == 0.0))
+}
+
+/// `saxe`: Saxe et al.'s tanh and ReLU settings, binning first, KDE second.
 pub fn saxe(records: &[Vec<SeedRecord>]) -> Verdict {
-    let names = ["tanh", "ReLU"];
-    let Some((seeds, sums)) = compare_configs(&names, records) else {
+    let Some((seeds, sums)) = compare_configs(2, records) else {
         return nothing();
     };
-    let snr: Vec<Vec<LayerTally>> = (0..names.len())
+    let snr: Vec<Vec<LayerTally>> = (0..2)
         .map(|k| {
             phases::phases_across_seeds(
                 &recs(records, k),
@@ -808,28 +916,83 @@ pub fn saxe(records: &[Vec<SeedRecord>]) -> Verdict {
         })
         .collect();
     let headline = format!(
-        "{seeds}: compression with tanh in {} and with ReLU in {}; a sustained SNR drop with tanh in {} and with ReLU in {}.",
+        "{seeds}, binning as ibsgd: compression with tanh in {}; with ReLU in {}. A sustained SNR drop with tanh in {}; with \
+         ReLU in {}.",
         compressing_layers(&sums[0]),
         compressing_layers(&sums[1]),
-        tally_line(&snr[0]),
-        tally_line(&snr[1])
+        agreement(&snr[0]),
+        agreement(&snr[1])
     );
-    let mut details = config_lines(&names, &sums);
-    for (name, t) in names.iter().zip(&snr) {
+    let mut details = config_lines(&SAXE_NAMES[..2], &sums);
+    for (k, name) in ["tanh", "ReLU"].iter().enumerate() {
+        let dead: Vec<u64> = recs(records, k)
+            .iter()
+            .filter(|r| silent_at_the_end(r))
+            .map(|r| r.seed)
+            .collect();
+        if !dead.is_empty() {
+            details.push(format!(
+                "{name}: every gradient is zero at the last logged epoch in seed {} (no unit of some layer active: the \
+                 network is dead), so its SNR has no value.",
+                join(&dead, |s| s.to_string())
+            ));
+        }
+    }
+    for (name, t) in ["tanh", "ReLU"].iter().zip(&snr) {
         details.push(format!(
-            "{name}: sustained decline of log10 SNR per layer: {}.",
+            "{name}: sustained decline of log10 SNR per layer, mean over seeds (range): {}.",
             join(t, |l| format!(
                 "{} {}",
                 layer(l.layer),
-                spread(&l.key, |v| format!("{v:.2}"))
+                mean_range(&l.key, |v| format!("{v:.2}"))
             ))
         ));
+    }
+    for (k, name) in SAXE_NAMES.iter().enumerate().skip(2) {
+        let r = recs(records, k);
+        details.push(match compression_of(records, k) {
+            None => format!(
+                "Second estimator, {name}: not run (or stopped before its first logged epoch)."
+            ),
+            Some(l) => format!(
+                "Second estimator, {name}, {} logged up to epoch {}: compression in {}.",
+                seed_range(r[0].seed, r.len()),
+                r.iter()
+                    .filter_map(|s| s.epochs.last())
+                    .max()
+                    .map_or(0, |e| e + 1),
+                compressing_layers(&l)
+            ),
+        });
     }
     with_note(records, Verdict { headline, details })
 }
 
 // ---------------------------------------------------------------------------
-// Rules for cards the lead may add: layer shares, and the letter's MNIST run.
+// SZT's stored run (`stored-run`, an addition).
+
+/// How the stored-run card judges.
+pub fn stored_rule() -> String {
+    format!(
+        "{} Then, per layer, {}",
+        compression_rule_text(&CompressionRule::default()),
+        stored_comparison_rule()
+    )
+}
+
+/// The stored-run card's verdict when the stored run could not be loaded:
+/// compression only, and why the comparison is missing.
+pub fn stored_unavailable(records: &[Vec<SeedRecord>], why: &str) -> Verdict {
+    let mut v = stored(records);
+    v.details.insert(
+        0,
+        format!("Not compared with SZT's stored run: it could not be loaded ({why})."),
+    );
+    v
+}
+
+// ---------------------------------------------------------------------------
+// The first layer's share of the cumulative sums (`first-layer-shares`).
 
 /// How the "does the first layer dominate the cumulative sum?" card judges.
 pub fn shares_rule() -> String {
@@ -847,7 +1010,7 @@ pub fn shares_rule() -> String {
     )
 }
 
-/// The first layer's share of the cumulative sums.
+/// `first-layer-shares`: the first layer's share of the cumulative sums.
 pub fn shares(records: &[Vec<SeedRecord>]) -> Verdict {
     let r = recs(records, 0);
     if r.is_empty() {
@@ -856,73 +1019,109 @@ pub fn shares(records: &[Vec<SeedRecord>]) -> Verdict {
     let rule = ShareRule::default();
     let (m, v) = shares::dominance_across_seeds(&r, &rule);
     let headline = format!(
-        "{}: the first layer holds more than half of the cumulative mean at most logged epochs in {} of {} seeds, and of the \
-         variance sum in {} of {}.",
+        "{}: the first layer holds more than half of the cumulative mean Σ m_l at most logged epochs in {} of {} seeds, and \
+         of the variance sum Σ s_l in {} of {}.",
         seeds_of(&r),
         m.showing,
         m.measured,
         v.showing,
         v.measured
     );
-    let medians = shares::median_shares(r[0]);
+    let medians: Vec<Vec<(f64, f64)>> = r.iter().map(|s| shares::median_shares(s)).collect();
+    let n = medians.iter().map(Vec::len).max().unwrap_or(0);
+    let per_layer = |pick: fn(&(f64, f64)) -> f64| {
+        join(0..n, |l| {
+            let sp = Spread::of(medians.iter().filter_map(|m| m.get(l).map(pick)));
+            format!("{} {}", layer(l), mean_range(&sp, percent))
+        })
+    };
     let details = vec![
         format!(
-            "Share of epochs where L1 holds more than half: mean sum {}, variance sum {}.",
+            "Fraction of logged epochs at which L1 holds more than half, over seeds: of Σ m_l {}; of Σ s_l {}.",
             spread(&m.key, percent),
             spread(&v.key, percent)
         ),
         format!(
-            "Median shares per layer (seed {}), mean sum / variance sum: {}.",
-            r[0].seed,
-            join(medians.iter().enumerate(), |(l, (a, b))| format!(
-                "{} {} / {}",
-                layer(l),
-                percent(*a),
-                percent(*b)
-            ))
+            "Each layer's median share of Σ m_l over the run, mean over seeds (range): {}.",
+            per_layer(|x| x.0)
+        ),
+        format!(
+            "Each layer's median share of Σ s_l, mean over seeds (range): {}.",
+            per_layer(|x| x.1)
         ),
     ];
     with_note(records, Verdict { headline, details })
 }
 
-/// How the MNIST card ("gradients and their variances both decrease; no two
-/// phases") judges.
+// ---------------------------------------------------------------------------
+// The letter's MNIST experiment (`mnist-relu`).
+
+/// How the MNIST card ("gradients and their variances both decrease; no
+/// two phases") judges.
 pub fn decline_rule() -> String {
     let r = DeclineRule::default();
     format!(
-        "Per layer, the figure's \"mean\" and \"std\" curves: {} Crossing of the two: {} Two phases: {}",
+        "Per layer, the figure's \"mean\" and \"std\" curves (per layer, not cumulative). {} Crossing of the two: {} Two phases, \
+         on Saxe et al.'s m_l/s_l: {} As the letter found: both fall, they never cross, and no transition.",
         trend_rule_text(&r.trend),
         crossing_rule_text(&r.crossing),
         phase_rule_text(&r.phases)
     )
 }
 
-/// The letter's MNIST experiment: do means and stds both fall, with no
-/// crossing and no two phases?
+/// `mnist-relu`: do means and stds both fall, with no crossing and no two phases?
 pub fn decline(records: &[Vec<SeedRecord>]) -> Verdict {
     let r = recs(records, 0);
     if r.is_empty() {
         return nothing();
     }
-    let t = decline::declines_across_seeds(&r, GradDefinition::PerLayer, &DeclineRule::default());
+    let rule = DeclineRule::default();
+    let def = GradDefinition::PerLayer;
+    let t = decline::declines_across_seeds(&r, def, &rule);
+    let per: Vec<Vec<Option<decline::LayerDecline>>> = r
+        .iter()
+        .map(|s| {
+            decline::gradient_declines(s, def, &rule)
+                .into_iter()
+                .map(Some)
+                .collect()
+        })
+        .collect();
+    let letter = an::seeds::tally_with(&per, decline::LayerDecline::as_the_letter_found, |d| {
+        d.crossing.count as f64
+    });
+    let stds: Vec<Vec<Option<trends::Trend>>> = r
+        .iter()
+        .map(|s| trends::std_trends(s, def, &rule.trend))
+        .collect();
+    let std_falls = trends::tally_trends(&stds, TrendQuestion::Falls);
     let headline = format!(
-        "{}: mean and std both fall for good in {}; the two curves cross in {}; a sustained SNR drop in {}.",
+        "{}: as the letter found (mean and std both fall, no crossing, no two phases) in {}. Both fall for good in {}; the \
+         two curves cross in {}; a sustained SNR drop in {}.",
         seeds_of(&r),
-        tally_line(&t.both_fall),
-        tally_line(&t.crossing),
-        tally_line(&t.phases)
+        agreement(&letter),
+        agreement(&t.both_fall),
+        agreement(&t.crossing),
+        agreement(&t.phases)
     );
-    let details = t
+    let mut details: Vec<String> = t
         .both_fall
         .iter()
         .map(|l| {
             format!(
-                "{}: the mean's late/early ratio {}.",
+                "{}: late/early ratio of the mean {}, of the std {}; sustained decline of log10 SNR {}.",
                 layer(l.layer),
-                spread(&l.key, times)
+                mean_range(&l.key, times),
+                mean_range(&std_falls.get(l.layer).and_then(|s| s.key), times),
+                mean_range(&t.phases.get(l.layer).and_then(|s| s.key), |v| format!("{v:.2}"))
             )
         })
         .collect();
+    let acc = Spread::of(r.iter().map(|s| an::final_accuracy(s).0));
+    details.push(format!(
+        "Training accuracy at the end: {}.",
+        spread(&acc, percent)
+    ));
     with_note(records, Verdict { headline, details })
 }
 
@@ -974,7 +1173,7 @@ mod tests {
         let v = crossings(&[vec![rec(7, 8.0, 2.0)]]);
         assert!(
             v.headline
-                .starts_with("Seed 7: crossings of the cumulative means (as coded): 0; of the per-layer means: 1,"),
+                .starts_with("Seed 7: crossings of the cumulative means (as coded), per seed: 0; of the per-layer means: 1,"),
             "{}",
             v.headline
         );
@@ -983,13 +1182,27 @@ mod tests {
             "{}",
             v.details[1]
         );
+        // The per-layer means end at 0.1 and 0.4 (after epoch 100).
+        assert_eq!(
+            v.details[2],
+            "Per-layer means m_l at the last logged epoch, mean over seeds (range): L1 0.100, L2 0.400."
+        );
     }
 
     #[test]
     fn compression_verdicts_follow_the_numbers() {
         let v = seeds(&[vec![rec(0, 8.0, 2.0), rec(1, 8.0, 0.1)]]);
-        assert!(v.headline.contains("seeds 0–1"), "{}", v.headline);
-        assert!(v.headline.contains("L2 1/2"), "{}", v.headline);
+        assert!(
+            v.headline.starts_with("Seeds 0–1 of the IDNNs defaults:"),
+            "{}",
+            v.headline
+        );
+        assert!(
+            v.headline
+                .contains("compression in L2 in 1 of 2 seeds; L1 in 0 of 2;"),
+            "{}",
+            v.headline
+        );
         assert!(
             v.details[1].contains("fall mean 1.05 bits"),
             "{}",
@@ -997,14 +1210,15 @@ mod tests {
         );
         let a = architecture(&[vec![rec(3, 8.0, 2.0)], vec![rec(3, 8.0, 0.0)]]);
         assert!(
-            a.headline
-                .contains("with the caption's network (sigmoid output): L1 0/1, L2 1/1"),
+            a.headline.contains(
+                "with the caption's network (sigmoid output) in L2 in 1 of 1 seed; L1 in 0 of 1;"
+            ),
             "{}",
             a.headline
         );
         assert!(
             a.headline
-                .contains("with the coded one (softmax): L1 0/1, L2 0/1"),
+                .contains("with the coded one (softmax) in L1, L2 in 0 of 1 seed."),
             "{}",
             a.headline
         );
@@ -1017,7 +1231,7 @@ mod tests {
         let v = phases(&[vec![rec(0, 8.0, 2.0), rec(1, 8.0, 2.0)]]);
         assert!(
             v.headline.starts_with(
-                "Seeds 0–1: a sustained drop of the SNR (two phases) in L1 2/2, L2 0/2"
+                "Seeds 0–1: two phases (a sustained drop of the SNR): L1 in 2 of 2 seeds; L2 in 0 of 2;"
             ),
             "{}",
             v.headline
@@ -1037,12 +1251,12 @@ mod tests {
         // a transition): the picture changes.
         let v = normalisation(&[vec![rec(0, 8.0, 2.0)]]);
         assert!(
-            v.headline.contains("against early ones) in L1 0/1, L2 1/1; shrinks as much (late values raised) in L1 0/1, L2 0/1"),
+            v.headline.contains("against early ones): L2 in 1 of 1 seed; L1 in 0 of 1. It shrinks as much (late values raised): L1, L2 in 0 of 1 seed."),
             "{}",
             v.headline
         );
         assert!(
-            v.headline.contains("definitions in L1 1/1, L2 0/1: the normalisation changes the levels, not the picture, in 0 of 1"),
+            v.headline.contains("definitions: L1 in 1 of 1 seed; L2 in 0 of 1; the normalisation changes the levels, not the picture, in 0 of 1"),
             "{}",
             v.headline
         );
@@ -1081,6 +1295,208 @@ mod tests {
             architecture_rule().starts_with(&compression_rule_text(&CompressionRule::default()))
         );
         assert!(stored_comparison_rule().contains("mean ± 2 sd"));
+        assert!(stored_rule().starts_with(&compression_rule_text(&CompressionRule::default())));
         assert!(decline_rule().contains("cross"));
+        assert!(decline_rule().contains("On stationary controls"));
+        assert!(saxe_rule().contains("sustained-change rule"));
+    }
+
+    #[test]
+    fn agreement_groups_layers_by_seeds() {
+        let t = |layer, showing, measured| LayerTally {
+            layer,
+            showing,
+            measured,
+            seeds: 4,
+            key: None,
+        };
+        // The brief's example reads as the page writes it.
+        assert_eq!(
+            agreement(&[t(0, 0, 4), t(4, 4, 4)]),
+            "L5 in 4 of 4 seeds; L1 in 0 of 4"
+        );
+        // Consecutive layers are joined, groups ordered by seeds showing,
+        // layers nobody measured last.
+        assert_eq!(
+            agreement(&[
+                t(0, 0, 4),
+                t(1, 0, 4),
+                t(2, 0, 4),
+                t(3, 2, 4),
+                t(4, 0, 4),
+                t(5, 4, 4),
+                t(6, 0, 0)
+            ]),
+            "L6 in 4 of 4 seeds; L4 in 2 of 4; L1–L3, L5 in 0 of 4; L7 not measured"
+        );
+        assert_eq!(
+            agreement(&[t(0, 1, 1), t(1, 1, 1)]),
+            "L1, L2 in 1 of 1 seed (3 of 4 without a value)"
+        );
+        let one = |layer, showing| LayerTally {
+            layer,
+            showing,
+            measured: 1,
+            seeds: 1,
+            key: None,
+        };
+        assert_eq!(agreement(&[one(0, 1), one(1, 1)]), "L1, L2 in 1 of 1 seed");
+        assert_eq!(agreement(&[]), "no layer");
+    }
+
+    /// Three layers over 100 epochs logged every epoch: means falling as
+    /// t^−1 (two decades), stds (the figure's, √s_l) as t^−`std_slope`,
+    /// layer 1 holding `first` of Σ m_l.
+    fn mnist_like(seed: u64, std_slope: f64, first: f64) -> SeedRecord {
+        let mut r = SeedRecord::new(seed);
+        for e in 0..100usize {
+            let t = e as f64 + 1.0;
+            let m = 1.0 / t;
+            let s = (1.0 / t.powf(std_slope)).powi(2);
+            r.push(&EpochRecord {
+                epoch: e,
+                ixt: vec![1.0, 1.0, 1.0],
+                ity: vec![0.5, 0.5, 0.5],
+                grad_m: vec![m * 2.0 * first / (1.0 - first), m, m],
+                grad_s: vec![s, s, s],
+                wnorm: vec![1.0, 1.0, 1.0],
+                loss_train: 0.1,
+                loss_test: 0.2,
+                acc_train: 1.0,
+                acc_test: 0.9,
+            });
+        }
+        r.status = Status::Done;
+        r
+    }
+
+    #[test]
+    fn the_mnist_verdict_counts_falls_and_crossings() {
+        // Means fall two decades; stds fall as t^−0.5 (one decade) in seed
+        // 0 and stay flat in seed 1. With m = 1/t and std = t^−0.5 the
+        // curves never cross (m < std from t = 1 on, apart once smoothed).
+        let v = decline(&[vec![mnist_like(0, 0.5, 0.5), mnist_like(1, 0.0, 0.5)]]);
+        assert!(
+            v.headline
+                .contains("Both fall for good in L1–L3 in 1 of 2 seeds;"),
+            "{}",
+            v.headline
+        );
+        assert!(
+            v.headline.starts_with("Seeds 0–1: as the letter found (mean and std both fall, no crossing, no two phases) in L1–L3 in 1 of 2 seeds."),
+            "{}",
+            v.headline
+        );
+        // Late/early of the mean: the late stretch t = 50…100 against the
+        // early level over t ≤ 100^0.25 ≈ 3.2 (t = 1…3): the geometric means
+        // 1/(50…100) ≈ 1/74 and 1/(6^(1/3)) = 1/1.82, a ratio near 0.025.
+        assert!(
+            v.details[0].starts_with("L1: late/early ratio of the mean ×0.02"),
+            "{}",
+            v.details[0]
+        );
+        assert!(v.details.last().unwrap().contains("100.0%"));
+    }
+
+    #[test]
+    fn the_shares_verdict_counts_seeds_where_the_first_layer_dominates() {
+        // Σ m_l = m_1 + 2m with m_1 = 2m·first/(1 − first), so layer 1's
+        // share m_1/(m_1 + 2m) is `first`: 0.8 (m_1 = 8m) and 0.2
+        // (m_1 = 0.5m); layers 2 and 3 hold 0.1 and 0.4 each. Σ s_l: thirds.
+        let v = shares(&[vec![mnist_like(0, 0.5, 0.8), mnist_like(1, 0.5, 0.2)]]);
+        assert!(
+            v.headline.contains(
+                "at most logged epochs in 1 of 2 seeds, and of the variance sum Σ s_l in 0 of 2."
+            ),
+            "{}",
+            v.headline
+        );
+        assert!(
+            v.details[1].contains("L1 50.0% (20.0%–80.0%)"),
+            "{}",
+            v.details[1]
+        );
+        assert!(v.details[2].contains("L3 33.3%"), "{}", v.details[2]);
+    }
+
+    #[test]
+    fn the_saxe_verdict_reads_binning_first_and_kde_second() {
+        let tanh = vec![rec(0, 8.0, 2.0), rec(1, 8.0, 2.0)];
+        let relu = vec![rec(0, 8.0, 0.0), rec(1, 8.0, 0.0)];
+        let kde = vec![rec(0, 6.0, 3.0)];
+        let v = saxe(&[
+            tanh.clone(),
+            relu.clone(),
+            kde.clone(),
+            Vec::new(),
+            kde,
+            Vec::new(),
+        ]);
+        assert!(
+            v.headline.starts_with("Seeds 0–1, binning as ibsgd: compression with tanh in L2 in 2 of 2 seeds; L1 in 0 of 2; with ReLU in L1, L2 in 0 of 2 seeds."),
+            "{}",
+            v.headline
+        );
+        assert!(v.details.iter().any(|d| d == "Second estimator, tanh, KDE noise variance 1e-3, seed 0 logged up to epoch 8000: compression in L2 in 1 of 1 seed; L1 in 0 of 1."), "{:?}", v.details);
+        assert!(v
+            .details
+            .iter()
+            .any(|d| d.starts_with("Second estimator, ReLU, KDE noise variance 0.1: not run")));
+        assert_eq!(saxe(std::slice::from_ref(&tanh)), nothing());
+        // A ReLU seed whose gradients end at zero is named, and its SNR
+        // counted as without a value.
+        let mut dead = rec(2, 8.0, 0.0);
+        for row in dead.grad_m.iter_mut().chain(dead.grad_s.iter_mut()) {
+            row.iter_mut().for_each(|v| *v = 0.0);
+        }
+        let v = saxe(&[tanh, vec![rec(1, 8.0, 0.0), dead]]);
+        assert!(v.headline.contains("with ReLU in L1 in 1 of 1 seed (1 of 2 without a value); L2 in 0 of 1 (1 of 2 without a value)."), "{}", v.headline);
+        assert!(
+            v.details.iter().any(|d| d
+                .starts_with("ReLU: every gradient is zero at the last logged epoch in seed 2")),
+            "{:?}",
+            v.details
+        );
+    }
+
+    #[test]
+    fn the_stored_comparison_places_seeds_in_the_stored_band() {
+        let text = include_str!("../../crates/infoplane-core/assets/szt_stored_run.json");
+        let run = StoredRun::from_json(text).unwrap();
+        // A seed that is the stored mean itself lies inside the band at
+        // every compared epoch, in every layer; one 1 bit off in I(X;T)
+        // of every layer lies outside wherever 2 sd < 1 bit.
+        let mut inside = crate::letter::stored::mean_record(&run);
+        inside.seed = 0;
+        let mut off = inside.clone();
+        off.seed = 1;
+        for row in &mut off.ixt {
+            for v in row.iter_mut() {
+                *v += 1.0;
+            }
+        }
+        let v = stored_comparison(&[vec![inside.clone()]], &run);
+        assert!(
+            v.headline.starts_with("Seed 0: within the stored run's mean ± 2 sd at all 10 compared epochs: I(X;T) of L1–L7 in 1 of 1 seed; I(T;Y) of L1–L7 in 1 of 1 seed."),
+            "{}",
+            v.headline
+        );
+        let v = stored_comparison(&[vec![inside, off]], &run);
+        assert!(
+            v.headline.contains("I(T;Y) of L1–L7 in 2 of 2 seeds"),
+            "{}",
+            v.headline
+        );
+        assert!(
+            !v.headline.contains("I(X;T) of L1–L7 in 2 of 2"),
+            "{}",
+            v.headline
+        );
+        let u = stored_unavailable(
+            &[vec![rec(0, 8.0, 2.0)]],
+            "data/szt_stored_run.json: HTTP status 404",
+        );
+        assert!(u.details[0]
+            .contains("could not be loaded (data/szt_stored_run.json: HTTP status 404)"));
     }
 }

@@ -8,9 +8,10 @@
 //! infoplane merge A.json B.json ... [--out FILE.json]
 //! infoplane summary SWEEP.json [--epoch E]
 //! infoplane mi --estimator E [opts] ACTIVATIONS.csv LABELS.csv
-//! infoplane bench [--quick]
+//! infoplane bench [--quick] [GROUP...]
 //! ```
 
+mod alloc;
 mod bench;
 mod merge;
 mod mi;
@@ -44,7 +45,8 @@ fn usage() -> String {
                                          estimate I(X;T) and I(T;Y) (bits) of your own activations;
                                          options (see `infoplane params`): {}
                                          (--lo/--hi: --bin-lo/--bin-hi)
-  infoplane bench [--quick]              print speed figures as `name: value unit`",
+  infoplane bench [--quick] [GROUP...]   print speed figures as `name: value unit` (groups:
+                                         idnns, idnns-4-lane, saxe-kde, szt, relu-memory)",
         mi::options_text()
     )
 }

@@ -83,46 +83,48 @@ pub(crate) const CHECKPOINT_MAGIC: &[u8; 4] = b"IPCK";
 /// Version of the checkpoint format.
 pub(crate) const CHECKPOINT_VERSION: u32 = 1;
 
-/// Appends little-endian values to a byte vector.
+/// Appends little-endian values to a byte vector (the format every binary
+/// codec of the crate shares: checkpoints, MI jobs, data sets, messages).
 #[derive(Default)]
-pub(crate) struct Writer {
-    pub(crate) buf: Vec<u8>,
+pub struct Writer {
+    /// The bytes written so far.
+    pub buf: Vec<u8>,
 }
 
 impl Writer {
-    pub(crate) fn with_capacity(n: usize) -> Self {
+    pub fn with_capacity(n: usize) -> Self {
         Writer {
             buf: Vec::with_capacity(n),
         }
     }
 
-    pub(crate) fn bytes(&mut self, b: &[u8]) {
+    pub fn bytes(&mut self, b: &[u8]) {
         self.buf.extend_from_slice(b);
     }
 
-    pub(crate) fn u8(&mut self, v: u8) {
+    pub fn u8(&mut self, v: u8) {
         self.buf.push(v);
     }
 
-    pub(crate) fn u32(&mut self, v: u32) {
+    pub fn u32(&mut self, v: u32) {
         self.bytes(&v.to_le_bytes());
     }
 
-    pub(crate) fn u64(&mut self, v: u64) {
+    pub fn u64(&mut self, v: u64) {
         self.bytes(&v.to_le_bytes());
     }
 
-    pub(crate) fn usize(&mut self, v: usize) {
+    pub fn usize(&mut self, v: usize) {
         self.u64(v as u64);
     }
 
-    pub(crate) fn f32(&mut self, v: f32) {
+    pub fn f32(&mut self, v: f32) {
         self.bytes(&v.to_le_bytes());
     }
 
     /// Count, then the values (one resize and a copy loop LLVM turns into
     /// wide moves; as fast as an unsafe byte copy, measured).
-    pub(crate) fn f32s(&mut self, v: &[f32]) {
+    pub fn f32s(&mut self, v: &[f32]) {
         self.usize(v.len());
         let start = self.buf.len();
         self.buf.resize(start + 4 * v.len(), 0);
@@ -131,7 +133,7 @@ impl Writer {
         }
     }
 
-    pub(crate) fn u32s(&mut self, v: &[u32]) {
+    pub fn u32s(&mut self, v: &[u32]) {
         self.usize(v.len());
         let start = self.buf.len();
         self.buf.resize(start + 4 * v.len(), 0);
@@ -140,24 +142,43 @@ impl Writer {
         }
     }
 
-    pub(crate) fn str(&mut self, s: &str) {
+    pub fn str(&mut self, s: &str) {
         self.usize(s.len());
         self.bytes(s.as_bytes());
+    }
+
+    /// An f64 by its bits (NaN and −0 kept).
+    pub fn f64(&mut self, v: f64) {
+        self.u64(v.to_bits());
+    }
+
+    /// Count, then the f64s.
+    pub fn f64s(&mut self, v: &[f64]) {
+        self.usize(v.len());
+        for &x in v {
+            self.f64(x);
+        }
+    }
+
+    /// Count, then the bytes.
+    pub fn byte_vec(&mut self, v: &[u8]) {
+        self.usize(v.len());
+        self.bytes(v);
     }
 }
 
 /// Reads what [`Writer`] wrote, checking every length.
-pub(crate) struct Reader<'a> {
+pub struct Reader<'a> {
     b: &'a [u8],
     pos: usize,
 }
 
 impl<'a> Reader<'a> {
-    pub(crate) fn new(b: &'a [u8]) -> Self {
+    pub fn new(b: &'a [u8]) -> Self {
         Reader { b, pos: 0 }
     }
 
-    pub(crate) fn error(&self, message: impl Into<String>) -> DecodeError {
+    pub fn error(&self, message: impl Into<String>) -> DecodeError {
         DecodeError {
             offset: self.pos,
             message: message.into(),
@@ -175,7 +196,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Checks the 4-byte magic and the version.
-    pub(crate) fn header(&mut self, magic: &[u8; 4], version: u32) -> Result<(), DecodeError> {
+    pub fn header(&mut self, magic: &[u8; 4], version: u32) -> Result<(), DecodeError> {
         let m = self.take(4, "the magic")?;
         if m != magic {
             self.pos -= 4;
@@ -191,16 +212,16 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    pub(crate) fn u8(&mut self, what: &str) -> Result<u8, DecodeError> {
+    pub fn u8(&mut self, what: &str) -> Result<u8, DecodeError> {
         Ok(self.take(1, what)?[0])
     }
 
-    pub(crate) fn u32(&mut self, what: &str) -> Result<u32, DecodeError> {
+    pub fn u32(&mut self, what: &str) -> Result<u32, DecodeError> {
         let b = self.take(4, what)?;
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
-    pub(crate) fn u64(&mut self, what: &str) -> Result<u64, DecodeError> {
+    pub fn u64(&mut self, what: &str) -> Result<u64, DecodeError> {
         let b = self.take(8, what)?;
         let mut a = [0u8; 8];
         a.copy_from_slice(b);
@@ -208,12 +229,12 @@ impl<'a> Reader<'a> {
     }
 
     /// A u64 that must fit this platform's `usize`.
-    pub(crate) fn usize(&mut self, what: &str) -> Result<usize, DecodeError> {
+    pub fn usize(&mut self, what: &str) -> Result<usize, DecodeError> {
         let v = self.u64(what)?;
         usize::try_from(v).map_err(|_| self.error(format!("{what} ({v}) is too large")))
     }
 
-    pub(crate) fn f32(&mut self, what: &str) -> Result<f32, DecodeError> {
+    pub fn f32(&mut self, what: &str) -> Result<f32, DecodeError> {
         Ok(f32::from_bits(self.u32(what)?))
     }
 
@@ -230,11 +251,7 @@ impl<'a> Reader<'a> {
     }
 
     /// An f32 array; `expect` (if given) is the length it must have.
-    pub(crate) fn f32s(
-        &mut self,
-        expect: Option<usize>,
-        what: &str,
-    ) -> Result<Vec<f32>, DecodeError> {
+    pub fn f32s(&mut self, expect: Option<usize>, what: &str) -> Result<Vec<f32>, DecodeError> {
         let n = self.count(4, what)?;
         if let Some(e) = expect.filter(|&e| e != n) {
             return Err(self.error(format!("{what} has {n} values, expected {e}")));
@@ -245,7 +262,7 @@ impl<'a> Reader<'a> {
             .collect())
     }
 
-    pub(crate) fn u32s(&mut self, what: &str) -> Result<Vec<u32>, DecodeError> {
+    pub fn u32s(&mut self, what: &str) -> Result<Vec<u32>, DecodeError> {
         let n = self.count(4, what)?;
         let b = self.take(4 * n, what)?;
         Ok(b.chunks_exact(4)
@@ -253,14 +270,44 @@ impl<'a> Reader<'a> {
             .collect())
     }
 
-    pub(crate) fn string(&mut self, what: &str) -> Result<String, DecodeError> {
+    /// An f64 by its bits.
+    pub fn f64(&mut self, what: &str) -> Result<f64, DecodeError> {
+        Ok(f64::from_bits(self.u64(what)?))
+    }
+
+    /// Count, then the f64s (the count checked against the bytes left).
+    pub fn f64s(&mut self, what: &str) -> Result<Vec<f64>, DecodeError> {
+        let n = self.count(8, what)?;
+        let b = self.take(8 * n, what)?;
+        Ok(b.chunks_exact(8)
+            .map(|c| {
+                let mut a = [0u8; 8];
+                a.copy_from_slice(c);
+                f64::from_bits(u64::from_le_bytes(a))
+            })
+            .collect())
+    }
+
+    /// Count, then the bytes.
+    pub fn byte_vec(&mut self, what: &str) -> Result<Vec<u8>, DecodeError> {
+        let n = self.count(1, what)?;
+        Ok(self.take(n, what)?.to_vec())
+    }
+
+    /// A count of items of at least `min_size` bytes each, checked against
+    /// the bytes left (so a forged count cannot make a huge allocation).
+    pub fn items(&mut self, min_size: usize, what: &str) -> Result<usize, DecodeError> {
+        self.count(min_size.max(1), what)
+    }
+
+    pub fn string(&mut self, what: &str) -> Result<String, DecodeError> {
         let n = self.count(1, what)?;
         let b = self.take(n, what)?;
         String::from_utf8(b.to_vec()).map_err(|_| self.error(format!("{what} is not UTF-8")))
     }
 
     /// Fails unless every byte was read.
-    pub(crate) fn end(&self) -> Result<(), DecodeError> {
+    pub fn end(&self) -> Result<(), DecodeError> {
         let left = self.b.len() - self.pos;
         if left == 0 {
             Ok(())

@@ -5,7 +5,7 @@
 //! # What is counted
 //!
 //! *Dense flops* follow the kernels in [`crate::network`]: rows run in
-//! blocks of [`LANES`], so a batch of R rows costs ⌈R/32⌉·32 rows. Per row,
+//! blocks of 64, so a batch of R rows costs ⌈R/64⌉·64 rows. Per row,
 //! the forward pass costs `n_features + n_out` to load, per layer
 //! `2·n_in·n_out + n_out` (multiply-adds and bias) plus the nonlinearity
 //! per unit (tanh 27, sigmoid 30, ReLU 1, linear 0: the operations of
@@ -14,7 +14,7 @@
 //! costs `2·n_out` for the output delta, per layer `n_out` (bias) +
 //! `2·n_in·n_out` (weight gradient) and, below the top layer,
 //! `2·n_in·n_out` + `n_in`·(derivative: tanh/sigmoid 3, ReLU 1) to
-//! propagate. Once per batch every parameter's lanes are summed (33 each)
+//! propagate. Once per batch every parameter's 8 lanes are summed (9 each)
 //! and the optimizer updates it (Adam 12, SGD 2); `batch_order=reshuffle`
 //! adds 40 per training row and epoch for the shuffle (a serial loop,
 //! counted at what it costs beside the vectorised kernels). Loss and accuracy cost
@@ -47,8 +47,8 @@
 
 use crate::config::{BatchOrder, Config, GradTime, MiRows};
 use crate::estimators::{estimate_layers, kde_bounds, Estimator, LayerView, RangeScope};
-use crate::math::LANES;
 use crate::network::{Activation, Gradients, Network, Output, Workspace};
+use crate::network::{BLOCK, FAST_INPUTS, W};
 use crate::optim::OptimizerKind;
 use crate::rng::{Rng, Stream};
 use std::fmt;
@@ -64,8 +64,8 @@ const SIGMOID: f64 = EXP + 3.0;
 const SOFTMAX_PER_CLASS: f64 = EXP + 4.0;
 /// Loss and accuracy per row and class (f64 log-sum-exp, argmax).
 const OUTCOME_PER_CLASS: f64 = 40.0;
-/// Summing a parameter's 32 lanes and dividing by the batch size.
-const REDUCE_PER_PARAM: f64 = LANES as f64 + 1.0;
+/// Summing a parameter's 8 lane accumulators and dividing by the batch size.
+const REDUCE_PER_PARAM: f64 = W as f64 + 1.0;
 /// Adam's update per parameter (two moments, sqrt, divide, step).
 const ADAM_PER_PARAM: f64 = 12.0;
 /// SGD's update per parameter.
@@ -200,24 +200,27 @@ impl Shape {
             }
     }
 
-    /// Bytes of the kernels' [`Workspace`] for this shape (one block of
-    /// 32 lanes per input, unit, output, delta and parameter).
+    /// Bytes of the kernels' [`Workspace`] for this shape: a block of 64
+    /// samples per input (at least 16), unit, logit, target and delta (two
+    /// of the widest layer); 8 lane accumulators per parameter; and per
+    /// weight two splatted 8-lane copies (the forward and backward tiles).
     fn workspace_bytes(&self) -> u64 {
-        let block = (LANES * 4) as u64;
+        let block = (BLOCK * 4) as u64;
         let max_w = self
             .layers
             .iter()
             .map(|&(i, o)| i.max(o))
             .max()
             .unwrap_or(1);
-        let blocks = self.n_in() + self.units() + 2 * self.n_out() + 2 * max_w + self.params();
-        blocks as u64 * block
+        let blocks = self.n_in().max(FAST_INPUTS) + self.units() + 2 * self.n_out() + 2 * max_w;
+        let lanes = (W * 4) as u64;
+        blocks as u64 * block + self.params() as u64 * lanes + 2 * self.weights() as u64 * lanes
     }
 }
 
-/// Rows rounded up to whole blocks of [`LANES`].
+/// Rows rounded up to whole blocks of 64 samples.
 fn padded(rows: usize) -> f64 {
-    (rows.div_ceil(LANES) * LANES) as f64
+    (rows.div_ceil(BLOCK) * BLOCK) as f64
 }
 
 /// Mutual-information work, in the units [`Speeds`] measures.
@@ -516,7 +519,8 @@ impl Cost {
             .filter(|d| d.bytes > 0)
             .cloned()
             .collect();
-        largest.sort_by_key(|d| std::cmp::Reverse(d.bytes));
+        // Largest first, ties in the drivers' order.
+        largest.sort_unstable_by_key(|d| (std::cmp::Reverse(d.bytes), d.name));
         largest.truncate(3);
         Err(MemoryError {
             needed,
@@ -813,38 +817,38 @@ mod tests {
         assert_eq!(s.forward_row(), 176.0);
         assert_eq!(s.backward_row(), 54.0);
         assert_eq!(s.params(), 17);
-        // One gradient over 40 rows: 2 blocks = 64 rows · 230 + 17 · 33.
-        assert_eq!(s.gradient(40), 64.0 * 230.0 + 561.0);
+        // One gradient over 40 rows: 1 block = 64 rows · 230 + 17 · 9.
+        assert_eq!(s.gradient(40), 64.0 * 230.0 + 153.0);
         // 80 training rows in batches of 40: two gradients and two Adam
         // steps of 17 · 12 = 204 flops.
         let c = small(&[]);
-        assert_eq!(c.train_flops_per_epoch, 2.0 * 15281.0 + 2.0 * 204.0);
+        assert_eq!(c.train_flops_per_epoch, 2.0 * 14873.0 + 2.0 * 204.0);
         // SGD steps cost 17 · 2.
         let c = small(&[("optimizer", "sgd")]);
-        assert_eq!(c.train_flops_per_epoch, 2.0 * 15281.0 + 2.0 * 34.0);
+        assert_eq!(c.train_flops_per_epoch, 2.0 * 14873.0 + 2.0 * 34.0);
         // Reshuffling the 80 rows each epoch: 80 · 40.
         let r = small(&[("optimizer", "sgd"), ("batch_order", "reshuffle")]);
-        assert_eq!(r.train_flops_per_epoch, 2.0 * 15281.0 + 2.0 * 34.0 + 3200.0);
+        assert_eq!(r.train_flops_per_epoch, 2.0 * 14873.0 + 2.0 * 34.0 + 3200.0);
         // Logged epochs (0, 5, 9 of 10).
         assert_eq!(c.logged_epochs, 3);
     }
 
     #[test]
     fn logged_epoch_extras_follow_grad_time() {
-        // Probe on all 100 rows: 4 blocks = 128 rows · 176 + 100 · 2 · 40
+        // Probe on all 100 rows: 2 blocks = 128 rows · 176 + 100 · 2 · 40
         // (loss) + 100 · 5 units copied = 22528 + 8000 + 500 = 31028.
-        // Evaluation on 80 train rows: 96 · 176 + 80 · 80 = 23296;
-        // on 20 test rows: 32 · 176 + 20 · 80 = 7232. Weight norms 2 · 12.
+        // Evaluation on 80 train rows: 128 · 176 + 80 · 80 = 28928;
+        // on 20 test rows: 64 · 176 + 20 · 80 = 12864. Weight norms 2 · 12.
         // Batch gradients: 2 batches · 12 weights · (1 copy + 5 moments) = 144.
-        let probes = 31028.0 + 23296.0 + 7232.0 + 24.0 + 144.0;
+        let probes = 31028.0 + 28928.0 + 12864.0 + 24.0 + 144.0;
         let before = small(&[("grad_time", "before")]);
         assert_eq!(before.logged_extra_flops, probes);
         // after: one more pass of two 40-row gradients (no optimizer).
         let after = small(&[]);
-        assert_eq!(after.logged_extra_flops, probes + 2.0 * 15281.0);
+        assert_eq!(after.logged_extra_flops, probes + 2.0 * 14873.0);
         // ibsgd: the same pass on its permutation, plus 80 rows · 40 to shuffle.
         let ibsgd = small(&[("grad_time", "ibsgd")]);
-        assert_eq!(ibsgd.logged_extra_flops, probes + 2.0 * 15281.0 + 3200.0);
+        assert_eq!(ibsgd.logged_extra_flops, probes + 2.0 * 14873.0 + 3200.0);
     }
 
     #[test]
@@ -876,9 +880,10 @@ mod tests {
         assert_eq!(by("row indexes"), (160 + 20 + 200) * 4);
         // 17 params · 4 B · (weights, gradient, Adam m, v).
         assert_eq!(by("weights, gradient and optimizer state"), 17 * 16);
-        // Blocks of 128 B: inputs 2 + units 5 + logits/targets 4 + deltas
-        // 2·3 + params 17 = 34.
-        assert_eq!(by("kernel workspace"), 34 * 128);
+        // Blocks of 256 B: inputs 16 (the fast copy's minimum) + units 5 +
+        // logits/targets 4 + deltas 2·3 = 31; 17 params · 32 B of lane
+        // accumulators; 12 weights · 2 tiles · 32 B.
+        assert_eq!(by("kernel workspace"), 31 * 256 + 17 * 32 + 12 * 64);
         // 100 MI rows · 5 units · 4 B.
         assert_eq!(by("activations of a logged epoch on the MI rows"), 2000);
         // 2 batches · 12 weights · 4 B.

@@ -18,6 +18,7 @@
 pub mod analysis;
 pub mod checkpoint;
 pub mod choice;
+pub mod codec;
 pub mod config;
 pub mod cost;
 pub mod data;
@@ -34,6 +35,7 @@ pub mod record;
 pub mod rng;
 pub mod run;
 pub mod schedule;
+pub mod simd;
 pub mod sweep;
 pub mod train;
 pub mod view;

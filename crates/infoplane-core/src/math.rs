@@ -2,15 +2,13 @@
 //!
 //! Only IEEE-754 `+ - * /`, `sqrt`, comparisons and bit casts are used, all
 //! of which are correctly rounded everywhere, and no operation is fused
-//! (Rust never contracts `a * b + c` into an FMA). Loops are written over
-//! fixed-size lanes so LLVM vectorises them on x86 (SSE/AVX) and on wasm
-//! (simd128) alike while the order of every addition stays the one written.
+//! (Rust never contracts `a * b + c` into an FMA). Each function has a
+//! scalar form and a vector form over [`Simd`] lanes (`*_v`) that performs
+//! the same operations in the same order on every lane, so both give the
+//! same bits (the tests check this on every backend).
 
-/// Lanes per block in the network kernels (samples processed side by side).
-pub const LANES: usize = 32;
-
-/// One block of `LANES` values (one unit, `LANES` samples).
-pub type Block = [f32; LANES];
+pub use crate::simd::sum8;
+use crate::simd::Simd;
 
 /// `x` limited to `[lo, hi]` by compare-and-select (NaN passes through).
 /// Not `f32::clamp`: wasm's min/max differ from IEEE minNum/maxNum on NaN, so
@@ -94,20 +92,117 @@ pub fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + exp(-x))
 }
 
-/// Sum of 8 lanes by a fixed pairwise tree (the same on every target).
+/// [`clamp_select`] per lane: `min_sel`/`max_sel` with the bound first
+/// keep NaN (compare-and-select returns its second operand on NaN).
 #[inline(always)]
-pub fn sum8(v: &[f32; 8]) -> f32 {
-    ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7]))
+fn clamp_select_v<V: Simd>(x: V, lo: f32, hi: f32) -> V {
+    V::splat(lo).max_sel(V::splat(hi).min_sel(x))
 }
 
-/// Sum of a block's lanes by a fixed pairwise tree.
+/// [`tanh`] on every lane (the same operations in the same order).
 #[inline(always)]
-pub fn sum_block(v: &Block) -> f32 {
-    let mut h = [0.0f32; 8];
-    for i in 0..8 {
-        h[i] = (v[i] + v[i + 8]) + (v[i + 16] + v[i + 24]);
-    }
-    sum8(&h)
+#[allow(clippy::excessive_precision)] // Eigen's constants, verbatim.
+pub fn tanh_v<V: Simd>(a: V) -> V {
+    const CLAMP: f32 = 7.90531110763549805;
+    let s = V::splat;
+    let x = clamp_select_v(a, -CLAMP, CLAMP);
+    let x2 = x * x;
+    let mut p = x2 * s(-2.76076847742355e-16) + s(2.00018790482477e-13);
+    p = x2 * p + s(-8.60467152213735e-11);
+    p = x2 * p + s(5.12229709037114e-08);
+    p = x2 * p + s(1.48572235717979e-05);
+    p = x2 * p + s(6.37261928875436e-04);
+    p = x2 * p + s(4.89352455891786e-03);
+    p = p * x;
+    let mut q = x2 * s(1.19825839466702e-06) + s(1.18534705686654e-04);
+    q = x2 * q + s(2.26843463243900e-03);
+    q = x2 * q + s(4.89352518554385e-03);
+    a.abs().lt(s(0.0004)).select(a, p / q)
+}
+
+/// [`tanh_v`] of `N` vectors, step by step across them so that each
+/// constant is materialised once per step; the same operations as `tanh_v`
+/// on every lane.
+#[inline(always)]
+#[allow(clippy::excessive_precision)] // Eigen's constants, verbatim.
+pub fn tanh_n<V: Simd, const N: usize>(a: [V; N]) -> [V; N] {
+    const CLAMP: f32 = 7.90531110763549805;
+    let s = V::splat;
+    let each = |f: &dyn Fn(usize) -> V| -> [V; N] { std::array::from_fn(f) };
+    let x = each(&|i| clamp_select_v(a[i], -CLAMP, CLAMP));
+    let x2 = each(&|i| x[i] * x[i]);
+    let mut p = each(&|i| x2[i] * s(-2.76076847742355e-16) + s(2.00018790482477e-13));
+    p = each(&|i| x2[i] * p[i] + s(-8.60467152213735e-11));
+    p = each(&|i| x2[i] * p[i] + s(5.12229709037114e-08));
+    p = each(&|i| x2[i] * p[i] + s(1.48572235717979e-05));
+    p = each(&|i| x2[i] * p[i] + s(6.37261928875436e-04));
+    p = each(&|i| x2[i] * p[i] + s(4.89352455891786e-03));
+    p = each(&|i| p[i] * x[i]);
+    let mut q = each(&|i| x2[i] * s(1.19825839466702e-06) + s(1.18534705686654e-04));
+    q = each(&|i| x2[i] * q[i] + s(2.26843463243900e-03));
+    q = each(&|i| x2[i] * q[i] + s(4.89352518554385e-03));
+    each(&|i| a[i].abs().lt(s(0.0004)).select(a[i], p[i] / q[i]))
+}
+
+/// [`exp`] on every lane (the same operations in the same order).
+#[inline(always)]
+#[allow(clippy::excessive_precision)] // Cephes' constants, verbatim.
+pub fn exp_v<V: Simd>(x: V) -> V {
+    const MAGIC: f32 = 12_582_912.0;
+    let s = V::splat;
+    let xc = clamp_select_v(x, -87.0, 88.0);
+    let t = xc * s(std::f32::consts::LOG2_E) + s(MAGIC);
+    let m = t - s(MAGIC);
+    let r = xc - m * s(0.693359375) - m * s(-2.12194440e-4);
+    let r2 = r * r;
+    let mut y = r * s(1.9875691500e-4) + s(1.3981999507e-3);
+    y = y * r + s(8.3334519073e-3);
+    y = y * r + s(4.1665795894e-2);
+    y = y * r + s(1.6666665459e-1);
+    y = y * r + s(5.0000001201e-1);
+    y = y * r2 + r + s(1.0);
+    // (bits(t) - bits(MAGIC) + 127) << 23, as in the scalar form.
+    let scale = t.add_bits_shl23(127i32.wrapping_sub(MAGIC.to_bits() as i32));
+    x.lt(s(-87.0)).select(s(0.0), y * scale)
+}
+
+/// [`exp_v`] of `N` vectors, step by step across them so that each
+/// constant is materialised once per step (kernels that need several
+/// exponentials at once); the same operations as `exp_v` on every lane.
+#[inline(always)]
+#[allow(clippy::excessive_precision)] // Cephes' constants, verbatim.
+pub fn exp_n<V: Simd, const N: usize>(x: [V; N]) -> [V; N] {
+    const MAGIC: f32 = 12_582_912.0;
+    let s = V::splat;
+    let each = |f: &dyn Fn(usize) -> V| -> [V; N] { std::array::from_fn(f) };
+    let xc = each(&|i| clamp_select_v(x[i], -87.0, 88.0));
+    let t = each(&|i| xc[i] * s(std::f32::consts::LOG2_E) + s(MAGIC));
+    let m = each(&|i| t[i] - s(MAGIC));
+    let r = each(&|i| xc[i] - m[i] * s(0.693359375) - m[i] * s(-2.12194440e-4));
+    let r2 = each(&|i| r[i] * r[i]);
+    let mut y = each(&|i| r[i] * s(1.9875691500e-4) + s(1.3981999507e-3));
+    y = each(&|i| y[i] * r[i] + s(8.3334519073e-3));
+    y = each(&|i| y[i] * r[i] + s(4.1665795894e-2));
+    y = each(&|i| y[i] * r[i] + s(1.6666665459e-1));
+    y = each(&|i| y[i] * r[i] + s(5.0000001201e-1));
+    y = each(&|i| y[i] * r2[i] + r[i] + s(1.0));
+    let k = 127i32.wrapping_sub(MAGIC.to_bits() as i32);
+    each(&|i| {
+        x[i].lt(s(-87.0))
+            .select(s(0.0), y[i] * t[i].add_bits_shl23(k))
+    })
+}
+
+/// -x per lane: -0 - x flips the sign of every value, zeros included.
+#[inline(always)]
+pub fn neg_v<V: Simd>(x: V) -> V {
+    V::splat(-0.0) - x
+}
+
+/// [`sigmoid`] on every lane.
+#[inline(always)]
+pub fn sigmoid_v<V: Simd>(x: V) -> V {
+    V::splat(1.0) / (V::splat(1.0) + exp_v(neg_v(x)))
 }
 
 /// Σ a_i b_i with eight interleaved accumulators (deterministic order).
@@ -190,6 +285,80 @@ mod tests {
         assert_eq!(exp(0.0), 1.0);
         assert_eq!(exp(-100.0), 0.0);
         assert!(exp(200.0).is_finite());
+    }
+
+    /// Inputs for the scalar/vector comparisons: a fine sweep, the clamp
+    /// and cut-off points and their neighbours, and special values.
+    fn probe_inputs() -> Vec<f32> {
+        let mut v: Vec<f32> = (-200_000..=200_000).map(|i| i as f32 * 5e-4).collect();
+        for c in [7.905_311_f32, 0.0004, 87.0, 88.0, 1e-30, 1e-40] {
+            for x in [c, -c] {
+                v.extend([
+                    x,
+                    f32::from_bits(x.to_bits() + 1),
+                    f32::from_bits(x.to_bits() - 1),
+                ]);
+            }
+        }
+        v.extend([
+            0.0,
+            -0.0,
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            1e30,
+            -1e30,
+        ]);
+        v
+    }
+
+    /// `fv` on every lane of `V` against `fs` on each value, bit for bit.
+    fn same_bits<V: Simd>(fs: fn(f32) -> f32, fv: fn(V) -> V, what: &str) {
+        let xs = probe_inputs();
+        let mut out = [0.0f32; 8];
+        for chunk in xs.chunks(V::LANES) {
+            let mut lanes = [0.0f32; 8];
+            lanes[..chunk.len()].copy_from_slice(chunk);
+            fv(V::load(&lanes)).store(&mut out);
+            for (k, &x) in chunk.iter().enumerate() {
+                let want = fs(x);
+                assert!(
+                    out[k].to_bits() == want.to_bits() || (out[k].is_nan() && want.is_nan()),
+                    "{what}({x:e}): vector {} scalar {want}",
+                    out[k]
+                );
+            }
+        }
+    }
+
+    fn vector_forms_match<V: Simd>() {
+        same_bits::<V>(tanh, tanh_v, "tanh");
+        same_bits::<V>(exp, exp_v, "exp");
+        same_bits::<V>(sigmoid, sigmoid_v, "sigmoid");
+        same_bits::<V>(|x| -x, neg_v, "neg");
+        same_bits::<V>(exp, |x| exp_n([x, x + V::splat(1.0), x])[2], "exp_n");
+        same_bits::<V>(exp, |x| exp_n([x, x + V::splat(1.0)])[0], "exp_n");
+        same_bits::<V>(tanh, |x| tanh_n([x + V::splat(1.0), x, x])[1], "tanh_n");
+        same_bits::<V>(tanh, |x| tanh_n([x])[0], "tanh_n");
+    }
+
+    #[test]
+    fn vector_forms_match_scalar_on_every_backend() {
+        use crate::simd::{F32x4, F32x8, Scalar4, X2};
+        vector_forms_match::<Scalar4>();
+        vector_forms_match::<X2<Scalar4>>();
+        vector_forms_match::<F32x4>();
+        vector_forms_match::<F32x8>();
+        #[cfg(target_arch = "x86_64")]
+        if crate::simd::Path::best() == crate::simd::Path::Avx2 {
+            // SAFETY: the CPU has AVX2.
+            unsafe { avx() };
+        }
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx2")]
+        unsafe fn avx() {
+            vector_forms_match::<crate::simd::Avx8>();
+        }
     }
 
     #[test]

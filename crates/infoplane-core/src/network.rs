@@ -2,15 +2,32 @@
 //! kernels that run it: forward passes over many rows and the gradient of
 //! the mean loss over a batch.
 //!
-//! Samples are processed in blocks of [`LANES`] side by side (one `Block`
-//! per unit), so every inner loop is element-wise over lanes and vectorises
-//! with the same order of additions on every target. Per-sample weight
-//! gradients are accumulated lane-wise and reduced once per batch by a fixed
-//! tree.
+//! Samples are processed in blocks of 64 side by side (one `[f32; 64]` per
+//! unit), by kernels written on the portable [`Simd`] vectors of
+//! [`crate::simd`]: element-wise IEEE operations only, sums over inputs in
+//! input order, so every path (scalar, SSE2, wasm simd128, AVX2) gives the
+//! same bits. Which path runs, and the register tiling it uses, never
+//! changes a result:
+//!
+//! * forward: `z_j = Σ_i w_ji a_i` from 0 in input order, then `+ b_j`,
+//!   then the nonlinearity; 8-lane builds take tiles of 4 units over
+//!   pre-splatted weights, 4-lane builds (wasm) one unit over half a block;
+//! * backward: `δ_i = (Σ_j w_ji δ_j) · f'(a_i)`, the sum from 0 in unit
+//!   order;
+//! * weight gradients: 8 lane accumulators per weight, lane l summing
+//!   `δ_j a_i` over the samples ≡ l (mod 8) of each block in order, reduced
+//!   once per batch by the fixed tree of [`crate::simd::sum8`].
 
 use crate::data::Dataset;
-use crate::math::{self, Block, LANES};
+use crate::math;
 use crate::rng::Rng;
+#[cfg(target_arch = "x86_64")]
+use crate::simd::Avx8;
+#[cfg(any(test, target_arch = "x86_64"))]
+use crate::simd::Path;
+#[cfg(test)]
+use crate::simd::Scalar4;
+use crate::simd::{self, F32x4, Simd};
 
 crate::choices! {
     /// Hidden-layer nonlinearity.
@@ -197,54 +214,451 @@ impl Network {
     }
 }
 
-#[inline(always)]
-fn activate(act: Activation, z: &mut Block) {
-    match act {
-        Activation::Tanh => z.iter_mut().for_each(|v| *v = math::tanh(*v)),
-        Activation::Relu => z
-            .iter_mut()
-            .for_each(|v| *v = if *v > 0.0 { *v } else { 0.0 }),
-        Activation::Linear => {}
-        Activation::Sigmoid => z.iter_mut().for_each(|v| *v = math::sigmoid(*v)),
+/// Samples per block: the lanes processed side by side.
+pub(crate) const BLOCK: usize = 64;
+/// Lanes per kernel vector, and per weight-gradient accumulator.
+pub(crate) const W: usize = 8;
+/// Inputs up to which `Workspace::load` copies rows by a fixed-size window.
+pub(crate) const FAST_INPUTS: usize = 16;
+/// Units per tile in the forward and backward kernels.
+const TILE: usize = 4;
+
+/// One unit's values over a block of samples (lane = sample).
+type Block = [f32; BLOCK];
+/// One weight's (or bias's) lane accumulators.
+type Acc = [f32; W];
+
+/// A nonlinearity as the kernels see it: a type per common case, so the
+/// compiler specialises the kernels without a branch per vector.
+trait Act: Copy {
+    /// The nonlinearity on every lane.
+    fn f<V: Simd>(self, z: V) -> V;
+    /// The nonlinearity on several vectors at once.
+    #[inline(always)]
+    fn f_n<V: Simd, const N: usize>(self, z: [V; N]) -> [V; N] {
+        z.map(|v| self.f(v))
+    }
+    /// `d` times the derivative, written in terms of the output `a`
+    /// (tanh' = 1 - a², sigmoid' = a(1 - a), relu' = [a > 0]).
+    fn df<V: Simd>(self, a: V, d: V) -> V;
+}
+
+#[derive(Clone, Copy)]
+struct TanhAct;
+#[derive(Clone, Copy)]
+struct ReluAct;
+/// Any [`Activation`], chosen per vector (the rarer ones).
+#[derive(Clone, Copy)]
+struct AnyAct(Activation);
+
+impl Act for TanhAct {
+    #[inline(always)]
+    fn f<V: Simd>(self, z: V) -> V {
+        math::tanh_v(z)
+    }
+    #[inline(always)]
+    fn f_n<V: Simd, const N: usize>(self, z: [V; N]) -> [V; N] {
+        math::tanh_n(z)
+    }
+    #[inline(always)]
+    fn df<V: Simd>(self, a: V, d: V) -> V {
+        d * (V::splat(1.0) - a * a)
     }
 }
 
-/// Multiplies `d` by the activation's derivative, written in terms of its
-/// output `a` (tanh' = 1 - a², sigmoid' = a(1 - a), relu' = [a > 0]).
-#[inline(always)]
-fn times_derivative(act: Activation, a: &Block, d: &mut Block) {
-    match act {
-        Activation::Tanh => (0..LANES).for_each(|c| d[c] *= 1.0 - a[c] * a[c]),
-        Activation::Relu => (0..LANES).for_each(|c| d[c] = if a[c] > 0.0 { d[c] } else { 0.0 }),
-        Activation::Linear => {}
-        Activation::Sigmoid => (0..LANES).for_each(|c| d[c] *= a[c] * (1.0 - a[c])),
+impl Act for ReluAct {
+    #[inline(always)]
+    fn f<V: Simd>(self, z: V) -> V {
+        z.gt(V::splat(0.0)).select(z, V::splat(0.0))
+    }
+    #[inline(always)]
+    fn df<V: Simd>(self, a: V, d: V) -> V {
+        a.gt(V::splat(0.0)).select(d, V::splat(0.0))
     }
 }
 
-#[cfg(test)]
-thread_local! {
-    static BASELINE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+impl Act for AnyAct {
+    #[inline(always)]
+    fn f<V: Simd>(self, z: V) -> V {
+        match self.0 {
+            Activation::Tanh => TanhAct.f(z),
+            Activation::Relu => ReluAct.f(z),
+            Activation::Linear => z,
+            Activation::Sigmoid => math::sigmoid_v(z),
+        }
+    }
+    #[inline(always)]
+    fn df<V: Simd>(self, a: V, d: V) -> V {
+        match self.0 {
+            Activation::Tanh => TanhAct.df(a, d),
+            Activation::Relu => ReluAct.df(a, d),
+            Activation::Linear => d,
+            Activation::Sigmoid => d * (a * (V::splat(1.0) - a)),
+        }
+    }
 }
 
-/// Tests force the baseline (SSE2) kernels to prove both paths agree bit for bit.
-#[cfg(target_arch = "x86_64")]
+/// The identity (the output layer's logits).
+#[derive(Clone, Copy)]
+struct Identity;
+
+impl Act for Identity {
+    #[inline(always)]
+    fn f<V: Simd>(self, z: V) -> V {
+        z
+    }
+    #[inline(always)]
+    fn df<V: Simd>(self, _a: V, d: V) -> V {
+        d
+    }
+}
+
+/// Runs `$f::<.., R>(args)` for the remainder size `$r` (1 to 3; 0: nothing).
+macro_rules! remainder {
+    ($r:expr, $f:ident::<$($g:ty),*>($($a:expr),*)) => {
+        match $r {
+            1 => $f::<$($g),*, 1>($($a),*),
+            2 => $f::<$($g),*, 2>($($a),*),
+            3 => $f::<$($g),*, 3>($($a),*),
+            _ => {}
+        }
+    };
+}
+
+/// Splits `x` into the part made of whole tiles of `t` units and the
+/// remainder, each unit being `per` elements; returns (tiles, remainder).
 #[inline(always)]
-fn force_baseline() -> bool {
-    #[cfg(test)]
-    return BASELINE.with(|b| b.get());
-    #[cfg(not(test))]
-    false
+fn split_tiles<T>(x: &[T], units: usize, t: usize, per: usize) -> (&[T], &[T]) {
+    x.split_at((units / t * t * per).min(x.len()))
+}
+
+#[inline(always)]
+fn split_tiles_mut<T>(x: &mut [T], units: usize, t: usize, per: usize) -> (&mut [T], &mut [T]) {
+    let at = (units / t * t * per).min(x.len());
+    x.split_at_mut(at)
+}
+
+/// A weight repeated in every lane, so kernels read it as a vector operand.
+type Splat = [f32; W];
+
+/// Weights of one layer rearranged for the kernels (refreshed per call).
+#[derive(Clone, Debug, Default)]
+struct Packed {
+    /// Forward tiles over units: for the tile of units j0..j0+T (stored
+    /// from `j0 * n_in`), `w[j0 + t][i]` at `i * T + t`.
+    fwd: Vec<Splat>,
+    /// Backward tiles over inputs: for the tile of inputs i0..i0+T (stored
+    /// from `i0 * n_out`), `w[j][i0 + t]` at `j * T + t`.
+    bwd: Vec<Splat>,
+}
+
+/// Start and size of each tile of `n` units (whole tiles, then the rest),
+/// in the order the kernels' slices take them.
+fn tiles(n: usize) -> impl Iterator<Item = (usize, usize)> {
+    let full = n / TILE * TILE;
+    (0..full)
+        .step_by(TILE)
+        .map(|s| (s, TILE))
+        .chain((full < n).then_some((full, n - full)))
+}
+
+impl Packed {
+    fn pack(&mut self, l: &Layer) {
+        let (n_in, n_out) = (l.n_in, l.n_out);
+        self.fwd.resize(l.w.len(), [0.0; W]);
+        self.bwd.resize(l.w.len(), [0.0; W]);
+        for (j0, t) in tiles(n_out) {
+            let dst = self.fwd[j0 * n_in..].chunks_exact_mut(t.max(1));
+            for (i, d) in dst.take(n_in).enumerate() {
+                for (k, v) in d.iter_mut().enumerate() {
+                    *v = [l.w[(j0 + k) * n_in + i]; W];
+                }
+            }
+        }
+        for (i0, t) in tiles(n_in) {
+            let dst = self.bwd[i0 * n_out..].chunks_exact_mut(t.max(1));
+            for (row, d) in l.w.chunks_exact(n_in.max(1)).zip(dst) {
+                for (v, &w) in d.iter_mut().zip(&row[i0..]) {
+                    *v = [w; W];
+                }
+            }
+        }
+    }
+}
+
+/// `out[j] = f(Σ_i w[j][i] a[i] + b[j])` on every lane: the sum from 0 in
+/// input order, then the bias (the order of the scalar definition).
+#[inline(always)]
+fn dense<V: Simd, A: Act>(act: A, layer: &Layer, fwd: &[Splat], prev: &[Block], out: &mut [Block]) {
+    let (n_in, b) = (layer.n_in, &layer.b[..]);
+    let prev = &prev[..n_in.min(prev.len())];
+    if V::LANES < 8 {
+        // 4-lane targets: a unit at a time over half a block, whose
+        // accumulators the wasm engines keep in registers.
+        return dense_rows::<V, A, { BLOCK / 8 }>(act, &layer.w, b, prev, out);
+    }
+    let n_out = out.len();
+    let (w4, wr) = split_tiles(fwd, n_out, TILE, n_in);
+    let (b4, br) = split_tiles(b, n_out, TILE, 1);
+    let (o4, or) = split_tiles_mut(out, n_out, TILE, 1);
+    dense_tiles::<V, A, TILE>(act, n_in, w4, b4, prev, o4);
+    remainder!(or.len(), dense_tiles::<V, A>(act, n_in, wr, br, prev, or));
+}
+
+/// [`dense`] one unit at a time, S vectors of samples per step, weights
+/// from the row-major matrix.
+#[inline(always)]
+fn dense_rows<V: Simd, A: Act, const S: usize>(
+    act: A,
+    w: &[f32],
+    b: &[f32],
+    prev: &[Block],
+    out: &mut [Block],
+) {
+    let n_in = prev.len();
+    for ((o, wr), &bj) in out.iter_mut().zip(w.chunks_exact(n_in.max(1))).zip(b) {
+        for at in (0..BLOCK).step_by(S * V::LANES) {
+            let mut acc = [V::splat(0.0); S];
+            for (a, &wi) in prev.iter().zip(wr) {
+                let wv = V::splat(wi);
+                for (k, acc) in acc.iter_mut().enumerate() {
+                    *acc = *acc + wv * V::load(&a[at + k * V::LANES..]);
+                }
+            }
+            // One vector at a time: fewer live values for the wasm engine's
+            // register allocator.
+            for (k, acc) in acc.iter().enumerate() {
+                act.f(*acc + V::splat(bj))
+                    .store(&mut o[at + k * V::LANES..]);
+            }
+        }
+    }
+}
+
+/// [`dense`] over consecutive tiles of T units (each input vector loaded
+/// once for T accumulators).
+#[inline(always)]
+fn dense_tiles<V: Simd, A: Act, const T: usize>(
+    act: A,
+    n_in: usize,
+    fwd: &[Splat],
+    b: &[f32],
+    prev: &[Block],
+    out: &mut [Block],
+) {
+    let tiles = out
+        .as_chunks_mut::<T>()
+        .0
+        .iter_mut()
+        .zip(fwd.chunks_exact((n_in * T).max(1)))
+        .zip(b.as_chunks::<T>().0);
+    for ((o, w), b) in tiles {
+        let w = w.as_chunks::<T>().0;
+        // Two vectors of samples at a time: twice the independent work
+        // between dependent steps.
+        for at in (0..BLOCK).step_by(2 * V::LANES) {
+            let at2 = at + V::LANES;
+            let mut acc = [V::splat(0.0); T];
+            let mut acc2 = [V::splat(0.0); T];
+            for (a, w) in prev.iter().zip(w) {
+                let (a1, a2) = (V::load(&a[at..]), V::load(&a[at2..]));
+                for t in 0..T {
+                    let wt = V::load(&w[t]);
+                    acc[t] = acc[t] + wt * a1;
+                    acc2[t] = acc2[t] + wt * a2;
+                }
+            }
+            let z: [V; T] = std::array::from_fn(|t| acc[t] + V::splat(b[t]));
+            let z2: [V; T] = std::array::from_fn(|t| acc2[t] + V::splat(b[t]));
+            let y = act.f_n(z);
+            let y2 = act.f_n(z2);
+            for t in 0..T {
+                y[t].store(&mut o[t][at..]);
+                y2[t].store(&mut o[t][at2..]);
+            }
+        }
+    }
+}
+
+/// `out[i] = (Σ_j w[j][i] d[j]) · f'(a[i])` on every lane (the sum from 0
+/// in unit order): the deltas of the layer below.
+#[inline(always)]
+fn backward<V: Simd, A: Act>(
+    act: A,
+    layer: &Layer,
+    bwd: &[Splat],
+    d: &[Block],
+    a: &[Block],
+    out: &mut [Block],
+) {
+    let (n_in, n_out) = (a.len(), layer.n_out);
+    let d = &d[..n_out.min(d.len())];
+    let m = n_in.min(out.len());
+    let out = &mut out[..m];
+    if V::LANES < 8 {
+        return backward_rows::<V, A, { BLOCK / 8 }>(act, &layer.w, d, a, out);
+    }
+    let (w4, wr) = split_tiles(bwd, n_in, TILE, n_out);
+    let (a4, ar) = split_tiles(a, n_in, TILE, 1);
+    let (o4, or) = split_tiles_mut(out, n_in, TILE, 1);
+    backward_tiles::<V, A, TILE>(act, n_out, w4, d, a4, o4);
+    remainder!(or.len(), backward_tiles::<V, A>(act, n_out, wr, d, ar, or));
+}
+
+/// [`backward`] one input at a time, S vectors of samples per step, weights
+/// from the row-major matrix (4-lane targets, as [`dense_rows`]).
+#[inline(always)]
+fn backward_rows<V: Simd, A: Act, const S: usize>(
+    act: A,
+    w: &[f32],
+    d: &[Block],
+    a: &[Block],
+    out: &mut [Block],
+) {
+    let n_in = a.len();
+    for (i, (o, ai)) in out.iter_mut().zip(a).enumerate() {
+        for at in (0..BLOCK).step_by(S * V::LANES) {
+            let mut acc = [V::splat(0.0); S];
+            for (wr, dj) in w.chunks_exact(n_in.max(1)).zip(d) {
+                let wv = V::splat(wr[i]);
+                for (k, acc) in acc.iter_mut().enumerate() {
+                    *acc = *acc + wv * V::load(&dj[at + k * V::LANES..]);
+                }
+            }
+            for (k, acc) in acc.iter().enumerate() {
+                let at = at + k * V::LANES;
+                act.df(V::load(&ai[at..]), *acc).store(&mut o[at..]);
+            }
+        }
+    }
+}
+
+/// [`backward`] over consecutive tiles of T inputs.
+#[inline(always)]
+fn backward_tiles<V: Simd, A: Act, const T: usize>(
+    act: A,
+    n_out: usize,
+    bwd: &[Splat],
+    d: &[Block],
+    a: &[Block],
+    out: &mut [Block],
+) {
+    let tiles = out
+        .as_chunks_mut::<T>()
+        .0
+        .iter_mut()
+        .zip(a.as_chunks::<T>().0)
+        .zip(bwd.chunks_exact((n_out * T).max(1)));
+    for ((o, a), w) in tiles {
+        let w = w.as_chunks::<T>().0;
+        for at in (0..BLOCK).step_by(V::LANES) {
+            let mut acc = [V::splat(0.0); T];
+            for (dj, w) in d.iter().zip(w) {
+                let dv = V::load(&dj[at..]);
+                for t in 0..T {
+                    acc[t] = acc[t] + V::load(&w[t]) * dv;
+                }
+            }
+            for t in 0..T {
+                let av = V::load(&a[t][at..]);
+                act.df(av, acc[t]).store(&mut o[t][at..]);
+            }
+        }
+    }
+}
+
+/// `g[j][i] += d[j] · a[i]` lane-wise, the block's vectors added in order:
+/// lane l of weight (j, i) sums d·a over the samples ≡ l (mod 8), in order.
+#[inline(always)]
+fn outer<V: Simd>(n_in: usize, g: &mut [Acc], d: &[Block], a: &[Block]) {
+    let a = &a[..n_in.min(a.len())];
+    for (grow, dj) in g.chunks_exact_mut(n_in.max(1)).zip(d) {
+        // Wider tiles where the registers allow; tiles never change a result.
+        if V::REGISTERS >= 16 {
+            outer_row::<V, 4>(grow, dj, a);
+        } else {
+            outer_row::<V, 2>(grow, dj, a);
+        }
+    }
+}
+
+#[inline(always)]
+fn outer_row<V: Simd, const I: usize>(g: &mut [Acc], dj: &Block, a: &[Block]) {
+    let n = g.len();
+    let (g4, gr) = split_tiles_mut(g, n, I, 1);
+    let (a4, ar) = split_tiles(a, n, I, 1);
+    outer_tiles::<V, I>(g4, dj, a4);
+    remainder!(gr.len(), outer_tiles::<V>(gr, dj, ar));
+}
+
+#[inline(always)]
+fn outer_tiles<V: Simd, const I: usize>(g: &mut [Acc], dj: &Block, a: &[Block]) {
+    for (g, a) in g
+        .as_chunks_mut::<I>()
+        .0
+        .iter_mut()
+        .zip(a.as_chunks::<I>().0)
+    {
+        // Each vector-wide part of the accumulators (lanes h..h + LANES).
+        for h in (0..W).step_by(V::LANES) {
+            let mut acc: [V; I] = std::array::from_fn(|i| V::load(&g[i][h..]));
+            for c in (h..BLOCK).step_by(W) {
+                let d = V::load(&dj[c..]);
+                for i in 0..I {
+                    acc[i] = acc[i] + d * V::load(&a[i][c..]);
+                }
+            }
+            for i in 0..I {
+                acc[i].store(&mut g[i][h..]);
+            }
+        }
+    }
 }
 
 /// Per-sample loss and prediction of one block, computed from the logits.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 struct BlockOutcome {
-    loss: [f64; LANES],
-    correct: [bool; LANES],
+    loss: [f64; BLOCK],
+    correct: [bool; BLOCK],
+}
+
+impl Default for BlockOutcome {
+    fn default() -> Self {
+        BlockOutcome {
+            loss: [0.0; BLOCK],
+            correct: [false; BLOCK],
+        }
+    }
+}
+
+/// Runs `$self.$imp::<V, A>(args)` with V the vector type of the current
+/// [`Path`] and A the network's activation (AVX2 through `$avx`, a function
+/// compiled for it).
+macro_rules! dispatch {
+    ($self:ident, $net:ident, $imp:ident, $avx:ident, ($($a:expr),*)) => {
+        match simd::current_path() {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `current_path` picks AVX2 only when the CPU has it.
+            Path::Avx2 => unsafe { $self.$avx($net, $($a),*) },
+            #[cfg(test)]
+            Path::Scalar => match $net.activation {
+                Activation::Tanh => $self.$imp::<Scalar4, _>(TanhAct, $net, $($a),*),
+                Activation::Relu => $self.$imp::<Scalar4, _>(ReluAct, $net, $($a),*),
+                a => $self.$imp::<Scalar4, _>(AnyAct(a), $net, $($a),*),
+            },
+            _ => match $net.activation {
+                Activation::Tanh => $self.$imp::<F32x4, _>(TanhAct, $net, $($a),*),
+                Activation::Relu => $self.$imp::<F32x4, _>(ReluAct, $net, $($a),*),
+                a => $self.$imp::<F32x4, _>(AnyAct(a), $net, $($a),*),
+            },
+        }
+    };
 }
 
 /// Scratch memory for running one network shape; reuse it across batches so
 /// the hot loops never allocate.
+///
+/// See the module notes for the kernels and their order of operations.
 #[derive(Clone, Debug)]
 pub struct Workspace {
     /// Block offsets of each layer's values in `acts` (0 = the input).
@@ -256,17 +670,23 @@ pub struct Workspace {
     logits: Vec<Block>,
     delta: Vec<Block>,
     delta_prev: Vec<Block>,
-    gw: Vec<Vec<Block>>,
-    gb: Vec<Vec<Block>>,
+    gw: Vec<Vec<Acc>>,
+    gb: Vec<Vec<Acc>>,
     mask: Block,
     target: Vec<Block>,
+    packed: Vec<Packed>,
 }
 
 impl Workspace {
     /// Scratch for `net`'s shape.
     pub fn new(net: &Network) -> Self {
         let mut offsets = vec![0];
-        let mut total = net.n_in();
+        // Room for the fast input copy of `load`.
+        let mut total = if net.n_in() <= FAST_INPUTS {
+            FAST_INPUTS
+        } else {
+            net.n_in()
+        };
         for l in &net.layers {
             offsets.push(total);
             total += l.n_out;
@@ -280,43 +700,76 @@ impl Workspace {
         let n_out = net.layers.last().map_or(1, |l| l.n_out);
         Workspace {
             offsets,
-            acts: vec![[0.0; LANES]; total],
-            logits: vec![[0.0; LANES]; n_out],
-            delta: vec![[0.0; LANES]; max_w],
-            delta_prev: vec![[0.0; LANES]; max_w],
+            acts: vec![[0.0; BLOCK]; total],
+            logits: vec![[0.0; BLOCK]; n_out],
+            delta: vec![[0.0; BLOCK]; max_w],
+            delta_prev: vec![[0.0; BLOCK]; max_w],
             gw: net
                 .layers
                 .iter()
-                .map(|l| vec![[0.0; LANES]; l.w.len()])
+                .map(|l| vec![[0.0; W]; l.w.len()])
                 .collect(),
-            gb: net
-                .layers
-                .iter()
-                .map(|l| vec![[0.0; LANES]; l.n_out])
-                .collect(),
-            mask: [0.0; LANES],
-            target: vec![[0.0; LANES]; n_out],
+            gb: net.layers.iter().map(|l| vec![[0.0; W]; l.n_out]).collect(),
+            mask: [0.0; BLOCK],
+            target: vec![[0.0; BLOCK]; n_out],
+            packed: vec![Packed::default(); net.layers.len()],
         }
     }
 
-    /// Loads up to `LANES` rows into the input block (missing lanes are zero
+    fn pack(&mut self, net: &Network) {
+        for (p, l) in self.packed.iter_mut().zip(&net.layers) {
+            p.pack(l);
+        }
+    }
+
+    /// Loads up to `BLOCK` rows into the input block (missing lanes are zero
     /// and masked out) and their one-hot targets.
     #[inline(always)]
     fn load(&mut self, net: &Network, data: &Dataset, rows: &[u32]) {
         let nf = data.n_features();
-        for f in 0..nf {
-            self.acts[f] = [0.0; LANES];
+        let rows = &rows[..rows.len().min(BLOCK)];
+        if rows.len() < BLOCK {
+            self.acts[..nf].iter_mut().for_each(|b| *b = [0.0; BLOCK]);
         }
-        self.mask = [0.0; LANES];
+        let x = data.x();
+        // Up to FAST_INPUTS features: copy a fixed-size window per row
+        // (the extra values land in input blocks the first layer never
+        // reads), unrolled; rows too close to the end of the data copy
+        // their own features only.
+        let (head, _) = self.acts.split_at_mut(self.offsets[1]);
+        match head.first_chunk_mut::<FAST_INPUTS>() {
+            Some(blocks) if nf <= FAST_INPUTS => {
+                for (c, &r) in rows.iter().enumerate() {
+                    let start = r as usize * nf;
+                    match x.get(start..).and_then(|t| t.first_chunk::<FAST_INPUTS>()) {
+                        Some(w) => {
+                            for f in 0..FAST_INPUTS {
+                                blocks[f][c & (BLOCK - 1)] = w[f];
+                            }
+                        }
+                        None => {
+                            for (b, &v) in blocks.iter_mut().zip(data.row(r as usize)) {
+                                b[c & (BLOCK - 1)] = v;
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {
+                for (c, &r) in rows.iter().enumerate() {
+                    for (b, &v) in head.iter_mut().zip(data.row(r as usize)) {
+                        b[c] = v;
+                    }
+                }
+            }
+        }
+        let n = rows.len();
+        self.mask[..n].fill(1.0);
+        self.mask[n..].fill(0.0);
         for t in &mut self.target {
-            *t = [0.0; LANES];
+            *t = [0.0; BLOCK];
         }
         for (c, &r) in rows.iter().enumerate() {
-            let x = data.row(r as usize);
-            for f in 0..nf {
-                self.acts[f][c] = x[f];
-            }
-            self.mask[c] = 1.0;
             let y = data.y()[r as usize] as usize;
             match net.output {
                 Output::Softmax => self.target[y][c] = 1.0,
@@ -325,62 +778,45 @@ impl Workspace {
         }
     }
 
-    /// Forward pass of the loaded block through every layer.
+    /// Forward pass of the loaded block through every layer (weights from
+    /// `self.packed`).
     #[inline(always)]
-    fn forward_block(&mut self, net: &Network) {
+    fn forward_block<V: Simd, A: Act>(&mut self, act: A, net: &Network) {
         let last = net.layers.len() - 1;
-        for (l, layer) in net.layers.iter().enumerate() {
+        for (l, (layer, p)) in net.layers.iter().zip(&self.packed).enumerate() {
             let (prev, rest) = self.acts.split_at_mut(self.offsets[l + 1]);
             let prev = &prev[self.offsets[l]..];
-            let out = &mut rest[..layer.n_out];
-            for j in 0..layer.n_out {
-                let wrow = &layer.w[j * layer.n_in..(j + 1) * layer.n_in];
-                let mut acc = [0.0f32; LANES];
-                for (&w, a) in wrow.iter().zip(prev) {
-                    for c in 0..LANES {
-                        acc[c] += w * a[c];
-                    }
-                }
-                let b = layer.b[j];
-                for v in acc.iter_mut() {
-                    *v += b;
-                }
-                if l < last {
-                    activate(net.activation, &mut acc);
-                } else {
-                    self.logits[j] = acc;
-                }
-                out[j] = acc;
+            if l < last {
+                let out = &mut rest[..layer.n_out];
+                dense::<V, A>(act, layer, &p.fwd, prev, out);
+            } else {
+                let out = &mut self.logits[..layer.n_out];
+                dense::<V, Identity>(Identity, layer, &p.fwd, prev, out);
             }
         }
         // Output nonlinearity, per lane over the output units.
         let off = self.offsets[last + 1];
         let k = net.layers[last].n_out;
-        match net.output {
-            Output::Sigmoid => {
-                for c in 0..LANES {
-                    self.acts[off][c] = math::sigmoid(self.logits[0][c]);
+        let probs = &mut self.acts[off..off + k];
+        let logits = &self.logits[..k];
+        for at in (0..BLOCK).step_by(V::LANES) {
+            match net.output {
+                Output::Sigmoid => {
+                    math::sigmoid_v(V::load(&logits[0][at..])).store(&mut probs[0][at..])
                 }
-            }
-            Output::Softmax => {
-                let mut max = self.logits[0];
-                for z in &self.logits[1..k] {
-                    for c in 0..LANES {
-                        max[c] = max[c].max(z[c]);
+                Output::Softmax => {
+                    let mut max = V::load(&logits[0][at..]);
+                    for z in &logits[1..] {
+                        max = V::load(&z[at..]).max_sel(max);
                     }
-                }
-                let mut sum = [0.0f32; LANES];
-                for u in 0..k {
-                    let mut e = [0.0f32; LANES];
-                    for c in 0..LANES {
-                        e[c] = math::exp(self.logits[u][c] - max[c]);
-                        sum[c] += e[c];
+                    let mut sum = V::splat(0.0);
+                    for (z, p) in logits.iter().zip(probs.iter_mut()) {
+                        let e = math::exp_v(V::load(&z[at..]) - max);
+                        sum = sum + e;
+                        e.store(&mut p[at..]);
                     }
-                    self.acts[off + u] = e;
-                }
-                for u in 0..k {
-                    for c in 0..LANES {
-                        self.acts[off + u][c] /= sum[c];
+                    for p in probs.iter_mut() {
+                        (V::load(&p[at..]) / sum).store(&mut p[at..]);
                     }
                 }
             }
@@ -391,12 +827,21 @@ impl Workspace {
     fn outcome(&self, net: &Network, n: usize) -> BlockOutcome {
         let mut o = BlockOutcome::default();
         let k = self.logits.len();
-        for c in 0..n {
+        for c in 0..n.min(BLOCK) {
             match net.output {
                 Output::Softmax => {
                     let z = |u: usize| f64::from(self.logits[u][c]);
                     let max = (0..k).map(z).fold(f64::NEG_INFINITY, f64::max);
-                    let lse = max + math::ln((0..k).map(|u| libm::exp(z(u) - max)).sum::<f64>());
+                    // exp(0) = 1 exactly: the maximal units need no call.
+                    let e = |u: usize| {
+                        let x = z(u) - max;
+                        if x == 0.0 {
+                            1.0
+                        } else {
+                            libm::exp(x)
+                        }
+                    };
+                    let lse = max + math::ln((0..k).map(e).sum::<f64>());
                     let y = (0..k).position(|u| self.target[u][c] == 1.0).unwrap_or(0);
                     o.loss[c] = lse - z(y);
                     // First maximal unit wins, as argmax does.
@@ -417,16 +862,11 @@ impl Workspace {
 
     /// Gradient of the mean loss over `rows` (one batch) into `out`.
     pub fn gradient(&mut self, net: &Network, data: &Dataset, rows: &[u32], out: &mut Gradients) {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") && !force_baseline() {
-            // SAFETY: the CPU supports AVX2 (checked just above).
-            return unsafe { self.gradient_avx2(net, data, rows, out) };
-        }
-        self.gradient_impl(net, data, rows, out)
+        dispatch!(self, net, gradient_impl, gradient_avx2, (data, rows, out))
     }
 
-    /// The same code compiled for AVX2: wider vectors, identical arithmetic
-    /// (element-wise IEEE operations, no FMA), hence identical bits.
+    /// The kernels on [`Avx8`] vectors, compiled for AVX2 (no FMA): the
+    /// same element-wise operations as the other paths, hence the same bits.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     unsafe fn gradient_avx2(
@@ -436,64 +876,63 @@ impl Workspace {
         rows: &[u32],
         out: &mut Gradients,
     ) {
-        self.gradient_impl(net, data, rows, out)
+        match net.activation {
+            Activation::Tanh => self.gradient_impl::<Avx8, _>(TanhAct, net, data, rows, out),
+            Activation::Relu => self.gradient_impl::<Avx8, _>(ReluAct, net, data, rows, out),
+            a => self.gradient_impl::<Avx8, _>(AnyAct(a), net, data, rows, out),
+        }
     }
 
     #[inline(always)]
-    fn gradient_impl(&mut self, net: &Network, data: &Dataset, rows: &[u32], out: &mut Gradients) {
+    fn gradient_impl<V: Simd, A: Act>(
+        &mut self,
+        act: A,
+        net: &Network,
+        data: &Dataset,
+        rows: &[u32],
+        out: &mut Gradients,
+    ) {
+        if V::LANES >= 8 {
+            // The 4-lane kernels read the weights as they are.
+            self.pack(net);
+        }
         for (gw, gb) in self.gw.iter_mut().zip(&mut self.gb) {
-            gw.iter_mut().for_each(|b| *b = [0.0; LANES]);
-            gb.iter_mut().for_each(|b| *b = [0.0; LANES]);
+            gw.iter_mut().for_each(|b| *b = [0.0; W]);
+            gb.iter_mut().for_each(|b| *b = [0.0; W]);
         }
         let last = net.layers.len() - 1;
-        for chunk in rows.chunks(LANES) {
+        for chunk in rows.chunks(BLOCK) {
             self.load(net, data, chunk);
-            self.forward_block(net);
+            self.forward_block::<V, A>(act, net);
             // Output delta: softmax + cross-entropy and sigmoid + BCE both
             // give p - y per logit; padded lanes are masked to zero.
             let off = self.offsets[last + 1];
-            for u in 0..net.layers[last].n_out {
-                for c in 0..LANES {
-                    self.delta[u][c] = (self.acts[off + u][c] - self.target[u][c]) * self.mask[c];
+            let k = net.layers[last].n_out;
+            for at in (0..BLOCK).step_by(V::LANES) {
+                let m = V::load(&self.mask[at..]);
+                for u in 0..k {
+                    let p = V::load(&self.acts[off + u][at..]);
+                    let t = V::load(&self.target[u][at..]);
+                    ((p - t) * m).store(&mut self.delta[u][at..]);
                 }
             }
             for l in (0..=last).rev() {
                 let layer = &net.layers[l];
                 let prev = &self.acts[self.offsets[l]..self.offsets[l] + layer.n_in];
-                let gw = &mut self.gw[l];
-                let gb = &mut self.gb[l];
-                for j in 0..layer.n_out {
-                    // Local copies: LLVM cannot tell these heap blocks from
-                    // the accumulators it stores to, and would not vectorise.
-                    let d: Block = self.delta[j];
-                    let mut b = gb[j];
-                    for c in 0..LANES {
-                        b[c] += d[c];
-                    }
-                    gb[j] = b;
-                    let grow = &mut gw[j * layer.n_in..(j + 1) * layer.n_in];
-                    for (g, a) in grow.iter_mut().zip(prev) {
-                        let a: Block = *a;
-                        let mut acc: Block = *g;
-                        for c in 0..LANES {
-                            acc[c] += d[c] * a[c];
+                let d = &self.delta[..layer.n_out];
+                for (g, dj) in self.gb[l].iter_mut().zip(d) {
+                    for h in (0..W).step_by(V::LANES) {
+                        let mut acc = V::load(&g[h..]);
+                        for c in (h..BLOCK).step_by(W) {
+                            acc = acc + V::load(&dj[c..]);
                         }
-                        *g = acc;
+                        acc.store(&mut g[h..]);
                     }
                 }
+                outer::<V>(layer.n_in, &mut self.gw[l], d, prev);
                 if l > 0 {
-                    for i in 0..layer.n_in {
-                        let mut acc = [0.0f32; LANES];
-                        for j in 0..layer.n_out {
-                            let w = layer.w[j * layer.n_in + i];
-                            let d = &self.delta[j];
-                            for c in 0..LANES {
-                                acc[c] += w * d[c];
-                            }
-                        }
-                        times_derivative(net.activation, &prev[i], &mut acc);
-                        self.delta_prev[i] = acc;
-                    }
+                    let bwd = &self.packed[l].bwd;
+                    backward::<V, A>(act, layer, bwd, d, prev, &mut self.delta_prev);
                     std::mem::swap(&mut self.delta, &mut self.delta_prev);
                 }
             }
@@ -502,10 +941,10 @@ impl Workspace {
         let n = rows.len() as f32;
         for l in 0..net.layers.len() {
             for (o, g) in out.w[l].iter_mut().zip(&self.gw[l]) {
-                *o = math::sum_block(g) / n;
+                *o = math::sum8(g) / n;
             }
             for (o, g) in out.b[l].iter_mut().zip(&self.gb[l]) {
-                *o = math::sum_block(g) / n;
+                *o = math::sum8(g) / n;
             }
         }
     }
@@ -520,12 +959,26 @@ impl Workspace {
         rows: &[u32],
         acts_out: &mut [Vec<f32>],
     ) -> (f64, f64) {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") && !force_baseline() {
-            // SAFETY: the CPU supports AVX2 (checked just above).
-            return unsafe { self.forward_rows_avx2(net, data, rows, acts_out) };
-        }
-        self.forward_rows_impl(net, data, rows, Some(acts_out))
+        let acts_out = Some(acts_out);
+        dispatch!(
+            self,
+            net,
+            forward_rows_impl,
+            forward_rows_avx2,
+            (data, rows, acts_out)
+        )
+    }
+
+    /// Mean loss and accuracy over `rows` without keeping activations.
+    pub fn evaluate(&mut self, net: &Network, data: &Dataset, rows: &[u32]) -> (f64, f64) {
+        let none = None;
+        dispatch!(
+            self,
+            net,
+            forward_rows_impl,
+            forward_rows_avx2,
+            (data, rows, none)
+        )
     }
 
     #[cfg(target_arch = "x86_64")]
@@ -535,19 +988,32 @@ impl Workspace {
         net: &Network,
         data: &Dataset,
         rows: &[u32],
-        acts_out: &mut [Vec<f32>],
+        acts_out: Option<&mut [Vec<f32>]>,
     ) -> (f64, f64) {
-        self.forward_rows_impl(net, data, rows, Some(acts_out))
+        match net.activation {
+            Activation::Tanh => {
+                self.forward_rows_impl::<Avx8, _>(TanhAct, net, data, rows, acts_out)
+            }
+            Activation::Relu => {
+                self.forward_rows_impl::<Avx8, _>(ReluAct, net, data, rows, acts_out)
+            }
+            a => self.forward_rows_impl::<Avx8, _>(AnyAct(a), net, data, rows, acts_out),
+        }
     }
 
     #[inline(always)]
-    fn forward_rows_impl(
+    fn forward_rows_impl<V: Simd, A: Act>(
         &mut self,
+        act: A,
         net: &Network,
         data: &Dataset,
         rows: &[u32],
         mut acts_out: Option<&mut [Vec<f32>]>,
     ) -> (f64, f64) {
+        if V::LANES >= 8 {
+            // The 4-lane kernels read the weights as they are.
+            self.pack(net);
+        }
         let n = rows.len();
         if let Some(out) = acts_out.as_deref_mut() {
             for (a, l) in out.iter_mut().zip(&net.layers) {
@@ -557,9 +1023,9 @@ impl Workspace {
         }
         let mut loss = 0.0f64;
         let mut correct = 0usize;
-        for (bi, chunk) in rows.chunks(LANES).enumerate() {
+        for (bi, chunk) in rows.chunks(BLOCK).enumerate() {
             self.load(net, data, chunk);
-            self.forward_block(net);
+            self.forward_block::<V, A>(act, net);
             let o = self.outcome(net, chunk.len());
             for c in 0..chunk.len() {
                 loss += o.loss[c];
@@ -571,11 +1037,10 @@ impl Workspace {
             for (l, layer) in net.layers.iter().enumerate() {
                 let w = layer.n_out;
                 let off = self.offsets[l + 1];
-                let dst = &mut out[l];
-                for c in 0..chunk.len() {
-                    let r = bi * LANES + c;
-                    for u in 0..w {
-                        dst[r * w + u] = self.acts[off + u][c];
+                let dst = &mut out[l][bi * BLOCK * w..];
+                for (c, row) in dst.chunks_exact_mut(w).take(chunk.len()).enumerate() {
+                    for (u, v) in row.iter_mut().enumerate() {
+                        *v = self.acts[off + u][c];
                     }
                 }
             }
@@ -584,11 +1049,6 @@ impl Workspace {
             return (f64::NAN, f64::NAN);
         }
         (loss / n as f64, correct as f64 / n as f64)
-    }
-
-    /// Mean loss and accuracy over `rows` without keeping activations.
-    pub fn evaluate(&mut self, net: &Network, data: &Dataset, rows: &[u32]) -> (f64, f64) {
-        self.forward_rows_impl(net, data, rows, None)
     }
 }
 
@@ -677,26 +1137,57 @@ mod tests {
         check(Activation::Tanh, Output::Sigmoid, 2);
     }
 
-    #[test]
-    fn avx2_and_baseline_kernels_agree_bit_for_bit() {
-        let data = toy_data(100, 7, 3, 9);
+    /// Gradient, activations and loss of a small net under every kernel
+    /// path: they must agree bit for bit (`Path::Avx2` falls back to
+    /// `Base` on CPUs without AVX2).
+    fn all_paths_agree(act: Activation, output: Output, classes: usize, rows: usize) {
+        use crate::simd::force_path;
+        let data = toy_data(rows, 7, classes, 9);
         let mut rng = Rng::for_stream(5, Stream::Init);
-        let net = Network::new(7, &[9, 5], 3, Activation::Tanh, Output::Softmax, &mut rng);
-        let rows: Vec<u32> = (0..100).collect();
-        let run = |baseline: bool| {
-            BASELINE.with(|b| b.set(baseline));
+        let net = Network::new(7, &[9, 5, 3], classes, act, output, &mut rng);
+        let rows: Vec<u32> = (0..rows as u32).collect();
+        let run = |p: Path| {
+            force_path(Some(p));
             let mut ws = Workspace::new(&net);
             let mut g = Gradients::zeros_like(&net);
             ws.gradient(&net, &data, &rows, &mut g);
-            let mut acts = vec![Vec::new(); 3];
+            let mut acts = vec![Vec::new(); net.layers.len()];
             let lo = ws.forward_rows(&net, &data, &rows, &mut acts);
-            BASELINE.with(|b| b.set(false));
-            (g, acts, lo)
+            force_path(None);
+            let bits = |v: &[Vec<f32>]| -> Vec<Vec<u32>> {
+                v.iter()
+                    .map(|x| x.iter().map(|f| f.to_bits()).collect())
+                    .collect()
+            };
+            (
+                bits(&g.w),
+                bits(&g.b),
+                bits(&acts),
+                lo.0.to_bits(),
+                lo.1.to_bits(),
+            )
         };
-        let (a, b) = (run(false), run(true));
-        assert_eq!(a.0, b.0);
-        assert_eq!(a.1, b.1);
-        assert_eq!(a.2 .0.to_bits(), b.2 .0.to_bits());
+        let scalar = run(Path::Scalar);
+        assert_eq!(
+            run(Path::Base),
+            scalar,
+            "{act:?}/{output:?}: base vs scalar"
+        );
+        assert_eq!(
+            run(Path::Avx2),
+            scalar,
+            "{act:?}/{output:?}: avx2 vs scalar"
+        );
+    }
+
+    #[test]
+    fn scalar_base_and_avx2_kernels_agree_bit_for_bit() {
+        // 100 rows: three full blocks and a partial one; widths 9, 5, 3
+        // exercise every tile remainder.
+        all_paths_agree(Activation::Tanh, Output::Softmax, 3, 100);
+        all_paths_agree(Activation::Relu, Output::Softmax, 4, 77);
+        all_paths_agree(Activation::Sigmoid, Output::Sigmoid, 2, 64);
+        all_paths_agree(Activation::Linear, Output::Softmax, 2, 5);
     }
 
     #[test]

@@ -288,7 +288,7 @@ pub fn run_set(
     cfg.check_data(&data)?;
     let header = RunHeader::new(cfg, &data);
     let mut results = run_seeds(cfg, &data, &params.seed_list(), threads, emit, stop, now)?;
-    results.sort_by_key(|r| r.seed);
+    results.sort_unstable_by_key(|r| r.seed);
     Ok(RunRecord::new(params, &header, results))
 }
 

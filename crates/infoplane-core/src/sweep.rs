@@ -155,7 +155,7 @@ impl Sweep {
                 values.len()
             )));
         }
-        values.sort_by(|a, b| order(spec, a, b));
+        values.sort_unstable_by(|a, b| order(spec, a, b));
         if let Some(w) = values.windows(2).find(|w| w[0] == w[1]) {
             return Err(err(format!(
                 "{name} value {} is given twice",
@@ -389,7 +389,7 @@ impl SweepPlan {
             .into_iter()
             .enumerate()
             .map(|(i, mut seeds)| {
-                seeds.sort_by_key(|r| r.seed);
+                seeds.sort_unstable_by_key(|r| r.seed);
                 let header = RunHeader::new(&self.configs[i], &datasets[i]);
                 RunRecord::new(&self.points[i], &header, seeds)
             })
@@ -1257,7 +1257,9 @@ impl SweepRecord {
             }
         }
         let mut sorted: Vec<usize> = (0..records.len()).collect();
-        sorted.sort_by(|&a, &b| order(spec, parsed[a].get(spec.name), parsed[b].get(spec.name)));
+        sorted.sort_unstable_by(|&a, &b| {
+            order(spec, parsed[a].get(spec.name), parsed[b].get(spec.name)).then(a.cmp(&b))
+        });
         if let Some(w) = sorted
             .windows(2)
             .find(|w| parsed[w[0]].get(spec.name) == parsed[w[1]].get(spec.name))

@@ -75,6 +75,9 @@ pub use grid::{draw_plane_grid, draw_run_planes, grid_shape, GridOptions};
 pub use hit::{nearest, HitPoint};
 pub use palette::{layer_colour, viridis, EpochColours, EpochScale, OKABE_ITO};
 pub use plane::{draw_plane, PlaneOptions, PlaneStyle};
+/// The plotting crate the figures draw with, for callers drawing their own
+/// panels onto an [`Area`].
+pub use plotters;
 pub use record::{
     estimate_text, record, Align, Area, Baseline, Colour, DisplayList, Font, Measure, Op, Recorder,
 };

@@ -6,6 +6,7 @@
 
 use crate::protocol::{CheckpointMsg, FromWorker, SpeedsMsg, SweepTrainJob, ToWorker, TrainJob};
 use infoplane_core::checkpoint::Checkpoint;
+use infoplane_core::codec::Codec;
 use infoplane_core::config::Config;
 use infoplane_core::cost;
 use infoplane_core::data::Dataset;
@@ -50,14 +51,12 @@ fn now_ms() -> f64 {
     scope().performance().map_or(0.0, |p| p.now())
 }
 
+/// Posts `msg` as bytes, handing its buffer over (no copy on the way).
 fn post(msg: &FromWorker) {
-    match serde_wasm_bindgen::to_value(msg) {
-        Ok(v) => {
-            if let Err(e) = scope().post_message(&v) {
-                web_sys::console::error_1(&format!("cannot post a message: {e:?}").into());
-            }
-        }
-        Err(e) => web_sys::console::error_1(&format!("cannot encode a message: {e}").into()),
+    let bytes = js_sys::Uint8Array::from(&msg.to_bytes()[..]);
+    let transfer = js_sys::Array::of1(&bytes.buffer());
+    if let Err(e) = scope().post_message_with_transfer(&bytes, &transfer) {
+        web_sys::console::error_1(&format!("cannot post a message: {e:?}").into());
     }
 }
 
@@ -157,12 +156,12 @@ fn slice() {
     }
 }
 
-fn train(job: TrainJob) {
+fn train(job: TrainJob, data: Option<Vec<u8>>) {
     let parsed = Params::from_query(&job.query, &[]);
     if let Some(e) = parsed.errors.first() {
         return error(e.to_string());
     }
-    let provided = match job.data.as_deref().map(Dataset::from_bytes).transpose() {
+    let provided = match data.as_deref().map(Dataset::from_bytes).transpose() {
         Ok(d) => d.map(Arc::new),
         Err(e) => return error(format!("dataset: {e}")),
     };
@@ -231,7 +230,7 @@ fn sweep_slice() {
     }
 }
 
-fn sweep(job: SweepTrainJob) {
+fn sweep(job: SweepTrainJob, data: Option<Vec<u8>>) {
     let parsed = Params::from_query(&job.query, &[]);
     if let Some(e) = parsed.errors.first() {
         return error(e.to_string());
@@ -240,7 +239,7 @@ fn sweep(job: SweepTrainJob) {
         Ok(p) => p,
         Err(e) => return error(e.to_string()),
     };
-    let provided = match job.data.as_deref().map(Dataset::from_bytes).transpose() {
+    let provided = match data.as_deref().map(Dataset::from_bytes).transpose() {
         Ok(d) => d.map(Arc::new),
         Err(e) => return error(format!("dataset: {e}")),
     };
@@ -287,10 +286,10 @@ fn mi(id: u64, bytes: &[u8]) {
     });
 }
 
-fn handle(msg: ToWorker) {
+fn handle(msg: ToWorker, data: Option<Vec<u8>>) {
     match msg {
-        ToWorker::Train(job) => train(*job),
-        ToWorker::Sweep(job) => sweep(*job),
+        ToWorker::Train(job) => train(*job, data),
+        ToWorker::Sweep(job) => sweep(*job, data),
         ToWorker::Mi { id, job } => mi(id, &job),
         ToWorker::Credit { n } => JOB.with(|j| {
             let mut j = j.borrow_mut();
@@ -316,10 +315,18 @@ fn handle(msg: ToWorker) {
 /// The worker's entry point: installs the message handler, then says "ready".
 pub fn start() {
     console_error_panic_hook::set_once();
+    // A message is an array: the message's bytes, then (for a training
+    // job) the data set's.
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
-        match serde_wasm_bindgen::from_value::<ToWorker>(ev.data()) {
-            Ok(msg) => handle(msg),
-            Err(e) => error(format!("bad message to the worker: {e}")),
+        let parts: js_sys::Array = ev.data().unchecked_into();
+        let bytes = |i: u32| {
+            let v = parts.get(i);
+            (!v.is_undefined()).then(|| v.unchecked_into::<js_sys::Uint8Array>().to_vec())
+        };
+        match bytes(0).map(|b| ToWorker::from_bytes(&b)) {
+            Some(Ok(msg)) => handle(msg, bytes(1)),
+            Some(Err(e)) => error(format!("bad message to the worker: {e}")),
+            None => error("bad message to the worker: no bytes".into()),
         }
     });
     scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));

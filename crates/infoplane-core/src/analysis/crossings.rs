@@ -135,7 +135,7 @@ impl Crossings {
     /// Pairs that cross, most crossings first (ties in pair order).
     pub fn most_crossing(&self) -> Vec<PairCrossings> {
         let mut v: Vec<PairCrossings> = self.crossing_pairs().copied().collect();
-        v.sort_by_key(|p| std::cmp::Reverse(p.crossing.count));
+        v.sort_unstable_by_key(|p| (std::cmp::Reverse(p.crossing.count), p.a, p.b));
         v
     }
 }

@@ -95,7 +95,7 @@ pub fn dominance(shares: &[f64], rule: &ShareRule) -> Option<Dominance> {
         return None;
     }
     let above = v.iter().filter(|&&x| x > rule.share).count();
-    v.sort_by(f64::total_cmp);
+    v.sort_unstable_by(f64::total_cmp);
     let n = v.len();
     let median = if n % 2 == 1 {
         v[n / 2]

@@ -81,7 +81,7 @@ mod tests {
         assert_ne!(a, Split::shuffled(4096, 80.0, 6));
         assert_eq!((a.train.len(), a.test.len()), (3277, 819));
         let mut all: Vec<u32> = a.train.iter().chain(&a.test).copied().collect();
-        all.sort();
+        all.sort_unstable();
         assert_eq!(all, (0..4096).collect::<Vec<_>>());
     }
 }

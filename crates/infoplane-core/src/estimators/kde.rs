@@ -22,24 +22,47 @@
 //!
 //! # Computation
 //!
-//! Every row needs four sums over j: all rows and same-class rows, for the
-//! 2s² and 8s² kernels. Rows are sorted by class (stably), so each class is
-//! a contiguous range; per row the code keeps "same-class" and
-//! "other-class" sums, and all = same + other.
+//! Every row needs four sums over j: same-class and other-class rows, for
+//! the 2s² and 8s² kernels (all = same + other). Rows are sorted by class,
+//! and each class in k-d order (recursive median splits of the widest unit,
+//! at multiples of 8 rows) so that consecutive rows are close together; the
+//! order is a function of the data alone.
 //!
 //! D is symmetric, so each unordered pair is computed once: row i runs over
-//! j > i (its class's rest, then the later classes), adding e_ij to its own
-//! sums and to the column sums of rows j; the j = i term is exp(0) = 1
-//! exactly. Distances are Σ_k (h_ik - h_jk)² in f32 (not x² + y² - 2xy,
-//! which cancels badly), kernels are [`crate::math::exp`], sums are f32; no
-//! max-subtraction is needed because every sum is >= 1.
+//! j > i, adding e_ij to its own sums and to the column sums of rows j; the
+//! j = i term is exp(0) = 1 exactly.
 //!
-//! Every hot loop is elementwise over j with a run-time length (distances
-//! unit by unit over a strip of j, then both exponentials and the four
-//! additions), the shape LLVM's loop vectoriser turns into SIMD on x86 and
-//! wasm alike. A row's own sums go to lane `j mod STRIP` of
-//! [`STRIP`]-wide accumulators, folded at the end of the row by a fixed
-//! pairwise tree, so the order of additions is fixed by the data's shape.
+//! * Distances are Σ_k (h_jk - h_ik)² in f32, units added in order k = 0, 1,
+//!   ... The Gram form |x|² + |y|² - 2x·y would save a subtraction per unit
+//!   but cancels catastrophically for close pairs, exactly the pairs whose
+//!   kernel is near 1 and dominates the sums.
+//! * One exponential per pair: e_lo = exp(D · (-1/(8s²))) with
+//!   [`crate::math::exp_n`], and e_up = e^{-D/(2s²)} = (e_lo²)², two exact
+//!   squarings of a value with ~1 ulp error (relative error ≲ 5 ulp, the
+//!   same order as rounding D·(-1/(2s²)) itself). Where e_lo < 2^-31,
+//!   e_up is taken as 0 rather than computing a subnormal fourth power
+//!   (slow on x86); the exact value is below 2^-124, as is everything exp's
+//!   own cut-off at e^-87 drops, and vanishes when added to a sum >= 1.
+//! * The work is register-blocked: a tile of up to 4 rows (one class) runs
+//!   over groups of 8 columns, each column vector loaded once for the tile
+//!   and the tile's exponentials evaluated side by side. Row i's own sums
+//!   go to lane `j mod 8` of 8-lane accumulators, folded at the end by
+//!   [`crate::simd::sum8`]; column j's sums take the rows i < j of the chunk
+//!   one after another in increasing i. Neither order depends on the tile
+//!   size or the vector width, and every path (scalar, SSE2 / simd128,
+//!   AVX2) performs the same element-wise operations, so all give the same
+//!   bits (tests force each path).
+//! * Exact pruning: a pair whose e_lo is exactly +0.0 (exp returns 0 below
+//!   -87) adds nothing to any sum (x + 0 = x for x >= 0), and its e_up is 0
+//!   too. For a row tile and a group of 8 columns, the per-unit gaps
+//!   between their bounding boxes give LB = Σ_k gap_k², computed in f32 in
+//!   the kernel's order. Rounding is monotonic, so the kernel's f32
+//!   distance of every pair in the group is at least LB; if
+//!   LB · (-1/(8s²)) < -87 in f32 every kernel is 0 and the group is
+//!   skipped without changing a single bit. Masked lanes (j <= i, the other
+//!   phase's columns, past the end) are zeroed, which is equally exact.
+//!
+//! No max-subtraction is needed because every sum is >= 1.
 //!
 //! Determinism with threads: rows are grouped into chunks of
 //! [`chunk_rows`]`(P)` rows, a partition that depends only on P. Each
@@ -49,7 +72,10 @@
 //! thread count therefore never changes a bit of the result.
 
 use super::{LayerView, MiPair};
-use crate::math::{exp, ln};
+use crate::math::{exp_n, ln};
+#[cfg(target_arch = "x86_64")]
+use crate::simd::Avx8;
+use crate::simd::{sum8, F32x4, Path, Simd};
 use std::sync::Mutex;
 
 /// Rows per chunk, the unit of work given to a thread: 128, or more for
@@ -60,21 +86,46 @@ fn chunk_rows(p: usize) -> usize {
     p.div_ceil(32).max(128)
 }
 
-/// Width of a row's lane accumulators and of the strips of j whose
-/// distances are kept in cache (a power of two, for the fold).
-const STRIP: usize = 512;
+/// Columns per group: the lanes of a row's accumulators, and the unit of
+/// pruning.
+const G: usize = 8;
+/// Alignment of the column arrays and column-sum buffers (a multiple of
+/// 8 G, so that bounds of 8 groups load as one vector).
+const BLK: usize = 64;
+/// Rows per tile at most.
+const MAX_TILE: usize = 4;
 
 /// Below this many rows one thread does everything (spawning costs more
 /// than it saves; the results are the same either way).
 const MIN_ROWS_FOR_THREADS: usize = 512;
 
-/// The layer sorted by class, laid out for the kernel.
+/// Row indexes are compared as f32 in the kernel's masks: exact below 2^24.
+const MAX_ROWS: usize = 1 << 24;
+
+/// How to run [`kde_bounds`] (tests vary each; none changes a bit).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Opts {
+    /// Threads natively (wasm: always 1).
+    pub threads: usize,
+    /// Kernel build.
+    pub path: Path,
+    /// Skip blocks whose kernels are all exactly 0.
+    pub prune: bool,
+}
+
+/// The layer sorted by class, then each class in k-d order, laid out for
+/// the kernel.
 struct Layout {
+    /// False when no pair can be far enough for a kernel of 0.
+    can_prune: bool,
     /// Layer width d.
     d: usize,
     /// Number of rows P.
     p: usize,
-    /// Column-major copy: unit k of sorted row j is `cols[k * p + j]`.
+    /// P rounded up to a whole number of blocks.
+    pp: usize,
+    /// Column-major copy: unit k of sorted row j is `cols[k * pp + j]`
+    /// (zero past P).
     cols: Vec<f32>,
     /// Row-major copy in sorted order.
     rows: Vec<f32>,
@@ -84,16 +135,20 @@ struct Layout {
     class_end: Vec<usize>,
     /// Rows per class.
     counts: Vec<usize>,
-    /// f32 factors -1/(2s²) and -1/(8s²).
-    c_up: f32,
+    /// f32 factor -1/(8s²).
     c_lo: f32,
+    /// Bounding boxes of the column groups (G columns each), unit-major:
+    /// the low of unit k over group b at `bb[k * pp / G + b]`, the high at
+    /// `bb[(d + k) * pp / G + b]`.
+    bb: Vec<f32>,
 }
 
 /// Both KDE bounds of one layer in one pass over the pairwise distances
 /// (shared work); returns (upper, lower). `noise_var` is s². NaN pairs when
 /// the layer is empty or malformed, a label is not below `n_classes`,
 /// `noise_var` is not positive and finite (or so small that 1/(2s²)
-/// overflows f32), or an activation is not finite.
+/// overflows f32), an activation is not finite, or there are 2^24 rows or
+/// more.
 ///
 /// Natively the work is split over the available cores; the result does not
 /// depend on how many there are.
@@ -103,16 +158,15 @@ pub fn kde_bounds(
     n_classes: usize,
     noise_var: f64,
 ) -> (MiPair, MiPair) {
-    kde_bounds_with(
-        layer,
-        labels,
-        n_classes,
-        noise_var,
-        super::default_threads(),
-        true,
-    )
+    let opts = Opts {
+        threads: super::default_threads(),
+        path: crate::simd::current_path(),
+        prune: true,
+    };
+    kde_bounds_opts(layer, labels, n_classes, noise_var, opts)
 }
 
+#[cfg(test)]
 /// [`kde_bounds`] with an explicit thread count and, on x86-64, the choice
 /// of allowing the AVX2 build of the kernel (`simd = false` forces the
 /// baseline SSE2 build; results are identical, which the tests check).
@@ -124,8 +178,26 @@ pub(crate) fn kde_bounds_with(
     threads: usize,
     simd: bool,
 ) -> (MiPair, MiPair) {
+    let path = if simd { Path::best() } else { Path::Base };
+    let opts = Opts {
+        threads,
+        path,
+        prune: true,
+    };
+    kde_bounds_opts(layer, labels, n_classes, noise_var, opts)
+}
+
+/// [`kde_bounds`] with every option explicit.
+pub(crate) fn kde_bounds_opts(
+    layer: LayerView<'_>,
+    labels: &[u32],
+    n_classes: usize,
+    noise_var: f64,
+    opts: Opts,
+) -> (MiPair, MiPair) {
     let nan = (MiPair::NAN, MiPair::NAN);
     let valid = layer.is_well_formed(labels.len())
+        && layer.rows < MAX_ROWS
         && super::entropy::labels_valid(labels, n_classes)
         && noise_var.is_finite()
         && noise_var > 0.0
@@ -139,45 +211,130 @@ pub(crate) fn kde_bounds_with(
         // 0 · -inf would make the j = i term NaN.
         return nan;
     }
-    let lay = layout(layer, labels, c_up, c_lo);
-    let sums = pair_sums(&lay, threads, simd);
+    let lay = layout(layer, labels, c_lo);
+    let sums = pair_sums(&lay, opts);
     finish(&lay, &sums)
 }
 
-/// Sorts rows by class (stably) into row- and column-major copies.
-fn layout(layer: LayerView<'_>, labels: &[u32], c_up: f32, c_lo: f32) -> Layout {
+/// Orders `idx` (rows of `data`, width d, from absolute position `at` in
+/// the sorted layout) so that consecutive rows are close: a k-d split of
+/// the widest unit at a position that keeps groups of [`G`] rows aligned,
+/// recursively; each leaf of at most G rows ends in index order. The
+/// result depends on the data only (ties broken by index).
+fn kd_order(idx: &mut [u32], data: &[f32], d: usize, at: usize) {
+    let n = idx.len();
+    if n <= G {
+        idx.sort_unstable();
+        return;
+    }
+    let mut best = (0usize, 0.0f32);
+    for k in 0..d {
+        let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
+        for &i in idx.iter() {
+            let v = data[i as usize * d + k];
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+        if hi - lo > best.1 {
+            best = (k, hi - lo);
+        }
+    }
+    if best.1 <= 0.0 {
+        // All rows equal: any order is as good.
+        idx.sort_unstable();
+        return;
+    }
+    // Near the middle, at a multiple of G in absolute position.
+    let mid = ((at + n / 2) / G * G).clamp(at + 1, at + n - 1) - at;
+    let k = best.0;
+    let key = |&i: &u32| (data[i as usize * d + k], i);
+    idx.select_nth_unstable_by(mid, |a, b| {
+        let (va, ia) = key(a);
+        let (vb, ib) = key(b);
+        va.total_cmp(&vb).then(ia.cmp(&ib))
+    });
+    let (left, right) = idx.split_at_mut(mid);
+    kd_order(left, data, d, at);
+    kd_order(right, data, d, at + mid);
+}
+
+/// Sorts rows by class, then each class by [`kd_order`], into row- and
+/// column-major copies, with the column blocks' bounding boxes.
+fn layout(layer: LayerView<'_>, labels: &[u32], c_lo: f32) -> Layout {
     let (p, d) = (layer.rows, layer.width);
     let counts = super::entropy::class_counts(labels);
-    let mut next = Vec::with_capacity(counts.len());
     let mut class_end = Vec::with_capacity(counts.len());
+    let mut next = Vec::with_capacity(counts.len());
     let mut end = 0;
     for &c in &counts {
         next.push(end);
         end += c;
         class_end.push(end);
     }
-    let mut cols = vec![0.0f32; d * p];
+    // Pruning can only apply if the largest possible distance (the range
+    // box's diagonal, with a margin for rounding) reaches exp's cut-off.
+    let (mut lo, mut hi) = (vec![f32::INFINITY; d], vec![f32::NEG_INFINITY; d]);
+    for row in layer.data.chunks_exact(d) {
+        for ((l, h), &v) in lo.iter_mut().zip(hi.iter_mut()).zip(row) {
+            *l = l.min(v);
+            *h = h.max(v);
+        }
+    }
+    let diag: f64 = lo
+        .iter()
+        .zip(&hi)
+        .map(|(&l, &h)| (f64::from(h) - f64::from(l)).powi(2))
+        .sum();
+    let can_prune = diag * 1.01 * -f64::from(c_lo) >= 87.0;
+    let mut order = vec![0u32; p];
+    for (i, &y) in labels.iter().enumerate() {
+        order[next[y as usize]] = i as u32;
+        next[y as usize] += 1;
+    }
+    let mut start = 0;
+    for &e in &class_end {
+        kd_order(&mut order[start..e], layer.data, d, start);
+        start = e;
+    }
+    let pp = p.div_ceil(BLK) * BLK;
+    let mut cols = vec![0.0f32; d * pp];
     let mut rows = vec![0.0f32; p * d];
     let mut class_of = vec![0usize; p];
-    for (row, &y) in layer.data.chunks_exact(d).zip(labels) {
-        let j = next[y as usize];
-        next[y as usize] += 1;
+    for (j, &i) in order.iter().enumerate() {
+        let row = &layer.data[i as usize * d..(i as usize + 1) * d];
         rows[j * d..(j + 1) * d].copy_from_slice(row);
         for (k, &v) in row.iter().enumerate() {
-            cols[k * p + j] = v;
+            cols[k * pp + j] = v;
         }
-        class_of[j] = y as usize;
+        class_of[j] = labels[i as usize] as usize;
+    }
+    let nb = pp / G;
+    let mut bb = vec![0.0f32; 2 * d * nb];
+    let (blo, bhi) = bb.split_at_mut(d * nb);
+    for k in 0..d {
+        let (lo_k, hi_k) = (
+            &mut blo[k * nb..(k + 1) * nb],
+            &mut bhi[k * nb..(k + 1) * nb],
+        );
+        for (b, (l, h)) in lo_k.iter_mut().zip(hi_k.iter_mut()).enumerate() {
+            // Past the last row: an empty box (never far, never used).
+            let col = &cols[k * pp + b * G..k * pp + ((b + 1) * G).min(p.max(b * G))];
+            *l = col.iter().copied().fold(f32::INFINITY, f32::min);
+            *h = col.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        }
     }
     Layout {
+        can_prune,
         d,
         p,
+        pp,
         cols,
         rows,
         class_of,
         class_end,
         counts,
-        c_up,
         c_lo,
+        bb,
     }
 }
 
@@ -187,12 +344,18 @@ struct PairSums {
     /// Own sums of each sorted row.
     rows: Vec<[f32; 4]>,
     /// Column sums of chunk c: four arrays (same 2s², same 8s², other
-    /// 2s², other 8s²) over rows `c * chunk..p`, stored one after the
+    /// 2s², other 8s²) over columns `col_base(c)..pp`, stored one after the
     /// other from `col_start[c]`.
     cols: Vec<f32>,
     col_start: Vec<usize>,
     /// Rows per chunk.
     chunk: usize,
+}
+
+/// First column of chunk `c`'s column buffer: its first row, rounded down
+/// to a block.
+fn col_base(c: usize, chunk: usize) -> usize {
+    c * chunk / BLK * BLK
 }
 
 /// One chunk's work and its output slices.
@@ -205,28 +368,17 @@ struct Job<'a> {
 
 /// A thread's scratch space (no allocation per row).
 struct Scratch {
-    /// Squared distances of one strip, then e^{-D/(8s²)}.
-    d2: [f32; STRIP],
-    /// e^{-D/(2s²)} of one strip.
-    e_up: [f32; STRIP],
-    /// Lane accumulators of the current row (same 2s², same 8s², other
-    /// 2s², other 8s²).
-    acc: [[f32; STRIP]; 4],
-}
-
-impl Scratch {
-    fn new() -> Box<Scratch> {
-        Box::new(Scratch {
-            d2: [0.0; STRIP],
-            e_up: [0.0; STRIP],
-            acc: [[0.0; STRIP]; 4],
-        })
-    }
+    /// The tile's rows, each value repeated over G lanes.
+    h: Vec<[f32; G]>,
+    /// The tile's bounding box (lows, then highs).
+    bb: Vec<f32>,
+    /// Per column group: the lower bound of the tile's distances to it.
+    lb: Vec<f32>,
 }
 
 /// Runs every chunk, on up to `threads` threads natively (see
 /// [`super::parallel_map`]).
-fn pair_sums(lay: &Layout, threads: usize, simd: bool) -> PairSums {
+fn pair_sums(lay: &Layout, opts: Opts) -> PairSums {
     let p = lay.p;
     let chunk_len = chunk_rows(p);
     let n_chunks = p.div_ceil(chunk_len);
@@ -234,7 +386,7 @@ fn pair_sums(lay: &Layout, threads: usize, simd: bool) -> PairSums {
     let mut total = 0;
     for c in 0..n_chunks {
         col_start.push(total);
-        total += 4 * (p - c * chunk_len);
+        total += 4 * (lay.pp - col_base(c, chunk_len));
     }
     let mut rows = vec![[0.0f32; 4]; p];
     let mut cols = vec![0.0f32; total];
@@ -244,7 +396,8 @@ fn pair_sums(lay: &Layout, threads: usize, simd: bool) -> PairSums {
     let mut jobs: Vec<Mutex<Option<Job<'_>>>> = Vec::with_capacity(n_chunks);
     let mut rest: &mut [f32] = &mut cols;
     for (chunk, r) in rows.chunks_mut(chunk_len).enumerate() {
-        let (mine, tail) = std::mem::take(&mut rest).split_at_mut(4 * (p - chunk * chunk_len));
+        let n = 4 * (lay.pp - col_base(chunk, chunk_len));
+        let (mine, tail) = std::mem::take(&mut rest).split_at_mut(n);
         rest = tail;
         jobs.push(Mutex::new(Some(Job {
             base: chunk * chunk_len,
@@ -255,14 +408,23 @@ fn pair_sums(lay: &Layout, threads: usize, simd: bool) -> PairSums {
     // Chunks are taken in index order, i.e. largest work first, which
     // balances the threads.
     let threads = if p >= MIN_ROWS_FOR_THREADS {
-        threads
+        opts.threads
     } else {
         1
     };
-    super::parallel_map(n_chunks, threads, Scratch::new, |scratch, c| {
+    let scratch = || Scratch {
+        h: vec![[0.0; G]; MAX_TILE * lay.d],
+        bb: vec![0.0; 2 * lay.d],
+        lb: vec![0.0; lay.pp / G],
+    };
+    super::parallel_map(n_chunks, threads, scratch, |scratch, c| {
         let job = jobs[c].lock().ok().and_then(|mut slot| slot.take());
         if let Some(job) = job {
-            run_chunk(lay, job, scratch, simd);
+            let opts = Opts {
+                prune: opts.prune && lay.can_prune,
+                ..opts
+            };
+            run_chunk(lay, job, scratch, opts);
         }
     });
     drop(jobs);
@@ -274,178 +436,260 @@ fn pair_sums(lay: &Layout, threads: usize, simd: bool) -> PairSums {
     }
 }
 
-/// Runs one chunk with the best kernel build the CPU supports.
-fn run_chunk(lay: &Layout, job: Job<'_>, scratch: &mut Scratch, simd: bool) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if simd && std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above.
-            unsafe { chunk_avx2(lay, job, scratch) };
-            return;
-        }
+/// Runs one chunk with the kernel build `opts.path` asks for.
+fn run_chunk(lay: &Layout, job: Job<'_>, scratch: &mut Scratch, opts: Opts) {
+    match opts.path.or_supported() {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `or_supported` keeps AVX2 only on CPUs that have it.
+        Path::Avx2 => unsafe { chunk_avx2(lay, job, scratch, opts.prune) },
+        #[cfg(test)]
+        Path::Scalar => chunk_body::<crate::simd::Scalar4>(lay, job, scratch, opts.prune),
+        _ => chunk_body::<F32x4>(lay, job, scratch, opts.prune),
     }
-    let _ = simd;
-    chunk_body(lay, job, scratch);
 }
 
-/// The kernel compiled for AVX2 (8 f32 lanes). It performs exactly the same
-/// IEEE operations on every element as the baseline build (no FMA is
-/// enabled, and Rust never fuses a multiply and an add on its own), so the
-/// results are bit-identical; only the vector width changes.
+/// The kernel on [`Avx8`] vectors compiled for AVX2 (no FMA): exactly the
+/// element-wise operations of the other builds, hence the same bits.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn chunk_avx2(lay: &Layout, job: Job<'_>, scratch: &mut Scratch) {
-    chunk_body(lay, job, scratch);
+unsafe fn chunk_avx2(lay: &Layout, job: Job<'_>, scratch: &mut Scratch, prune: bool) {
+    chunk_body::<Avx8>(lay, job, scratch, prune);
 }
 
-/// Pairs (i, j > i) for the rows i of one chunk.
+/// Pairs (i, j > i) for the rows i of one chunk, in tiles of rows of one
+/// class.
 #[inline(always)]
-fn chunk_body(lay: &Layout, job: Job<'_>, scratch: &mut Scratch) {
-    let p = lay.p;
-    let base = job.base;
-    let n = p - base;
+fn chunk_body<V: Simd>(lay: &Layout, job: Job<'_>, scratch: &mut Scratch, prune: bool) {
+    let n = job.cols.len() / 4;
+    let cbase = job.base / BLK * BLK;
     let (same_up, rest) = job.cols.split_at_mut(n);
     let (same_lo, rest) = rest.split_at_mut(n);
     let (oth_up, oth_lo) = rest.split_at_mut(n);
-    let Scratch { d2, e_up, acc } = scratch;
-    let [acc_su, acc_sl, acc_ou, acc_ol] = acc;
-    for (li, out) in job.rows.iter_mut().enumerate() {
-        let i = base + li;
-        let hi = &lay.rows[i * lay.d..(i + 1) * lay.d];
-        let same_end = lay.class_end[lay.class_of[i]];
-        for a in [&mut *acc_su, &mut *acc_sl, &mut *acc_ou, &mut *acc_ol] {
-            a.fill(0.0);
+    let mut cols = ColSums {
+        base: cbase,
+        same: [same_up, same_lo],
+        other: [oth_up, oth_lo],
+    };
+    // Wider tiles where the registers allow (the tile size never changes a
+    // result).
+    let tile = if V::REGISTERS >= 16 && V::LANES == 8 {
+        MAX_TILE
+    } else {
+        2
+    };
+    let mut li = 0;
+    while li < job.rows.len() {
+        let i = job.base + li;
+        let ce = lay.class_end[lay.class_of[i]];
+        let r = tile.min(job.rows.len() - li).min(ce - i);
+        let out = &mut job.rows[li..li + r];
+        match r {
+            1 => run_tile::<V, 1>(lay, i, scratch, &mut cols, out, prune),
+            2 => run_tile::<V, 2>(lay, i, scratch, &mut cols, out, prune),
+            3 => run_tile::<V, 3>(lay, i, scratch, &mut cols, out, prune),
+            _ => run_tile::<V, 4>(lay, i, scratch, &mut cols, out, prune),
         }
-        let k = Kernel { lay, hi, base };
-        k.span(i + 1, same_end, d2, e_up, acc_su, acc_sl, same_up, same_lo);
-        k.span(same_end, p, d2, e_up, acc_ou, acc_ol, oth_up, oth_lo);
+        li += r;
+    }
+}
+
+/// A chunk's column sums: 2s² and 8s² kernels, same and other class, over
+/// columns `base..pp`.
+struct ColSums<'a> {
+    base: usize,
+    same: [&'a mut [f32]; 2],
+    other: [&'a mut [f32]; 2],
+}
+
+/// 2^-31: below it e_lo's fourth power would be subnormal.
+const TINY: f32 = 1.0 / 2_147_483_648.0;
+
+/// Lane offsets 0..8 as f32, for the masks.
+const IOTA: [f32; G] = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0];
+
+/// Rows `i0..i0 + R` (one class) against every column j > i: their own
+/// sums into `out`, their kernels into the column sums.
+#[inline(always)]
+fn run_tile<V: Simd, const R: usize>(
+    lay: &Layout,
+    i0: usize,
+    scratch: &mut Scratch,
+    cols: &mut ColSums<'_>,
+    out: &mut [[f32; 4]],
+    prune: bool,
+) {
+    let d = lay.d;
+    let ce = lay.class_end[lay.class_of[i0]];
+    let tile_rows = &lay.rows[i0 * d..(i0 + R) * d];
+    // Unit-major: unit k of tile row r at `h[k * R + r]`.
+    for (r, row) in tile_rows.chunks_exact(d).enumerate() {
+        for (k, &v) in row.iter().enumerate() {
+            scratch.h[k * R + r] = [v; G];
+        }
+    }
+    let (tlo, thi) = scratch.bb.split_at_mut(d);
+    tlo.fill(f32::INFINITY);
+    thi.fill(f32::NEG_INFINITY);
+    for row in tile_rows.chunks_exact(d) {
+        for ((l, h), &v) in tlo.iter_mut().zip(thi.iter_mut()).zip(row) {
+            *l = l.min(v);
+            *h = h.max(v);
+        }
+    }
+    // Lower bounds of the distances to every column group from the tile's
+    // first row on (whole vectors of groups).
+    let nb = lay.pp / G;
+    let b0 = (i0 + 1) / G / V::LANES * V::LANES;
+    if prune {
+        group_bounds::<V>(lay, tlo, thi, b0, &mut scratch.lb[b0..nb]);
+    }
+    let k = Tile::<R> {
+        lay,
+        i0,
+        h: &scratch.h[..R * d],
+        lb: &scratch.lb,
+        prune,
+    };
+    // Per row: same 2s², same 8s², other 2s², other 8s² lane accumulators.
+    let mut acc = [[[0.0f32; G]; 4]; R];
+    let [su, sl] = &mut cols.same;
+    k.phase::<V, 0>(i0 + 1, ce, &mut acc, cols.base, su, sl);
+    let [ou, ol] = &mut cols.other;
+    k.phase::<V, 2>(ce, lay.p, &mut acc, cols.base, ou, ol);
+    for (o, a) in out.iter_mut().zip(&acc) {
         // The j = i term, exp(0) = 1, comes first.
-        *out = [
-            1.0 + fold(acc_su),
-            1.0 + fold(acc_sl),
-            fold(acc_ou),
-            fold(acc_ol),
+        *o = [
+            1.0 + sum8(&a[0]),
+            1.0 + sum8(&a[1]),
+            sum8(&a[2]),
+            sum8(&a[3]),
         ];
     }
 }
 
-/// Row i's data for [`Kernel::span`].
-struct Kernel<'a> {
-    lay: &'a Layout,
-    /// Row i's activations.
-    hi: &'a [f32],
-    /// First row of the chunk (column buffers start there).
-    base: usize,
+/// For column groups `b0..` (as many as `out` holds, a multiple of the
+/// vector width), LB = Σ_k gap_k² in f32, unit by unit in order, where
+/// gap_k is the distance between the tile's and the group's ranges in unit
+/// k. Rounding is monotonic, so every pair's f32 distance in the kernel,
+/// Σ_k (x_jk - x_ik)² added in the same order, is >= LB.
+#[inline(always)]
+fn group_bounds<V: Simd>(lay: &Layout, tlo: &[f32], thi: &[f32], b0: usize, out: &mut [f32]) {
+    let nb = lay.pp / G;
+    let (blo, bhi) = lay.bb.split_at(lay.d * nb);
+    for (v, o) in out.chunks_exact_mut(V::LANES).enumerate() {
+        let b = b0 + v * V::LANES;
+        let mut lb = V::splat(0.0);
+        let units = blo.chunks_exact(nb).zip(bhi.chunks_exact(nb));
+        for ((lo_k, hi_k), (&tl, &th)) in units.zip(tlo.iter().zip(thi)) {
+            let above = V::load(&lo_k[b..]) - V::splat(th);
+            let below = V::splat(tl) - V::load(&hi_k[b..]);
+            let gap = above.max_sel(below).max_sel(V::splat(0.0));
+            lb = lb + gap * gap;
+        }
+        lb.store(o);
+    }
 }
 
-impl Kernel<'_> {
-    /// Adds e_ij for j in `j0..j1` to row i's lane accumulators (lane
-    /// j mod STRIP) and to the column sums of rows j.
+/// One row tile's data for [`Tile::phase`].
+struct Tile<'a, const R: usize> {
+    lay: &'a Layout,
+    /// First row of the tile.
+    i0: usize,
+    /// The tile's rows, splatted, unit-major (d × R).
+    h: &'a [[f32; G]],
+    /// Lower bounds of the tile's distances to each column group.
+    lb: &'a [f32],
+    prune: bool,
+}
+
+impl<const R: usize> Tile<'_, R> {
+    /// Adds e_ij for j in `j0..j1` to the tile rows' accumulators `Q`,
+    /// `Q + 1` (lane j mod 8; rows only take j > i) and to the column sums
+    /// `col_up`, `col_lo` (indexed from `cbase`). Groups whose bound puts
+    /// every kernel at exactly 0 are skipped (see the module notes).
     #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
-    fn span(
+    fn phase<V: Simd, const Q: usize>(
         &self,
         j0: usize,
         j1: usize,
-        d2: &mut [f32; STRIP],
-        e_up: &mut [f32; STRIP],
-        acc_up: &mut [f32; STRIP],
-        acc_lo: &mut [f32; STRIP],
+        acc: &mut [[[f32; G]; 4]; R],
+        cbase: usize,
         col_up: &mut [f32],
         col_lo: &mut [f32],
     ) {
-        let (p, c_up, c_lo) = (self.lay.p, self.lay.c_up, self.lay.c_lo);
-        let mut a = j0;
-        while a < j1 {
-            // Strips never cross a multiple of STRIP.
-            let b = ((a / STRIP + 1) * STRIP).min(j1);
-            let n = b - a;
-            let off = a % STRIP;
-            let d2 = &mut d2[..n];
-            // Distances, up to four units per pass over the strip; each
-            // element still adds the units' squares in order k = 0, 1, ...
-            let col = |k: usize| &self.lay.cols[k * p + a..k * p + b];
-            let hi = self.hi;
-            let mut k = 0;
-            while k < hi.len() {
-                let init = k == 0;
-                match hi.len() - k {
-                    1 => dist_pass(d2, [col(k)], [hi[k]], init),
-                    2 => dist_pass(d2, [col(k), col(k + 1)], [hi[k], hi[k + 1]], init),
-                    3 => dist_pass(
-                        d2,
-                        [col(k), col(k + 1), col(k + 2)],
-                        [hi[k], hi[k + 1], hi[k + 2]],
-                        init,
-                    ),
-                    _ => dist_pass(
-                        d2,
-                        [col(k), col(k + 1), col(k + 2), col(k + 3)],
-                        [hi[k], hi[k + 1], hi[k + 2], hi[k + 3]],
-                        init,
-                    ),
+        if j0 >= j1 {
+            return;
+        }
+        // Columns every lane of which all rows take without a mask.
+        let clean_from = j0.max(self.i0 + R);
+        let c_lo = self.lay.c_lo;
+        for g in (j0 / G * G..j1.div_ceil(G) * G).step_by(G) {
+            if self.prune && self.lb[g / G] * c_lo < -87.0 {
+                continue;
+            }
+            let clean = g >= clean_from && g + G <= j1;
+            let cu = &mut col_up[g - cbase..g - cbase + G];
+            let cl = &mut col_lo[g - cbase..g - cbase + G];
+            if clean {
+                self.group::<V, Q, false>(g, j0, j1, acc, cu, cl);
+            } else {
+                self.group::<V, Q, true>(g, j0, j1, acc, cu, cl);
+            }
+        }
+    }
+
+    /// The tile against the 8 columns `g..g + 8`.
+    #[inline(always)]
+    fn group<V: Simd, const Q: usize, const MASK: bool>(
+        &self,
+        g: usize,
+        j0: usize,
+        j1: usize,
+        acc: &mut [[[f32; G]; 4]; R],
+        col_up: &mut [f32],
+        col_lo: &mut [f32],
+    ) {
+        let pp = self.lay.pp;
+        let c_lo = V::splat(self.lay.c_lo);
+        let h = self.h.as_chunks::<R>().0;
+        for l in (0..G).step_by(V::LANES) {
+            let mut dist = [V::splat(0.0); R];
+            for (col, hk) in self.lay.cols.chunks_exact(pp).zip(h) {
+                let c = V::load(&col[g + l..]);
+                for r in 0..R {
+                    let t = c - V::load(&hk[r]);
+                    dist[r] = dist[r] + t * t;
                 }
-                k += 4;
             }
-            // The two kernels in separate loops (fewer live registers, more
-            // independent work for the CPU), e^{-D/(8s²)} in place of D.
-            let eu = &mut e_up[..n];
-            for (e, &x) in eu.iter_mut().zip(d2.iter()) {
-                *e = exp(x * c_up);
+            let x: [V; R] = std::array::from_fn(|r| dist[r] * c_lo);
+            let mut cu = V::load(&col_up[l..]);
+            let mut cl = V::load(&col_lo[l..]);
+            let e = exp_n(x);
+            for r in 0..R {
+                let mut e_lo = e[r];
+                if MASK {
+                    // Lanes with j0.max(i + 1) <= j < j1 count.
+                    let from = j0.max(self.i0 + r + 1) as f32;
+                    let j = V::splat(g as f32) + V::load(&IOTA[l..]);
+                    let m = j.ge(V::splat(from)).and(j.lt(V::splat(j1 as f32)));
+                    e_lo = m.and(e_lo);
+                }
+                // (e_lo²)², with e_lo < 2^-31 taken as 0 so that no
+                // product is subnormal (slow on x86; the true value is
+                // below 2^-124 and vanishes in sums >= 1 anyway).
+                let big = e_lo.ge(V::splat(TINY)).and(e_lo);
+                let sq = big * big;
+                let e_up = sq * sq;
+                let a = &mut acc[r];
+                (V::load(&a[Q][l..]) + e_up).store(&mut a[Q][l..]);
+                (V::load(&a[Q + 1][l..]) + e_lo).store(&mut a[Q + 1][l..]);
+                cu = cu + e_up;
+                cl = cl + e_lo;
             }
-            for x in d2.iter_mut() {
-                *x = exp(*x * c_lo);
-            }
-            let au = &mut acc_up[off..off + n];
-            let al = &mut acc_lo[off..off + n];
-            let cu = &mut col_up[a - self.base..b - self.base];
-            let cl = &mut col_lo[a - self.base..b - self.base];
-            for ((((&eu, &el), au), al), (cu, cl)) in eu
-                .iter()
-                .zip(d2.iter())
-                .zip(au)
-                .zip(al)
-                .zip(cu.iter_mut().zip(cl))
-            {
-                *au += eu;
-                *al += el;
-                *cu += eu;
-                *cl += el;
-            }
-            a = b;
+            cu.store(&mut col_up[l..]);
+            cl.store(&mut col_lo[l..]);
         }
     }
-}
-
-/// `d2[j] (+)= Σ_g (cols[g][j] - h[g])²`, the units added in order g = 0,
-/// 1, ... (`init`: start from 0, which is exact).
-#[inline(always)]
-fn dist_pass<const G: usize>(d2: &mut [f32], cols: [&[f32]; G], h: [f32; G], init: bool) {
-    let n = d2.len();
-    let cols = cols.map(|c| &c[..n]);
-    for (j, x) in d2.iter_mut().enumerate() {
-        let mut acc = if init { 0.0 } else { *x };
-        for g in 0..G {
-            let t = cols[g][j] - h[g];
-            acc += t * t;
-        }
-        *x = acc;
-    }
-}
-
-/// Sum of the lanes by a fixed pairwise tree (halving, elementwise passes
-/// so they vectorise); clobbers `v`.
-#[inline(always)]
-fn fold(v: &mut [f32; STRIP]) -> f32 {
-    let mut n = STRIP;
-    while n > 1 {
-        n /= 2;
-        let (lo, hi) = v.split_at_mut(n);
-        for (x, &y) in lo.iter_mut().zip(&hi[..n]) {
-            *x += y;
-        }
-    }
-    v[0]
 }
 
 /// Completes every row's four sums and turns them into the two MiPairs.
@@ -462,8 +706,9 @@ fn finish(lay: &Layout, s: &PairSums) -> (MiPair, MiPair) {
         let py = lay.counts[y] as f64;
         let mut v = s.rows[i].map(f64::from);
         for c in 0..=i / s.chunk {
-            let n = p - c * s.chunk;
-            let at = s.col_start[c] + i - c * s.chunk;
+            let base = col_base(c, s.chunk);
+            let n = lay.pp - base;
+            let at = s.col_start[c] + i - base;
             for (k, vk) in v.iter_mut().enumerate() {
                 *vk += f64::from(s.cols[at + k * n]);
             }
@@ -490,4 +735,138 @@ fn finish(lay: &Layout, s: &PairSums) -> (MiPair, MiPair) {
         }
     };
     (pair(0), pair(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{Rng, Stream};
+    use crate::simd::Scalar4;
+
+    fn bits(r: (MiPair, MiPair)) -> [u64; 4] {
+        [
+            r.0.ixt.to_bits(),
+            r.0.ity.to_bits(),
+            r.1.ixt.to_bits(),
+            r.1.ity.to_bits(),
+        ]
+    }
+
+    /// Clustered activations (so that pruning skips blocks at small noise)
+    /// in `classes` classes.
+    fn clustered(seed: u64, p: usize, d: usize, classes: u64) -> (Vec<f32>, Vec<u32>) {
+        let mut r = Rng::for_stream(seed, Stream::Init);
+        let centres: Vec<f32> = (0..8 * d)
+            .map(|_| if r.below(2) == 0 { -0.9 } else { 0.9 })
+            .collect();
+        let mut data = Vec::with_capacity(p * d);
+        for _ in 0..p {
+            let c = r.below(8) as usize;
+            for k in 0..d {
+                data.push(centres[c * d + k] + (r.next_f64() as f32 - 0.5) * 0.1);
+            }
+        }
+        let labels = (0..p).map(|_| r.below(classes) as u32).collect();
+        (data, labels)
+    }
+
+    #[test]
+    fn every_path_thread_count_and_pruning_gives_the_same_bits() {
+        // 1100 rows: 9 chunks of 128 (the last short), class and block
+        // boundaries off the 8-column grid, tiles cut short by classes.
+        for (d, s2) in [(5usize, 1e-3), (3, 0.05), (1, 1e-3), (10, 0.1)] {
+            let (data, labels) = clustered(d as u64, 1100, d, 3);
+            let layer = LayerView {
+                data: &data,
+                rows: 1100,
+                width: d,
+            };
+            let run = |threads, path, prune| {
+                let opts = Opts {
+                    threads,
+                    path,
+                    prune,
+                };
+                bits(kde_bounds_opts(layer, &labels, 3, s2, opts))
+            };
+            let want = run(1, Path::Scalar, false);
+            for (threads, path, prune) in [
+                (1, Path::Scalar, true),
+                (1, Path::Base, false),
+                (2, Path::Base, true),
+                (1, Path::Avx2, true),
+                (3, Path::Avx2, false),
+                (2, Path::Avx2, true),
+            ] {
+                assert_eq!(
+                    run(threads, path, prune),
+                    want,
+                    "d {d} s2 {s2}: {threads} threads, {path:?}, prune {prune}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn group_bounds_hold_and_skip_far_groups() {
+        // Cluster centres are ±0.9 per unit with spread ±0.05, so rows of
+        // different clusters are >= 1.7 apart in some unit: D >= 2.89 and
+        // 2.89 · (-1/(8·1e-3)) = -361 < -87. Every bound is checked against
+        // the f32 distances the kernel computes, pair by pair.
+        let (data, labels) = clustered(5, 512, 5, 1);
+        let layer = LayerView {
+            data: &data,
+            rows: 512,
+            width: 5,
+        };
+        let c_lo = (-0.125 / 1e-3) as f32;
+        let lay = layout(layer, &labels, c_lo);
+        let (d, nb) = (lay.d, lay.pp / G);
+        let mut lb = vec![0.0f32; nb];
+        let mut far = 0;
+        for t in (0..512).step_by(4) {
+            let rows = &lay.rows[t * d..(t + 4) * d];
+            let mut lo = vec![f32::INFINITY; d];
+            let mut hi = vec![f32::NEG_INFINITY; d];
+            for row in rows.chunks_exact(d) {
+                for k in 0..d {
+                    lo[k] = lo[k].min(row[k]);
+                    hi[k] = hi[k].max(row[k]);
+                }
+            }
+            group_bounds::<Scalar4>(&lay, &lo, &hi, 0, &mut lb);
+            for b in 0..nb {
+                let zero = lb[b] * c_lo < -87.0;
+                far += usize::from(zero);
+                for i in t..t + 4 {
+                    for j in b * G..(b + 1) * G {
+                        let dist: f32 = (0..d)
+                            .map(|k| lay.cols[k * lay.pp + j] - lay.rows[i * d + k])
+                            .fold(0.0, |s, x| s + x * x);
+                        assert!(dist >= lb[b], "tile {t} group {b}: {dist} < {}", lb[b]);
+                        assert!(!zero || dist * c_lo < -87.0);
+                    }
+                }
+            }
+        }
+        // 8 clusters in k-d order: most tile/group pairs are far.
+        assert!(far > 128 * nb / 2, "{far} far tile/group pairs");
+    }
+
+    #[test]
+    fn up_kernel_from_squares_is_close_to_its_own_exponential() {
+        // (e^{x/4})^4 against e^x over the kernel's range, in f64.
+        let mut x = -87.0f32;
+        while x <= 0.0 {
+            let e = crate::math::exp_v(Scalar4::splat(x * 0.25)).0[0];
+            let sq = e * e;
+            let up = f64::from(sq * sq);
+            let want = f64::from(x * 0.25 * 4.0).exp();
+            assert!(
+                (up - want).abs() <= 1e-6 * want + 1e-37,
+                "x {x}: {up} vs {want}"
+            );
+            x += 0.173;
+        }
+    }
 }

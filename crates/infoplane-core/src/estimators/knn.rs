@@ -715,7 +715,7 @@ mod tests {
                 .filter(|&j| j != i)
                 .map(|j| dist(a, da, i, j).max(dist(b, db, i, j)))
                 .collect();
-            joint.sort_by(f64::total_cmp);
+            joint.sort_unstable_by(f64::total_cmp);
             let eps = joint[k - 1];
             let na = (0..n)
                 .filter(|&j| j != i && dist(a, da, i, j) < eps)
@@ -833,7 +833,7 @@ mod tests {
                 .filter(|&&j| j != i && labels[j] == labels[i])
                 .map(|&j| dist(i, j))
                 .collect();
-            same.sort_by(f64::total_cmp);
+            same.sort_unstable_by(f64::total_cmp);
             let r = same[ki - 1];
             let m = 1 + kept.iter().filter(|&&j| j != i && dist(i, j) < r).count();
             s += digamma(ki as f64) - digamma(ny as f64) - digamma(m as f64);

@@ -1,0 +1,141 @@
+//! The benchmark page (`?bench=1`): runs the jobs `infoplane bench` times,
+//! in this browser's workers, and shows each time beside the native figure
+//! recorded on the project's machine (the README's table), so a reader can
+//! check the speed claims on their own machine. `e2e/bench.mjs` reads it.
+
+use crate::runs::RunState;
+use crate::session::Session;
+use infoplane_core::params::Params;
+use leptos::prelude::*;
+
+/// One job: a lab link's parameters and the native seconds it took on the
+/// project's 2-core machine (`infoplane run`, release build, same
+/// settings; see the README).
+pub struct BenchJob {
+    /// Name (as `infoplane bench` prints it).
+    pub name: &'static str,
+    /// What it runs.
+    pub label: &'static str,
+    /// The experiment.
+    pub query: &'static str,
+    /// Native wall seconds, measured with the CLI.
+    pub native: f64,
+}
+
+/// The jobs, in order.
+pub static JOBS: &[BenchJob] = &[
+    BenchJob {
+        name: "idnns_default_run",
+        label: "idnns-default, one seed, 8000 epochs (274 logged, binning MI and gradients)",
+        query: "preset=idnns-default",
+        native: 1.4,
+    },
+    BenchJob {
+        name: "saxe_tanh_kde_run",
+        label:
+            "saxe-tanh with the KDE upper bound, one seed, 10 000 epochs (211 logged, 4096 rows)",
+        query: "preset=saxe-tanh&estimator=kde-upper",
+        native: 10.0,
+    },
+    BenchJob {
+        name: "szt_2017_stored_run_20_seeds",
+        label: "szt-2017-stored-run, 20 seeds (full batch, 10 000 epochs, 964 logged)",
+        query: "preset=szt-2017-stored-run",
+        native: 60.0,
+    },
+];
+
+/// Waits `ms` milliseconds.
+async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+}
+
+/// The page.
+#[component]
+pub fn BenchPage() -> impl IntoView {
+    let session = Session::new();
+    // Per job: seconds measured here, or an error.
+    let results = RwSignal::new(vec![None::<Result<f64, String>>; JOBS.len()]);
+    let running = RwSignal::new(false);
+    let run = move |_| {
+        if running.get_untracked() {
+            return;
+        }
+        running.set(true);
+        results.set(vec![None; JOBS.len()]);
+        leptos::task::spawn_local(async move {
+            for (i, job) in JOBS.iter().enumerate() {
+                let parsed = Params::from_query(job.query, &[]);
+                let t0 = crate::browser::now_ms();
+                session.start(parsed.params, None);
+                let outcome = loop {
+                    sleep(50).await;
+                    match session.state_untracked() {
+                        RunState::Done => break Ok((crate::browser::now_ms() - t0) / 1e3),
+                        RunState::Error => {
+                            break Err(session
+                                .runs
+                                .with_untracked(|r| r.error.clone())
+                                .unwrap_or_else(|| "a seed failed".into()))
+                        }
+                        _ => {}
+                    }
+                };
+                results.update(|r| r[i] = Some(outcome));
+            }
+            session.reset();
+            running.set(false);
+        });
+    };
+    let rows = move || {
+        JOBS.iter()
+            .enumerate()
+            .map(|(i, job)| {
+                let here = move || results.with(|r| r[i].clone());
+                let secs = move || match here() {
+                    Some(Ok(s)) => format!("{s:.2}"),
+                    Some(Err(e)) => format!("failed: {e}"),
+                    None => "—".into(),
+                };
+                let ratio = move || match here() {
+                    Some(Ok(s)) => format!("{:.2}", s / job.native),
+                    _ => "—".into(),
+                };
+                let data_secs = move || match here() {
+                    Some(Ok(s)) => format!("{s}"),
+                    _ => String::new(),
+                };
+                view! {
+                    <tr data-bench=job.name data-seconds=data_secs>
+                        <th scope="row"><code>{job.name}</code><br /><small>{job.label}</small></th>
+                        <td>{secs}</td>
+                        <td>{format!("{:.2}", job.native)}</td>
+                        <td>{ratio}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <main id="bench" class="bench" data-bench-state=move || if running.get() { "running" } else if results.with(|r| r.iter().all(Option::is_some)) { "done" } else { "idle" }>
+            <p><a href="./">"← Back to the lab"</a></p>
+            <h1>"Benchmark: this browser against the native engine"</h1>
+            <p>
+                "Each job runs the lab's engine in this browser's workers (one per core; "
+                "idle workers estimate the mutual information of the others' logged epochs). "
+                "The native column is the same job with the "<code>"infoplane"</code>" command on the project's "
+                "2-core machine (release build), as the README records it. Ratios above 1 mean this browser is slower."
+            </p>
+            <button class="primary" id="bench-run" on:click=run disabled=move || running.get()>"Run the benchmark"</button>
+            <table class="bench-table">
+                <thead><tr><th scope="col">"Job"</th><th scope="col">"This browser (s)"</th><th scope="col">"Native (s)"</th><th scope="col">"Ratio"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </main>
+    }
+}
