@@ -299,7 +299,8 @@ pub fn SweepFigures() -> impl IntoView {
             None => Ok(Vec::new()),
         })?;
         // How many panels drew data, for tests and screen readers.
-        let labels = sweep.with_untracked(|s| s.as_ref().map(|s| s.labels.clone()).unwrap_or_default());
+        let labels =
+            sweep.with_untracked(|s| s.as_ref().map(|s| s.labels.clone()).unwrap_or_default());
         let drawn = labels
             .iter()
             .filter(|l| hits.iter().any(|h| h.text.starts_with(&format!("{l} ·"))))
@@ -326,18 +327,27 @@ pub fn SweepFigures() -> impl IntoView {
             .with_untracked(|s| s.as_ref().and_then(SweepRuns::to_record))
             .unwrap_or_else(|| Err("nothing to export yet: every value must have started".into()))
     };
-    let file_stem = move || sweep.with_untracked(|s| s.as_ref().map_or("infoplane-sweep".into(), stem));
+    let file_stem =
+        move || sweep.with_untracked(|s| s.as_ref().map_or("infoplane-sweep".into(), stem));
     let json = move |_| {
         let r = record().and_then(|rec| {
             let text = serde_json::to_string_pretty(&rec).map_err(|e| e.to_string())?;
-            browser::download(&format!("{}.json", file_stem()), "application/json", text.as_bytes())
+            browser::download(
+                &format!("{}.json", file_stem()),
+                "application/json",
+                text.as_bytes(),
+            )
         });
         message.set(r.err().map(|e| (false, e)));
     };
     let csv = move |_| {
         let r = record().and_then(|rec| {
             let text = summary_csv(&rec.param, &rec.summary_at(epoch.get_untracked()));
-            browser::download(&format!("{}-summary.csv", file_stem()), "text/csv", text.as_bytes())
+            browser::download(
+                &format!("{}-summary.csv", file_stem()),
+                "text/csv",
+                text.as_bytes(),
+            )
         });
         message.set(r.err().map(|e| (false, e)));
     };
@@ -345,22 +355,36 @@ pub fn SweepFigures() -> impl IntoView {
         let (w, h) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.get_element_by_id("fig-sweep-summary"))
-            .map_or((900, 400), |c| (c.client_width().max(300) as u32, c.client_height().max(200) as u32));
+            .map_or((900, 400), |c| {
+                (
+                    c.client_width().max(300) as u32,
+                    c.client_height().max(200) as u32,
+                )
+            });
         let r = sweep
             .with_untracked(|s| match s {
                 Some(s) => draw::summary_svg(s, epoch.get_untracked(), w, h, &measure_text),
                 None => Err("no sweep".into()),
             })
-            .and_then(|text| browser::download(&format!("{}-summary.svg", file_stem()), "image/svg+xml", text.as_bytes()));
+            .and_then(|text| {
+                browser::download(
+                    &format!("{}-summary.svg", file_stem()),
+                    "image/svg+xml",
+                    text.as_bytes(),
+                )
+            });
         message.set(r.err().map(|e| (false, e)));
     };
     let heading = move || {
         sweep.with(|s| {
-            s.as_ref().map(|s| format!("Sweep of {}: {}", s.param, s.values().join(", ")))
+            s.as_ref()
+                .map(|s| format!("Sweep of {}: {}", s.param, s.values().join(", ")))
         })
     };
-    let caption = move |text: &'static str| captions.then(|| view! { <p class="caption">{text}</p> });
-    let multiples_height = Signal::derive(move || draw::multiples_height(kind.get(), n_values.get()));
+    let caption =
+        move |text: &'static str| captions.then(|| view! { <p class="caption">{text}</p> });
+    let multiples_height =
+        Signal::derive(move || draw::multiples_height(kind.get(), n_values.get()));
     view! {
         <section class="figure-panel sweep-panel" id="panel-sweep" aria-labelledby="h-sweep" hidden=move || !active.get()>
             <h2 id="h-sweep">{heading}</h2>

@@ -22,7 +22,11 @@ pub fn main(args: &[String]) -> Result<(), CliError> {
                 return Err(CliError(format!("unknown option \"{other}\" for summary")))
             }
             f if file.is_none() => file = Some(f.to_string()),
-            f => return Err(CliError(format!("summary reads one sweep record, not also \"{f}\""))),
+            f => {
+                return Err(CliError(format!(
+                    "summary reads one sweep record, not also \"{f}\""
+                )))
+            }
         }
     }
     let file = file.ok_or_else(|| {

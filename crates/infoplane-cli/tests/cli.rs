@@ -385,13 +385,21 @@ fn emitted_jobs_and_merge_give_the_native_sweep_record() {
         let (ok, out, err) = infoplane(&["summary", &native, "--epoch", "0"]);
         assert!(ok, "{err}");
         assert_eq!(out.lines().count(), 1 + 6 * values.len());
-        assert!(out.lines().skip(1).all(|l| l.split(',').nth(1) == Some("0")), "{out}");
+        assert!(
+            out.lines()
+                .skip(1)
+                .all(|l| l.split(',').nth(1) == Some("0")),
+            "{out}"
+        );
     }
     // A run record is not a sweep record; errors name the file.
     let (ok, _, err) = infoplane(&["summary", &at("b-bins-5.json")]);
     assert!(!ok);
     assert!(
-        err.contains(&format!("{}: not an infoplane sweep record", at("b-bins-5.json"))),
+        err.contains(&format!(
+            "{}: not an infoplane sweep record",
+            at("b-bins-5.json")
+        )),
         "{err}"
     );
     let (ok, _, err) = infoplane(&["summary"]);

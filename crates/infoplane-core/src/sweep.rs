@@ -930,13 +930,8 @@ pub fn summarise_points(
 ) -> Vec<SummaryRow> {
     let mut rows = Vec::new();
     for (value, &(layers, seeds)) in values.iter().zip(points) {
-        let Some(e) = epoch.or_else(|| {
-            seeds
-                .iter()
-                .filter_map(|s| s.epochs.last())
-                .max()
-                .copied()
-        }) else {
+        let Some(e) = epoch.or_else(|| seeds.iter().filter_map(|s| s.epochs.last()).max().copied())
+        else {
             continue;
         };
         let at: Vec<(&SeedRecord, usize)> = seeds

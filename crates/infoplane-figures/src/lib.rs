@@ -63,8 +63,8 @@ mod palette;
 mod plane;
 mod record;
 mod series;
-mod sweep;
 mod svg;
+mod sweep;
 mod theme;
 mod view;
 

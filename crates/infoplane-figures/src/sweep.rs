@@ -124,9 +124,11 @@ fn value_axis(values: &[String], scale: SweepScale, desc: &str) -> (Axis, Vec<f6
                 .iter()
                 .map(|&v| if log { libm::log10(v) } else { v })
                 .collect();
-            let (lo, hi) = pos.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &u| {
-                (a.min(u), b.max(u))
-            });
+            let (lo, hi) = pos
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &u| {
+                    (a.min(u), b.max(u))
+                });
             let span = hi - lo;
             let pad = if span > 0.0 {
                 0.06 * span
@@ -159,7 +161,11 @@ fn value_axis(values: &[String], scale: SweepScale, desc: &str) -> (Axis, Vec<f6
 }
 
 /// The rows of `layer` (1-based) by value index.
-fn layer_rows<'a>(values: &[String], rows: &'a [SummaryRow], layer: usize) -> Vec<Option<&'a SummaryRow>> {
+fn layer_rows<'a>(
+    values: &[String],
+    rows: &'a [SummaryRow],
+    layer: usize,
+) -> Vec<Option<&'a SummaryRow>> {
     values
         .iter()
         .map(|v| rows.iter().find(|r| r.layer == layer && &r.value == v))
@@ -203,7 +209,12 @@ fn draw_panel(
             hi = hi.max(m + s);
         }
     }
-    for v in panel.reference.into_iter().flatten().filter(|v| v.is_finite()) {
+    for v in panel
+        .reference
+        .into_iter()
+        .flatten()
+        .filter(|v| v.is_finite())
+    {
         lo = lo.min(*v);
         hi = hi.max(*v);
     }

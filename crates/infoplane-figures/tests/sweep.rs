@@ -71,19 +71,36 @@ fn summary_geometry_on_a_log_axis() {
     // Layer 1 in the I(X;T) panel: the hits in drawing order are layer 1's
     // four values, then layer 2's.
     let l1: Vec<&HitPoint> = hits[..4].iter().collect();
-    assert!(l1[2].text.starts_with("bins=1000 · layer 1 · epoch 8000 · I(X;T) 6.00 ± 0.500 bits (2 seeds)"), "{}", l1[2].text);
+    assert!(
+        l1[2]
+            .text
+            .starts_with("bins=1000 · layer 1 · epoch 8000 · I(X;T) 6.00 ± 0.500 bits (2 seeds)"),
+        "{}",
+        l1[2].text
+    );
     // Values a decade apart sit equally far apart on a log axis (±1 px of
     // rounding), left to right.
     let dx: Vec<i32> = l1.windows(2).map(|w| w[1].x - w[0].x).collect();
-    assert!(dx[0] > 50 && dx.iter().all(|d| (d - dx[0]).abs() <= 1), "{dx:?}");
+    assert!(
+        dx[0] > 50 && dx.iter().all(|d| (d - dx[0]).abs() <= 1),
+        "{dx:?}"
+    );
     // 2 bits more each step on a linear y axis: equal steps upwards.
     let dy: Vec<i32> = l1.windows(2).map(|w| w[0].y - w[1].y).collect();
-    assert!(dy[0] > 20 && dy.iter().all(|d| (d - dy[0]).abs() <= 1), "{dy:?}");
+    assert!(
+        dy[0] > 20 && dy.iter().all(|d| (d - dy[0]).abs() <= 1),
+        "{dy:?}"
+    );
     // Layer 2 (1 bit) lies below layer 1's lowest point (2 bits) by half
     // a step (1 bit = dy/2 px), at the same x.
     let l2 = &hits[4];
     assert_eq!(l2.x, l1[0].x);
-    assert!((l2.y - l1[0].y - dy[0] / 2).abs() <= 1, "{} {}", l2.y, l1[0].y);
+    assert!(
+        (l2.y - l1[0].y - dy[0] / 2).abs() <= 1,
+        "{} {}",
+        l2.y,
+        l1[0].y
+    );
     // The I(T;Y) panel lies to the right of the I(X;T) panel.
     assert!(hits[8].x > l1[3].x);
 }
@@ -112,16 +129,21 @@ fn error_bars_span_one_sd_each_way() {
             _ => None,
         });
         let len = bar.unwrap_or_else(|| panic!("no error bar at {h:?}"));
-        assert!((f64::from(len) - px_per_bit).abs() <= 1.5, "{len} vs {px_per_bit}");
+        assert!(
+            (f64::from(len) - px_per_bit).abs() <= 1.5,
+            "{len} vs {px_per_bit}"
+        );
     }
     // Layer 2's sd is 0: no bar, only its marker (and its line).
     let c2 = layer_colour(1);
     let vertical_l2 = list
         .ops
         .iter()
-        .filter(|op| matches!(op, Op::Path { points, colour, .. }
+        .filter(|op| {
+            matches!(op, Op::Path { points, colour, .. }
             if (colour.r, colour.g, colour.b) == (c2.0, c2.1, c2.2)
-                && points.len() == 2 && points[0].0 == points[1].0))
+                && points.len() == 2 && points[0].0 == points[1].0)
+        })
         .count();
     assert_eq!(vertical_l2, 0);
 }
@@ -158,14 +180,25 @@ fn categorical_values_side_by_side_with_a_reference() {
     assert!(l1.iter().zip(l2).all(|(a, b)| a.x < b.x));
     assert!(((centre(1) - centre(0)) - (centre(2) - centre(1))).abs() <= 1.0);
     // No lines join categories: layer 1's colour draws no multi-point path.
-    let hex = |c: plotters::style::RGBColor| format!("stroke=\"#{:02X}{:02X}{:02X}\"", c.0, c.1, c.2);
+    let hex =
+        |c: plotters::style::RGBColor| format!("stroke=\"#{:02X}{:02X}{:02X}\"", c.0, c.1, c.2);
     assert!(!s
         .split("<polyline")
         .skip(1)
-        .any(|p| p[..p.find("/>").unwrap()].contains(&hex(layer_colour(0)))
-            && !p.contains("stroke-dasharray")
-            && p.matches(',').count() > 2));
-    for want in ["tanh", "relu", "linear", "activation", "machine precision", "L1 (10)", "L2 (2)"] {
+        .any(
+            |p| p[..p.find("/>").unwrap()].contains(&hex(layer_colour(0)))
+                && !p.contains("stroke-dasharray")
+                && p.matches(',').count() > 2
+        ));
+    for want in [
+        "tanh",
+        "relu",
+        "linear",
+        "activation",
+        "machine precision",
+        "L1 (10)",
+        "L2 (2)",
+    ] {
         assert!(s.contains(&format!(">{want}<")), "missing {want}");
     }
 }
@@ -236,8 +269,18 @@ fn multiples_fill_the_grid_row_by_row() {
             .filter(|p| p.text.starts_with(&format!("bins={v} ·")))
             .collect()
     };
-    let xs = |i: usize| (of(i).iter().map(|p| p.x).min().unwrap(), of(i).iter().map(|p| p.x).max().unwrap());
-    let ys = |i: usize| (of(i).iter().map(|p| p.y).min().unwrap(), of(i).iter().map(|p| p.y).max().unwrap());
+    let xs = |i: usize| {
+        (
+            of(i).iter().map(|p| p.x).min().unwrap(),
+            of(i).iter().map(|p| p.x).max().unwrap(),
+        )
+    };
+    let ys = |i: usize| {
+        (
+            of(i).iter().map(|p| p.y).min().unwrap(),
+            of(i).iter().map(|p| p.y).max().unwrap(),
+        )
+    };
     for i in 0..5 {
         assert_eq!(of(i).len(), rec.epochs.len() * 6, "panel {i}");
         assert!(xs(i).1 < bar_x);

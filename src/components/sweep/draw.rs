@@ -144,7 +144,8 @@ pub fn reference_of(runs: &Runs, label: &str) -> Option<fig::Reference> {
     let h = runs.header.as_ref()?;
     let layers: &[usize] = &h.layers;
     let records = runs.records();
-    let rows = infoplane_core::sweep::summarise_points(&[label.to_string()], &[(layers, &records)], None);
+    let rows =
+        infoplane_core::sweep::summarise_points(&[label.to_string()], &[(layers, &records)], None);
     (!rows.is_empty()).then(|| fig::Reference {
         label: label.to_string(),
         ixt: rows.iter().map(|r| r.ixt_mean).collect(),

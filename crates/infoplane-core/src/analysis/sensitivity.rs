@@ -66,12 +66,7 @@ pub fn final_ixt(rec: &SeedRecord) -> Vec<f64> {
 /// Judges every layer of `finals[value][seed][layer]` (NaN and missing
 /// entries are skipped). A layer needs a measurement at two values or more.
 pub fn sensitivity(finals: &[Vec<Vec<f64>>], rule: &SensitivityRule) -> Vec<LayerSensitivity> {
-    let layers = finals
-        .iter()
-        .flatten()
-        .map(Vec::len)
-        .max()
-        .unwrap_or(0);
+    let layers = finals.iter().flatten().map(Vec::len).max().unwrap_or(0);
     (0..layers)
         .filter_map(|l| judge_layer(finals, l, rule))
         .collect()
@@ -113,8 +108,8 @@ fn judge_layer(
     } else {
         f64::NAN
     };
-    let set_by_values = (seeds >= 2)
-        .then(|| across_values > (rule.factor * across_seeds).max(rule.floor));
+    let set_by_values =
+        (seeds >= 2).then(|| across_values > (rule.factor * across_seeds).max(rule.floor));
     Some(LayerSensitivity {
         layer: l,
         per_value,
