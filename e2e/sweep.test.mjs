@@ -155,3 +155,37 @@ test('the sweep builder writes the sweep into the URL and flags bad values', asy
   await again.waitForFunction(() => !location.search.includes('sweep='));
   assert.deepEqual(errors, []);
 });
+
+test('the letter\'s "Bins decide the picture" card runs its sweeps (shortened), draws them and judges them', async () => {
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(`${srv.url}/letter/#bins-decide`);
+  await page.waitForSelector('#bins-decide [data-card-run]');
+  await page.fill('#bins-decide-epochs', '300');
+  await page.fill('#bins-decide-seeds', '2');
+  await page.locator('#bins-decide [data-card-run]').click();
+  await page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('bins-decide').dataset.cardState), null, { timeout: 300000 });
+  assert.equal(await page.evaluate(() => document.getElementById('bins-decide').dataset.cardState), 'done');
+  // Progress: 2 sweeps × 4 bin counts × 2 seeds, and 2 exact runs × 2 seeds.
+  const lines = await page.locator('#bins-decide .claim-progress li').allTextContents();
+  assert.equal(lines.length, 2 * 4 * 2 + 2 * 2, lines.join(' | '));
+  assert.ok(lines.some((l) => l.startsWith('ReLU, bin counts · edges=1000 · seed 1:')), lines.join(' | '));
+  const canvases = await page.locator('#bins-decide canvas').evaluateAll((cs) => cs.map((c) => c.id));
+  assert.equal(canvases.length, 4, canvases.join(' '));
+  for (const id of canvases) {
+    await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+    await page.waitForFunction((c) => Number(document.getElementById(c)?.dataset.drawn || 0) > 0, id);
+    assert.ok((await inkFraction(page, `#${id}`)) > 0.02, `${id} looks blank`);
+  }
+  const headline = await page.locator('#bins-decide .verdict-headline').textContent();
+  assert.match(headline, /^Seeds 0–1: the bin count sets the final I\(X;T\) in \d of \d+ layers of the tanh network and \d of \d+ layers of the ReLU network\.$/);
+  const details = await page.locator('#bins-decide .verdict-details li').allTextContents();
+  // Six layers per network, each named with its lowest and highest bin count.
+  assert.equal(details.length, 12, details.join('\n'));
+  assert.ok(details.every((d) => /^(tanh|ReLU) L\d: from .* bits \(.*\) to .* bits \(.*\)/.test(d)), details.join('\n'));
+  await page.waitForTimeout(400);
+  await shot(page.locator('#bins-decide'), 'letter-bins-decide');
+  assert.deepEqual(errors, []);
+});

@@ -63,6 +63,15 @@ pub fn final_ixt(rec: &SeedRecord) -> Vec<f64> {
     rec.ixt.last().cloned().unwrap_or_default()
 }
 
+/// `[value][seed][layer]` of the final I(X;T) of each value's seed
+/// records (a seed that logged nothing gives an empty row, skipped).
+pub fn finals_of(points: &[&[SeedRecord]]) -> Vec<Vec<Vec<f64>>> {
+    points
+        .iter()
+        .map(|seeds| seeds.iter().map(final_ixt).collect())
+        .collect()
+}
+
 /// Judges every layer of `finals[value][seed][layer]` (NaN and missing
 /// entries are skipped). A layer needs a measurement at two values or more.
 pub fn sensitivity(finals: &[Vec<Vec<f64>>], rule: &SensitivityRule) -> Vec<LayerSensitivity> {
@@ -234,6 +243,15 @@ mod tests {
         assert!(final_ixt(&r).is_empty());
         r.ixt = vec![vec![1.0, 2.0], vec![3.0, 4.0]];
         assert_eq!(final_ixt(&r), vec![3.0, 4.0]);
+        // Two values, the first with one seed that logged and one that did
+        // not (its empty row is no layer, so layer 0 has one seed there).
+        let empty = SeedRecord::new(1);
+        let f = finals_of(&[&[r.clone(), empty][..], &[r][..]]);
+        assert_eq!(f, vec![vec![vec![3.0, 4.0], vec![]], vec![vec![3.0, 4.0]]]);
+        let j = sensitivity(&f, &SensitivityRule::default());
+        assert_eq!(j[0].per_value[0].map(|s| s.n), Some(1));
+        // Equal values: no range, nothing set by the values.
+        assert_eq!((j[0].across_values, j[0].set_by_values), (0.0, None));
     }
 
     #[test]
