@@ -182,10 +182,12 @@ test('the letter\'s "Bins decide the picture" card runs its sweeps (shortened), 
   const headline = await page.locator('#bins-decide .verdict-headline').textContent();
   assert.match(headline, /^Seeds 0–1: the bin count sets the final I\(X;T\) in \d of \d+ layers of the tanh network and \d of \d+ layers of the ReLU network\.$/);
   const details = await page.locator('#bins-decide .verdict-details li').allTextContents();
-  // Six layers per network, each named with its lowest and highest bin count.
+  // Six layers per network, each named with its lowest and highest bin
+  // count (or one level at every bin count).
   assert.equal(details.length, 12, details.join('\n'));
-  assert.ok(details.every((d) => /^(tanh|ReLU) L\d: from .* bits \(.*\) to .* bits \(.*\)/.test(d)), details.join('\n'));
+  assert.ok(details.every((d) => /^(tanh|ReLU) L\d: (from .* bits \(.*\) to .* bits \(.*\), a range|.* bits at every bin count;)/.test(d)), details.join('\n'));
   await page.waitForTimeout(400);
   await shot(page.locator('#bins-decide'), 'letter-bins-decide');
+  await shot(page.locator('#bins-decide .claim-figures'), 'letter-bins-decide-figures');
   assert.deepEqual(errors, []);
 });

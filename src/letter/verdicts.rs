@@ -1144,7 +1144,7 @@ pub fn bins_rule() -> String {
          linspace(−1, 1, N) edges with N = 10, 30 (the code's), 100 and 1000, and exact binning (every distinct activation \
          vector its own bin: machine precision). The bin count sets a layer's value when the range of its per-bin-count means \
          exceeds {} times the largest range over seeds at one bin count, and {}; the share is that range over the largest \
-         mean. Training is the same for every bin count (the sweep trains each seed once). {}",
+         mean. Training is the same for every bin count: the sweep trains each seed once, and the exact-binning run trains the same seeds bit for bit. {}",
         short(r.factor),
         bits(r.floor),
         control_text(
@@ -1217,15 +1217,23 @@ pub fn bins_decide(records: &[Vec<Vec<SeedRecord>>]) -> Verdict {
                 Some(false) => "not set by the bins",
                 None => "not judged (one seed)",
             };
+            // Means that read the same at two decimals read as one level.
+            let values = if at(l.lowest) == at(l.highest) {
+                format!("{} at every bin count", at(l.lowest))
+            } else {
+                format!(
+                    "from {} ({}) to {} ({}), a range of {}, {} of the largest",
+                    at(l.lowest),
+                    bin_value(l.lowest),
+                    at(l.highest),
+                    bin_value(l.highest),
+                    bits(l.across_values),
+                    percent(l.share)
+                )
+            };
             details.push(format!(
-                "{name} {}: from {} ({}) to {} ({}), a range of {}, {} of the largest; seeds at one bin count lie at most {} apart: {judged}.",
+                "{name} {}: {values}; seeds at one bin count lie at most {} apart: {judged}.",
                 layer(l.layer),
-                at(l.lowest),
-                bin_value(l.lowest),
-                at(l.highest),
-                bin_value(l.highest),
-                bits(l.across_values),
-                percent(l.share),
                 bits(l.across_seeds)
             ));
         }

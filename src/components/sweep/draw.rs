@@ -122,8 +122,9 @@ pub fn draw_multiples(
     })
 }
 
-/// The summary's title: what is plotted, at which epoch, over how many seeds.
-fn summary_title(param: &str, rows: &[SummaryRow]) -> String {
+/// The summary's title: what is plotted, at which epoch, over how many
+/// seeds; without "what is plotted" when `narrow` (a letter card's column).
+fn summary_title(param: &str, rows: &[SummaryRow], narrow: bool) -> String {
     let epochs: Vec<usize> = rows.iter().filter(|r| r.n > 0).map(|r| r.epoch).collect();
     let seeds = rows.iter().map(|r| r.n).max().unwrap_or(0);
     let at = match (epochs.iter().min(), epochs.iter().max()) {
@@ -135,6 +136,10 @@ fn summary_title(param: &str, rows: &[SummaryRow]) -> String {
         0 | 1 => String::new(),
         n => format!(", mean ± sd over {n} seeds"),
     };
+    if narrow {
+        let over = over.replace(", mean ± sd over", ", ±sd,");
+        return format!("Against {param} ({at}{over})");
+    }
     format!("I(X;T) and I(T;Y) per layer against {param} ({at}{over})")
 }
 
@@ -168,7 +173,12 @@ pub fn draw_summary(
         param: sweep.param.clone(),
         max_ixt,
         label_entropy,
-        title: summary_title(&sweep.param, &rows),
+        // Under about 620 CSS pixels the long title is clipped.
+        title: summary_title(
+            &sweep.param,
+            &rows,
+            f64::from(area.dim_in_pixel().0) < 620.0 * scale,
+        ),
         reference,
         scale,
     };
