@@ -1142,14 +1142,15 @@ pub fn bins_rule() -> String {
     format!(
         "For each network and layer, every seed's final I(X;T) (at the last logged epoch) at each bin count: IDNNs' \
          linspace(−1, 1, N) edges with N = 10, 30 (the code's), 100 and 1000, and exact binning (every distinct activation \
-         vector its own bin: machine precision). The bin count sets a layer's value when the range of its per-bin-count means \
-         exceeds {} times the largest range over seeds at one bin count, and {}; the share is that range over the largest \
-         mean. Training is the same for every bin count: the sweep trains each seed once, and the exact-binning run trains the same seeds bit for bit. {}",
+         vector its own bin: machine precision). Every bin count measures the same trained networks, so each seed is compared \
+         with itself: its value at the bin count with the highest mean minus its value at the one with the lowest. The bin \
+         count sets a layer's value when the seeds' mean move exceeds {} times the (population) sd of their moves, and {}; \
+         the share is the range of the per-bin-count means over the largest mean. Training is the same for every bin count: the sweep trains each seed once, and the exact-binning run trains the same seeds bit for bit. {}",
         short(r.factor),
         bits(r.floor),
         control_text(
             sensitivity::control_rate(&r),
-            "3 to 6 bin counts of 2 to 4 seeds at one level, seed noise up to 0.5 bits"
+            "3 to 6 bin counts of the same 2 to 4 seeds, seeds up to 3 bits sd apart, estimator noise up to 0.15 bits sd"
         )
     )
 }
@@ -1231,8 +1232,18 @@ pub fn bins_decide(records: &[Vec<Vec<SeedRecord>>]) -> Verdict {
                     percent(l.share)
                 )
             };
+            let moves = l.moves.map_or_else(
+                || "no seed measured at both ends".to_string(),
+                |m| {
+                    format!(
+                        "each seed moves {} on average (sd {})",
+                        bits(m.mean),
+                        bits(m.sd)
+                    )
+                },
+            );
             details.push(format!(
-                "{name} {}: {values}; seeds at one bin count lie at most {} apart: {judged}.",
+                "{name} {}: {values}; {moves}, seeds at one bin count up to {} apart: {judged}.",
                 layer(l.layer),
                 bits(l.across_seeds)
             ));
@@ -1657,15 +1668,16 @@ mod tests {
             "Seeds 0–1: the bin count sets the final I(X;T) in 1 of 2 layers of the tanh network and 0 of 2 layers of the ReLU network."
         );
         // Layer 1: means 3 (10 edges) … 12 (machine precision), range 9
-        // bits = 75% of 12; seeds 0.2 bits apart.
+        // bits = 75% of 12; each seed moves 11.9 − 2.9 = 12.1 − 3.1 = 9
+        // bits (sd 0); seeds 0.2 bits apart.
         assert_eq!(
             v.details[0],
-            "tanh L1: from 3.00 bits (10 edges) to 12.00 bits (machine precision), a range of 9.00 bits, 75.0% of the largest; seeds at one bin count lie at most 0.20 bits apart: set by the bins."
+            "tanh L1: from 3.00 bits (10 edges) to 12.00 bits (machine precision), a range of 9.00 bits, 75.0% of the largest; each seed moves 9.00 bits on average (sd 0.00 bits), seeds at one bin count up to 0.20 bits apart: set by the bins."
         );
-        assert!(
-            v.details[1].ends_with("not set by the bins."),
-            "{}",
-            v.details[1]
+        // Layer 2: 1 bit at every value (seeds 0.9 and 1.1 throughout).
+        assert_eq!(
+            v.details[1],
+            "tanh L2: 1.00 bits at every bin count; each seed moves 0.00 bits on average (sd 0.00 bits), seeds at one bin count up to 0.20 bits apart: not set by the bins."
         );
         assert_eq!(v.details.len(), 4);
         // No logged epoch anywhere: nothing to judge.

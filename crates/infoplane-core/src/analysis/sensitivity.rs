@@ -1,11 +1,16 @@
 //! How much of a layer's final I(X;T) a sweep's values set: per layer, the
 //! range of the final I(X;T) (mean over seeds) across the swept values,
-//! against how far the seeds of one value lie apart. For a sweep of the
-//! bin count this says whether the bins, rather than the network, decide
-//! the picture.
+//! and, seed by seed, how far each seed moves between the values with the
+//! lowest and the highest mean. A sweep measures the same trained networks
+//! at every value (training is shared, or the same seed trains the same
+//! network), so the comparison is paired: the values set the layer when
+//! the seeds move alike, by more than the spread of their moves and by a
+//! floor. For a sweep of the bin count this says whether the bins, rather
+//! than the network, decide the picture.
 //!
 //! Input is `[value][seed][layer]`: each value's seeds' final I(X;T) per
-//! layer ([`final_ixt`] of each seed's record).
+//! layer ([`final_ixt`] of each seed's record), seeds in the same order at
+//! every value.
 
 use super::control::{ControlRate, REPLICATES};
 use super::seeds::Spread;
@@ -15,16 +20,17 @@ use crate::rng::{Rng, Stream};
 /// The rule [`sensitivity`] applies.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SensitivityRule {
-    /// The values set a layer's final I(X;T) when the range of its
-    /// per-value means exceeds this many times the largest range over
-    /// seeds at any one value…
+    /// The values set a layer's final I(X;T) when the seeds' mean move
+    /// (value at the highest-mean value minus value at the lowest-mean
+    /// one, seed by seed) exceeds this many times the (population) sd of
+    /// those moves…
     pub factor: f64,
     /// … and this many bits.
     pub floor: f64,
 }
 
 impl Default for SensitivityRule {
-    /// Three times the seeds' largest range, and half a bit.
+    /// Three times the moves' sd, and half a bit.
     fn default() -> Self {
         SensitivityRule {
             factor: 3.0,
@@ -48,13 +54,17 @@ pub struct LayerSensitivity {
     pub highest: usize,
     /// The largest range over seeds at any one value (bits).
     pub across_seeds: f64,
+    /// Seed by seed, its value at `highest` minus its value at `lowest`
+    /// (seeds measured at both); `None` if no seed was.
+    pub moves: Option<Spread>,
     /// The fewest seeds measured at any value.
     pub seeds: usize,
     /// `across_values` as a share of the largest mean: how much of the
     /// layer's final I(X;T) the values set.
     pub share: f64,
     /// Whether the values set it (see [`SensitivityRule`]); `None` with
-    /// fewer than two seeds at some value (no seed spread to compare with).
+    /// fewer than two seeds measured at both ends (no spread of the moves
+    /// to compare with).
     pub set_by_values: Option<bool>,
 }
 
@@ -117,8 +127,19 @@ fn judge_layer(
     } else {
         f64::NAN
     };
-    let set_by_values =
-        (seeds >= 2).then(|| across_values > (rule.factor * across_seeds).max(rule.floor));
+    // Seed k's move between the two ends (seeds pair by position).
+    let at = |v: usize, k: usize| finals[v].get(k).and_then(|s| s.get(l)).copied();
+    let moves = Spread::of(
+        (0..finals[highest.0].len().min(finals[lowest.0].len())).map(|k| {
+            match (at(highest.0, k), at(lowest.0, k)) {
+                (Some(h), Some(lo)) => h - lo,
+                _ => f64::NAN,
+            }
+        }),
+    );
+    let set_by_values = moves
+        .filter(|m| m.n >= 2)
+        .map(|m| m.mean > rule.floor && m.mean > rule.factor * m.sd);
     Some(LayerSensitivity {
         layer: l,
         per_value,
@@ -126,6 +147,7 @@ fn judge_layer(
         lowest: lowest.0,
         highest: highest.0,
         across_seeds,
+        moves,
         seeds,
         share,
         set_by_values,
@@ -133,23 +155,27 @@ fn judge_layer(
 }
 
 /// A stationary control: a sweep whose values do not matter. Each of 3–6
-/// values has 2–4 seeds whose final I(X;T) of one layer is the same level
-/// U(1, 11) bits plus independent noise of sd U(0.02, 0.5) bits (the
-/// seeds of real IDNNs runs end 0.0–0.4 bit apart; independent draws per
-/// value are harsher than shared training, where a value that does not
-/// matter gives the same numbers for every value). `[value][seed][layer]`,
+/// values has the same 2–4 seeds; seed k's final I(X;T) of one layer is a
+/// level U(1, 11) bits plus its own offset of sd U(0.02, 3) bits (the
+/// seeds of real IDNNs runs end up to 6 bits apart) at every value, plus
+/// independent noise of sd U(0.01, 0.15) bits per value and seed (a
+/// Monte Carlo estimator's; binning has none, so a bin count that does not
+/// matter gives the same numbers at every value). `[value][seed][layer]`,
 /// one layer.
 pub fn control(replicate: usize) -> Vec<Vec<Vec<f64>>> {
     let mut r = Rng::for_stream((7u64 << 32) | replicate as u64, Stream::Init);
     let uniform = |r: &mut Rng, lo: f64, hi: f64| lo + (hi - lo) * r.next_f64();
-    let values = 3 + (r.next_f64() * 4.0) as usize;
-    let seeds = 2 + (r.next_f64() * 3.0) as usize;
+    let values = (3 + (r.next_f64() * 4.0) as usize).min(6);
+    let seeds = (2 + (r.next_f64() * 3.0) as usize).min(4);
     let level = uniform(&mut r, 1.0, 11.0);
-    let sd = uniform(&mut r, 0.02, 0.5);
-    (0..values.min(6))
+    let seed_sd = uniform(&mut r, 0.02, 3.0);
+    let noise = uniform(&mut r, 0.01, 0.15);
+    let offsets: Vec<f64> = (0..seeds).map(|_| seed_sd * r.normal()).collect();
+    (0..values)
         .map(|_| {
-            (0..seeds.min(4))
-                .map(|_| vec![level + sd * r.normal()])
+            offsets
+                .iter()
+                .map(|o| vec![level + o + noise * r.normal()])
                 .collect()
         })
         .collect()
@@ -186,7 +212,9 @@ mod tests {
     fn bins_that_set_the_picture_fire() {
         // Three bin counts, two seeds each: means 3, 7.5 and 11.9, so the
         // range over values is 11.9 − 3 = 8.9 bits; the seeds lie 0.2,
-        // 1.0 and 0.2 apart, largest 1.0: 8.9 > max(3 × 1.0, 0.5) fires.
+        // 1.0 and 0.2 apart, largest 1.0. Seed by seed from the first to
+        // the last value: 11.8 − 2.9 = 8.9 and 12.0 − 3.1 = 8.9, sd 0, so
+        // 8.9 > max(3 × 0, 0.5) fires.
         let j = sensitivity(
             &one_layer(&[&[2.9, 3.1], &[7.0, 8.0], &[11.8, 12.0]]),
             &SensitivityRule::default(),
@@ -196,6 +224,8 @@ mod tests {
         assert!((l.across_values - 8.9).abs() < 1e-12, "{}", l.across_values);
         assert!((l.across_seeds - 1.0).abs() < 1e-12);
         assert_eq!((l.lowest, l.highest, l.seeds), (0, 2, 2));
+        let m = l.moves.unwrap();
+        assert!((m.mean - 8.9).abs() < 1e-12 && m.sd < 1e-12 && m.n == 2);
         // 8.9 / 11.9 of the largest mean.
         assert!((l.share - 8.9 / 11.9).abs() < 1e-12);
         assert_eq!(l.set_by_values, Some(true));
@@ -203,15 +233,26 @@ mod tests {
 
     #[test]
     fn seeds_that_differ_more_than_values_do_not_fire() {
-        // Means 6.0 and 7.0 (range 1.0 bit) but one value's seeds lie 2.0
-        // apart: 1.0 < 3 × 2.0, so the values do not set the layer.
+        // Means 6.0 and 7.0 (range 1.0 bit): seed 0 moves 6.9 − 5.0 = 1.9,
+        // seed 1 moves 7.1 − 7.0 = 0.1: mean 1.0, sd 0.9, and
+        // 1.0 < 3 × 0.9, so the values do not set the layer.
         let j = sensitivity(
             &one_layer(&[&[5.0, 7.0], &[6.9, 7.1]]),
             &SensitivityRule::default(),
         );
         assert!((j[0].across_values - 1.0).abs() < 1e-12);
+        assert!((j[0].moves.unwrap().sd - 0.9).abs() < 1e-12);
         assert_eq!(j[0].set_by_values, Some(false));
-        // Identical seeds but a range under the 0.5-bit floor: 0.3 > 3 × 0
+        // The same two means with the seeds far apart but moving alike
+        // (seed 0: 2 → 3, seed 1: 10 → 11): moves 1.0 and 1.0, sd 0, so
+        // the values set it although the seeds lie 8 bits apart.
+        let j = sensitivity(
+            &one_layer(&[&[2.0, 10.0], &[3.0, 11.0]]),
+            &SensitivityRule::default(),
+        );
+        assert_eq!(j[0].across_seeds, 8.0);
+        assert_eq!(j[0].set_by_values, Some(true));
+        // Identical seeds but moves under the 0.5-bit floor: 0.3 > 3 × 0
         // yet ≤ 0.5, so no.
         let j = sensitivity(
             &one_layer(&[&[4.0, 4.0], &[4.3, 4.3]]),
