@@ -11,7 +11,7 @@ import { serve } from './lib/server.mjs';
 const IDS = [
   'mnist-relu', 'fig4-as-coded', 'cumulative-means', 'caption-normalisation', 'axis-labels', 'first-layer-shares',
   'relu-gradients', 'worked-example', 'seeds-information-plane', 'caption-architecture', 'relu-binning', 'saxe',
-  'stored-run',
+  'stored-run', 'bins-decide',
 ];
 const RUN_CARDS = IDS.filter((i) => i !== 'worked-example');
 // Until the page fetches the image-set files (the lead's pool work), MNIST
@@ -31,6 +31,7 @@ const SHORT = {
   'relu-binning': { epochs: 600, seeds: 1 },
   saxe: { epochs: 400, seeds: 1, kde: { epochs: 30, seeds: 1 } },
   'stored-run': { epochs: 400, seeds: 1 },
+  'bins-decide': { epochs: 400, seeds: 1 },
 };
 // A card's default run may take minutes on a loaded two-core machine.
 const RUN_TIMEOUT = 900000;
@@ -103,7 +104,7 @@ const headlineOf = (page, id) => page.locator(`#${id} .verdict-headline`).textCo
 /** Numbers in a text (e.g. 274, 0.457, 12.00, ×2.31). */
 const numbers = (text) => (text.match(/\d+(\.\d+)?/g) || []);
 
-test('the page lists the 13 cards in the letter\'s order, with contents, anchors and the addition marked', async () => {
+test('the page lists the 14 cards in the letter\'s order, with contents, anchors and the addition marked', async () => {
   const { page, errors } = await openLetter();
   assert.equal(await page.locator('h1').textContent(), 'The open letter, claim by claim');
   const ids = await page.locator('.claim-card').evaluateAll((cs) => cs.map((c) => c.id));
@@ -114,8 +115,8 @@ test('the page lists the 13 cards in the letter\'s order, with contents, anchors
     assert.equal(await stateOf(page, id), id === 'worked-example' ? 'done' : 'idle');
     assert.equal(await page.locator(`#${id} h2`).count(), 1, `${id} has one heading`);
   }
-  // Only the stored run is an addition, in the contents and on its card.
-  assert.deepEqual(await page.locator('.claim-card.addition').evaluateAll((cs) => cs.map((c) => c.id)), ['stored-run']);
+  // Only the stored run and the bin-count sweep are additions, in the contents and on their cards.
+  assert.deepEqual(await page.locator('.claim-card.addition').evaluateAll((cs) => cs.map((c) => c.id)), ['stored-run', 'bins-decide']);
   assert.match(await page.locator('#letter-toc li').last().textContent(), /addition: not in the letter/);
   assert.match(await page.locator('#stored-run .claim-addition').textContent(), /not in the letter/);
   // Every run card defaults to four seeds, and every seeds input is editable.

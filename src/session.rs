@@ -8,9 +8,9 @@ use crate::runs::{Report, RunState, Runs};
 use infoplane_core::config::Config;
 use infoplane_core::cost::{Cost, MemoryError};
 use infoplane_core::data::{Dataset, ImageSet};
-use infoplane_core::params::Params;
+use infoplane_core::params::{ParamError, Params};
 use infoplane_core::record::{SeedRecord, Status};
-use infoplane_core::sweep::{SweepPlan, SweepRecord};
+use infoplane_core::sweep::{summarise_points, SummaryRow, SweepPlan, SweepRecord};
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -60,6 +60,60 @@ impl SweepRuns {
         let params = self.params.as_ref()?;
         let points: Option<Vec<_>> = self.points.iter().map(Runs::to_record).collect();
         Some(SweepRecord::new(params, points?).map_err(|e| e.to_string()))
+    }
+
+    /// Each value's text (its label without `NAME=`).
+    pub fn values(&self) -> Vec<String> {
+        let prefix = format!("{}=", self.param);
+        self.labels
+            .iter()
+            .map(|l| l.strip_prefix(&prefix).unwrap_or(l).to_string())
+            .collect()
+    }
+
+    /// The summary so far (as [`SweepRecord::summary_at`]): per value and
+    /// layer, I(X;T) and I(T;Y) over the seeds at logged epoch `epoch`, or
+    /// at each value's last. Values not started yet have no rows.
+    pub fn summary(&self, epoch: Option<usize>) -> Vec<SummaryRow> {
+        let records: Vec<Vec<SeedRecord>> = self.points.iter().map(Runs::records).collect();
+        let points: Vec<(&[usize], &[SeedRecord])> = self
+            .points
+            .iter()
+            .zip(&records)
+            .map(|(r, recs)| {
+                let layers = r.header.as_ref().map_or(&[][..], |h| h.layers.as_slice());
+                (layers, recs.as_slice())
+            })
+            .collect();
+        summarise_points(&self.values(), &points, epoch)
+    }
+
+    /// Shows a loaded sweep record (no computation): one [`Runs`] per
+    /// value. What its query could not read is returned, naming each field.
+    pub fn from_record(rec: SweepRecord) -> (SweepRuns, Vec<ParamError>) {
+        let parsed = Params::from_query(&rec.query, &[]);
+        let labels = rec
+            .values
+            .iter()
+            .map(|v| format!("{}={v}", rec.param))
+            .collect();
+        let mut errors = parsed.errors;
+        let points = rec
+            .points
+            .into_iter()
+            .map(|p| {
+                let (runs, e) = Runs::from_record(p);
+                errors.extend(e);
+                runs
+            })
+            .collect();
+        let runs = SweepRuns {
+            params: Some(parsed.params),
+            param: rec.param,
+            labels,
+            points,
+        };
+        (runs, errors)
     }
 }
 
@@ -380,11 +434,24 @@ impl Session {
         self.sweep.set(None);
     }
 
-    /// Shows a loaded (or finished) run instead of a computed one, freeing
+    /// Shows a loaded run instead of a computed one (or a sweep), freeing
     /// the workers.
     pub fn show(&self, runs: Runs) {
         self.pool.with_value(Pool::reset);
+        self.sweep.set(None);
         self.runs.set(runs);
+    }
+
+    /// Frees the workers of a finished run or sweep, keeping its records.
+    pub fn release(&self) {
+        self.pool.with_value(Pool::reset);
+    }
+
+    /// Shows a loaded sweep instead of a computed one, freeing the workers.
+    pub fn show_sweep(&self, sweep: SweepRuns) {
+        self.pool.with_value(Pool::reset);
+        self.runs.set(Runs::default());
+        self.sweep.set(Some(sweep));
     }
 }
 

@@ -89,7 +89,11 @@ pub fn Controls() -> impl IntoView {
                     let fields = PARAMS
                         .iter()
                         .filter(|p| p.group == g)
-                        .map(|spec| view! { <ParamField spec /> })
+                        .map(|spec| {
+                            let builder = (spec.kind == Kind::Sweep)
+                                .then(|| view! { <crate::components::sweep::SweepBuilder /> });
+                            view! { <ParamField spec /> {builder} }
+                        })
                         .collect_view();
                     let data = (g == Group::Data).then(|| view! { <DataFile /> });
                     if g == Group::Run {

@@ -142,10 +142,19 @@ pub fn RecordIo() -> impl IntoView {
         }
         leptos::task::spawn_local(async move {
             let name = file.name();
-            let result = browser::read_file(&file)
+            let text = browser::read_file(&file)
                 .await
-                .and_then(|b| String::from_utf8(b).map_err(|_| "not a text file".to_string()))
-                .and_then(|t| RunRecord::from_json(&t).map_err(|e| e.to_string()));
+                .and_then(|b| String::from_utf8(b).map_err(|_| "not a text file".to_string()));
+            // A sweep record shows in the sweep's figure area.
+            if let Some(m) = text
+                .as_deref()
+                .ok()
+                .and_then(|t| crate::components::sweep::load_json(lab, t, &name))
+            {
+                message.set(Some(m));
+                return;
+            }
+            let result = text.and_then(|t| RunRecord::from_json(&t).map_err(|e| e.to_string()));
             match result {
                 Ok(rec) => {
                     let n = rec.seeds.len();

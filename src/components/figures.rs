@@ -113,6 +113,7 @@ pub fn Figures() -> impl IntoView {
     };
     let fixed = |h: u32| Signal::derive(move || h);
     view! {
+        <crate::components::sweep::SweepFigures />
         {d.shows(FigureKind::Plane).then(|| view! {
             <section class="figure-panel" id="panel-plane" aria-labelledby="h-plane">
                 <h2 id="h-plane">"Information plane"</h2>

@@ -10,3 +10,4 @@ pub mod figures;
 pub mod header;
 pub mod notices;
 pub mod runbar;
+pub mod sweep;

@@ -68,6 +68,7 @@ pub fn RunBar() -> impl IntoView {
                     }
                 </For>
             </ul>
+            <crate::components::sweep::SweepProgress />
         </section>
     }
 }

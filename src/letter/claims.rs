@@ -67,6 +67,10 @@ pub enum Judge {
     Records(fn(&[Vec<SeedRecord>]) -> Verdict),
     /// From the records and SZT's stored run (fetched by the page).
     Stored(fn(&[Vec<SeedRecord>], &StoredRun) -> Verdict),
+    /// From the records by value: `[configuration][value][seed]`, where a
+    /// sweep's configuration has one entry per swept value and any other
+    /// configuration one.
+    Sweeps(fn(&[Vec<Vec<SeedRecord>>]) -> Verdict),
 }
 
 /// What a card with a Run button runs and how it is judged.
@@ -121,6 +125,10 @@ const SAXE_FIGURES: &[LetterFigure] = &[
     LetterFigure::Snr(GradDefinition::Saxe),
 ];
 const KDE_FIGURES: &[LetterFigure] = &[LetterFigure::Planes { polylines: false }];
+const EXACT_FIGURES: &[LetterFigure] = &[LetterFigure::Planes { polylines: true }];
+/// The summary of a sweep, with the configuration after it (the same
+/// network at machine precision) as dashed levels.
+const SWEEP_FIGURES: &[LetterFigure] = &[LetterFigure::SweepSummary];
 
 /// A configuration on the card's main inputs.
 const fn main(
@@ -503,6 +511,51 @@ pub static CLAIMS: &[Claim] = &[
             judge: Judge::Stored(verdicts::stored_comparison),
         }),
     },
+    Claim {
+        id: "bins-decide",
+        title: "Bins decide the picture",
+        concerns: "The letter's point that the information plane depends on the binning (IDNNs issue #12); SZT Fig. 3",
+        addition: true,
+        claim: "How much of each layer's final I(X;T) is set by the bin count rather than by the network: the IDNNs tanh and ReLU networks measured with 10 to 1000 bin edges and at machine precision.",
+        paper: "IDNNs measures I(X;T) on 30 edges over [-1, 1] (FACTS.md §3); for an invertible layer on var_u's 4096 distinct inputs, exact (machine-precision) binning gives I(X;T) = 12 bits, whatever the training (Saxe et al. 2018, Appendix; Goldfeld et al. 2019).",
+        body: ClaimBody::Run(RunSpec {
+            configs: &[
+                main(
+                    "tanh, bin counts",
+                    "IDNNs defaults (tanh), bin edges 10, 30, 100 and 1000 on [-1, 1] (training shared)",
+                    "preset=idnns-default&sweep=edges:10,30,100,1000",
+                    "",
+                    SWEEP_FIGURES,
+                ),
+                main(
+                    "tanh, machine precision",
+                    "IDNNs defaults (tanh), exact binning: every distinct activation vector its own bin",
+                    "preset=idnns-default&estimator=exact-binning",
+                    "plane=polylines",
+                    EXACT_FIGURES,
+                ),
+                main(
+                    "ReLU, bin counts",
+                    "IDNNs ReLU, bin edges 10, 30, 100 and 1000 on [-1, 1] (training shared)",
+                    "preset=idnns-relu&sweep=edges:10,30,100,1000",
+                    "",
+                    SWEEP_FIGURES,
+                ),
+                main(
+                    "ReLU, machine precision",
+                    "IDNNs ReLU, exact binning",
+                    "preset=idnns-relu&estimator=exact-binning",
+                    "plane=polylines",
+                    EXACT_FIGURES,
+                ),
+            ],
+            epochs: 8000,
+            seeds: SEEDS,
+            second: None,
+            rule: verdicts::bins_rule,
+            judge: Judge::Sweeps(verdicts::bins_decide),
+        }),
+    },
 ];
 
 /// The claim with anchor `id`.
@@ -531,12 +584,19 @@ mod tests {
                 let q = format!("{}&epochs={epochs}&seeds={seeds}", cfg.query);
                 let p = Params::from_query(&q, &[]);
                 assert!(p.errors.is_empty(), "{}: {:?}", c.id, p.errors);
-                Config::from_params(&p.params).unwrap_or_else(|e| panic!("{}: {e}", c.id));
+                // A sweep is valid when every one of its points is.
+                if p.params.sweep().is_some() {
+                    let plan = infoplane_core::sweep::SweepPlan::new(&p.params)
+                        .unwrap_or_else(|e| panic!("{}: {e}", c.id));
+                    assert!(plan.points.len() > 1, "{}", c.id);
+                } else {
+                    Config::from_params(&p.params).unwrap_or_else(|e| panic!("{}: {e}", c.id));
+                }
             }
         }
-        // Thirteen cards with distinct ids: sorting first makes every duplicate
+        // Fourteen cards with distinct ids: sorting first makes every duplicate
         // adjacent, so dedup() removes it wherever it stood.
-        assert_eq!(CLAIMS.len(), 13);
+        assert_eq!(CLAIMS.len(), 14);
         let mut ids: Vec<_> = CLAIMS.iter().map(|c| c.id).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -564,10 +624,11 @@ mod tests {
                 "relu-binning",
                 "saxe",
                 "stored-run",
+                "bins-decide",
             ]
         );
         let additions: Vec<_> = CLAIMS.iter().filter(|c| c.addition).map(|c| c.id).collect();
-        assert_eq!(additions, ["stored-run"]);
+        assert_eq!(additions, ["stored-run", "bins-decide"]);
         for c in CLAIMS {
             let ClaimBody::Run(spec) = &c.body else {
                 continue;
@@ -590,6 +651,32 @@ mod tests {
                 for cfg in spec.configs.iter().filter(|k| k.inputs == Inputs::Second) {
                     let p = Params::from_query(cfg.query, &[]).params;
                     assert!(s.epochs <= p.int("epochs") as usize, "{}", c.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_bins_card_sweeps_the_values_its_verdict_names() {
+        use crate::letter::verdicts::BIN_VALUES;
+        let ClaimBody::Run(spec) = &find("bins-decide").unwrap().body else {
+            unreachable!()
+        };
+        // Sweep, exact, sweep, exact: each sweep's values are the verdict's
+        // bin counts, the exact run its last value.
+        for (k, cfg) in spec.configs.iter().enumerate() {
+            let p = Params::from_query(cfg.query, &[]).params;
+            match p.sweep() {
+                Some(s) => {
+                    assert_eq!(k % 2, 0, "{}", cfg.name);
+                    let names: Vec<String> =
+                        s.texts().iter().map(|v| format!("{v} edges")).collect();
+                    assert_eq!(names, BIN_VALUES[..4], "{}", cfg.name);
+                    assert_eq!(spec.configs[k].figures, [LetterFigure::SweepSummary]);
+                }
+                None => {
+                    assert_eq!(k % 2, 1, "{}", cfg.name);
+                    assert_eq!(p.get("estimator").to_string(), "exact-binning");
                 }
             }
         }

@@ -4,8 +4,12 @@
 //! y labels beside the true ones, each layer's share of the cumulative
 //! sums, and the reader's planes beside SZT's stored run.
 
+// The lab's sweep summary: the one piece of the lab's sweep UI the letter's
+// `bins-decide` card draws.
+use crate::components::sweep::draw as sweep_draw;
 use crate::figures::{draw_figure, FigureInput};
 use crate::runs::Runs;
+use crate::session::SweepRuns;
 use crate::stored::{self, Stored};
 use crate::view::{FigureKind, Subject};
 use infoplane_core::analysis::shares;
@@ -43,6 +47,10 @@ pub enum LetterFigure {
     /// The planes of every seed, their mean, and SZT's stored run (mean
     /// with its ± 2 sd band at the epochs the verdict compares).
     StoredPlanes,
+    /// A sweep's summary: each layer's final I(X;T) and I(T;Y) against the
+    /// swept value (mean ± sd over seeds), with the card's next
+    /// configuration (the same network at machine precision) dashed.
+    SweepSummary,
 }
 
 /// How a definition is named in titles.
@@ -82,6 +90,7 @@ impl LetterFigure {
             ),
             LetterFigure::Loss => "Loss and accuracy against epoch".into(),
             LetterFigure::Norms => "Weight norm of each layer against epoch".into(),
+            LetterFigure::SweepSummary => "I(X;T) and I(T;Y) per layer at the last logged epoch against the bin count, mean and sd over seeds, machine precision dashed".into(),
             LetterFigure::Shares => "Each layer's share of the top layer's cumulative mean (solid) and variance sum (dashed) against epoch".into(),
             LetterFigure::StoredPlanes => "Information plane per seed and their mean, beside SZT's stored run: its mean over 20 repeats with bars of ± 2 sd at the compared epochs".into(),
         }
@@ -104,6 +113,7 @@ impl LetterFigure {
             LetterFigure::Norms => "norms",
             LetterFigure::Shares => "shares",
             LetterFigure::StoredPlanes => "stored-planes",
+            LetterFigure::SweepSummary => "sweep-summary",
         }
     }
 
@@ -127,6 +137,7 @@ impl LetterFigure {
             | LetterFigure::AxisLabels
             | LetterFigure::Shares => 380,
             LetterFigure::Snr(_) => 300,
+            LetterFigure::SweepSummary => 420,
             LetterFigure::Loss | LetterFigure::Norms => 260,
         }
     }
@@ -189,7 +200,24 @@ impl LetterFigure {
             ),
             LetterFigure::Shares => shares(runs, area, scale),
             LetterFigure::StoredPlanes => stored_planes(runs, area, scale),
+            // Drawn from a sweep (see `draw_sweep`); a plain run has none.
+            LetterFigure::SweepSummary => self.draw_sweep(None, runs, area, scale),
         }
+    }
+
+    /// Draws [`LetterFigure::SweepSummary`] of `sweep` (waiting while there
+    /// is none) with `reference`'s final I(X;T) and I(T;Y) per layer dashed.
+    pub fn draw_sweep(
+        self,
+        sweep: Option<&SweepRuns>,
+        reference: &Runs,
+        area: &fig::Area,
+        scale: f64,
+    ) -> Result<Vec<HitPoint>, String> {
+        let empty = SweepRuns::default();
+        let sweep = sweep.unwrap_or(&empty);
+        let reference = sweep_draw::reference_of(reference, "machine precision");
+        sweep_draw::draw_summary(sweep, None, reference, area, scale)
     }
 }
 

@@ -5,6 +5,7 @@
 //! inputs name an experiment another card already ran shows those runs.
 
 use super::claims::{Claim, Inputs, Judge, RunSpec, TIME_LIMIT_S};
+use super::figures::LetterFigure;
 use super::format::{count, seed_range};
 use super::settings::{experiments, lab_href, readable, InputText};
 use super::shared::{Registry, Shared};
@@ -75,9 +76,41 @@ fn seeds_summary(spec: &RunSpec, exps: &[Params]) -> String {
     }
 }
 
+/// The records of a session by value: one entry per point of a sweep,
+/// else one.
+fn records_by_value(session: &crate::session::Session) -> Vec<Vec<SeedRecord>> {
+    session
+        .sweep
+        .with(|s| {
+            s.as_ref()
+                .map(|s| s.points.iter().map(Runs::records).collect())
+        })
+        .unwrap_or_else(|| vec![session.runs.with(Runs::records)])
+}
+
+/// Progress lines of a session: per seed, and per value of a sweep.
+fn session_lines(name: &str, session: &crate::session::Session) -> Vec<String> {
+    session
+        .sweep
+        .with(|s| {
+            s.as_ref().map(|s| {
+                s.points
+                    .iter()
+                    .zip(&s.labels)
+                    .flat_map(|(r, l)| progress_lines(&format!("{name} · {l}"), r))
+                    .collect()
+            })
+        })
+        .unwrap_or_else(|| session.runs.with(|r| progress_lines(name, r)))
+}
+
 /// The verdict of finished runs, or why there is none yet.
-fn judge(spec: &RunSpec, records: &[Vec<SeedRecord>]) -> Option<Verdict> {
+fn judge(spec: &RunSpec, by_value: &[Vec<Vec<SeedRecord>>]) -> Option<Verdict> {
+    // Configurations that are not sweeps have one value: their records.
+    let flat = || -> Vec<Vec<SeedRecord>> { by_value.iter().map(|v| v.concat()).collect() };
+    let records = &flat();
     match spec.judge {
+        Judge::Sweeps(f) => Some(f(by_value)),
         Judge::Records(f) => Some(f(records)),
         Judge::Stored(f) => match stored::state() {
             Stored::Loaded(run) => Some(f(records, &run)),
@@ -142,8 +175,7 @@ pub fn RunBody(
         now
     });
     let card_state = Memo::new(move |_| {
-        let states: Vec<RunState> =
-            shared.with(|v| v.iter().map(|s| s.session.runs.with(Runs::state)).collect());
+        let states: Vec<RunState> = shared.with(|v| v.iter().map(|s| s.session.state()).collect());
         combined(&states)
     });
     // Mirror the state on the card; note the end of finished runs and
@@ -153,7 +185,7 @@ pub fn RunBody(
         state.set(s);
         shared.with_untracked(|v| {
             for sh in v {
-                let st = sh.session.runs.with_untracked(Runs::state);
+                let st = sh.session.state_untracked();
                 if matches!(st, RunState::Done | RunState::Error) {
                     sh.finish();
                 }
@@ -166,12 +198,9 @@ pub fn RunBody(
         }
         (card_state.get() == RunState::Done)
             .then(|| {
-                let records: Vec<Vec<SeedRecord>> = shared.with(|v| {
-                    v.iter()
-                        .map(|s| s.session.runs.with(Runs::records))
-                        .collect()
-                });
-                judge(spec, &records)
+                let by_value: Vec<Vec<Vec<SeedRecord>>> =
+                    shared.with(|v| v.iter().map(|s| records_by_value(&s.session)).collect());
+                judge(spec, &by_value)
             })
             .flatten()
     });
@@ -268,12 +297,24 @@ pub fn RunBody(
             .iter()
             .zip(spec.configs)
             .flat_map(|(s, c)| {
-                s.session.runs.with(|r| {
+                let line = |name: &str, r: &Runs| -> Vec<String> {
                     r.seeds
                         .iter()
-                        .map(|x| format!("{} seed {}: {:.1} s", c.name, x.seed, x.seconds))
-                        .collect::<Vec<_>>()
-                })
+                        .map(|x| format!("{name} seed {}: {:.1} s", x.seed, x.seconds))
+                        .collect()
+                };
+                s.session
+                    .sweep
+                    .with(|sw| {
+                        sw.as_ref().map(|sw| {
+                            sw.points
+                                .iter()
+                                .zip(&sw.labels)
+                                .flat_map(|(r, l)| line(&format!("{} {l}", c.name), r))
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .unwrap_or_else(|| s.session.runs.with(|r| line(c.name, r)))
             })
             .collect();
         Some(format!(
@@ -303,7 +344,7 @@ pub fn RunBody(
             .get()
             .iter()
             .zip(spec.configs)
-            .flat_map(|(s, c)| s.session.runs.with(|r| progress_lines(c.name, r)))
+            .flat_map(|(s, c)| session_lines(c.name, &s.session))
             .map(|line| view! { <li>{line}</li> })
             .collect_view()
     };
@@ -347,14 +388,27 @@ pub fn RunBody(
                     let n_seeds = Memo::new(move |_| {
                         shared.with(|v| v.get(k).map_or(0, |s| s.session.runs.with(|r| r.seeds.len())))
                     });
-                    let draw: DrawFn = Rc::new(move |area, scale| match session_of() {
-                        Some(s) => s.runs.with_untracked(|r| fig.draw(r, area, scale)),
-                        None => fig.draw(&Runs::default(), area, scale),
+                    // A sweep's summary takes the next configuration's runs
+                    // as its dashed reference.
+                    let next_of = move || shared.with_untracked(|v| v.get(k + 1).map(|s| s.session));
+                    let draw: DrawFn = Rc::new(move |area, scale| match (fig, session_of()) {
+                        (LetterFigure::SweepSummary, Some(s)) => s.sweep.with_untracked(|sw| {
+                            let next = next_of().map(|n| n.runs.get_untracked()).unwrap_or_default();
+                            fig.draw_sweep(sw.as_ref(), &next, area, scale)
+                        }),
+                        (_, Some(s)) => s.runs.with_untracked(|r| fig.draw(r, area, scale)),
+                        (_, None) => fig.draw(&Runs::default(), area, scale),
                     });
                     let deps: DepsFn = Rc::new(move || {
                         shared.with(|v| {
                             if let Some(s) = v.get(k) {
                                 s.session.runs.track();
+                                s.session.sweep.track();
+                            }
+                            if fig == LetterFigure::SweepSummary {
+                                if let Some(n) = v.get(k + 1) {
+                                    n.session.runs.track();
+                                }
                             }
                         });
                         if fig.uses_stored_run() {

@@ -45,15 +45,23 @@ impl PartialEq for Shared {
 impl Shared {
     /// Whether it holds a complete run: every seed done (nothing to redo).
     pub fn complete(&self) -> bool {
-        self.session.runs.with_untracked(|r| {
+        let done = |r: &Runs| {
             r.state() == RunState::Done && r.seeds.iter().all(|s| s.ended == Some(Status::Done))
-        })
+        };
+        match self
+            .session
+            .sweep
+            .with_untracked(|s| s.as_ref().map(|s| s.points.iter().all(done)))
+        {
+            Some(sweep_done) => sweep_done,
+            None => self.session.runs.with_untracked(done),
+        }
     }
 
     /// Starts `params` unless a complete run of it is here already or it is
     /// running.
     pub fn start(&self, params: Params) {
-        let state = self.session.runs.with_untracked(Runs::state);
+        let state = self.session.state_untracked();
         if self.complete() || state.is_busy() {
             return;
         }
@@ -67,7 +75,11 @@ impl Shared {
         if self.started.get_untracked().is_some() && self.ended.get_untracked().is_none() {
             self.ended.set(Some(crate::browser::now_ms()));
         }
-        self.session.show(self.session.runs.get_untracked());
+        if self.session.sweep.with_untracked(Option::is_some) {
+            self.session.release();
+        } else {
+            self.session.show(self.session.runs.get_untracked());
+        }
     }
 }
 

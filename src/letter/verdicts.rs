@@ -15,6 +15,7 @@ use infoplane_core::analysis::decline::{self, DeclineRule};
 use infoplane_core::analysis::normalisation::{self, NormRule, NormShift};
 use infoplane_core::analysis::phases::{self, PhaseRule};
 use infoplane_core::analysis::seeds::{counts, LayerTally, Spread};
+use infoplane_core::analysis::sensitivity::{self, LayerSensitivity, SensitivityRule};
 use infoplane_core::analysis::shares::{self, ShareRule};
 use infoplane_core::analysis::stored::{self, StoredRule, StoredRun};
 use infoplane_core::analysis::trends::{self, TrendQuestion, TrendRule};
@@ -1125,6 +1126,132 @@ pub fn decline(records: &[Vec<SeedRecord>]) -> Verdict {
     with_note(records, Verdict { headline, details })
 }
 
+/// The bin counts of the `bins-decide` card's sweeps, in their order, then
+/// the exact (machine-precision) binning run beside each sweep.
+pub const BIN_VALUES: [&str; 5] = [
+    "10 edges",
+    "30 edges",
+    "100 edges",
+    "1000 edges",
+    "machine precision",
+];
+
+/// How `bins-decide` judges.
+pub fn bins_rule() -> String {
+    let r = SensitivityRule::default();
+    format!(
+        "For each network and layer, every seed's final I(X;T) (at the last logged epoch) at each bin count: IDNNs' \
+         linspace(−1, 1, N) edges with N = 10, 30 (the code's), 100 and 1000, and exact binning (every distinct activation \
+         vector its own bin: machine precision). Every bin count measures the same trained networks, so each seed is compared \
+         with itself: its value at the bin count with the highest mean minus its value at the one with the lowest. The bin \
+         count sets a layer's value when the seeds' mean move exceeds {} times the (population) sd of their moves, and {}; \
+         the share is the range of the per-bin-count means over the largest mean. Training is the same for every bin count: the sweep trains each seed once, and the exact-binning run trains the same seeds bit for bit. {}",
+        short(r.factor),
+        bits(r.floor),
+        control_text(
+            sensitivity::control_rate(&r),
+            "3 to 6 bin counts of the same 2 to 4 seeds, seeds up to 3 bits sd apart, estimator noise up to 0.15 bits sd"
+        )
+    )
+}
+
+/// One network's judgement: `[value][seed]` records of its sweep, then its
+/// exact-binning run as the last value.
+fn bins_of(sweep: &[Vec<SeedRecord>], exact: &[Vec<SeedRecord>]) -> Vec<LayerSensitivity> {
+    let mut points: Vec<&[SeedRecord]> = sweep.iter().map(Vec::as_slice).collect();
+    points.extend(exact.iter().map(Vec::as_slice));
+    sensitivity::sensitivity(
+        &sensitivity::finals_of(&points),
+        &SensitivityRule::default(),
+    )
+}
+
+fn bin_value(k: usize) -> String {
+    BIN_VALUES
+        .get(k)
+        .map_or_else(|| format!("value {}", k + 1), |v| v.to_string())
+}
+
+/// "5 of 6 layers" set by the bins (those that could be judged).
+fn set_count(l: &[LayerSensitivity]) -> String {
+    let judged = l.iter().filter(|l| l.set_by_values.is_some()).count();
+    let set = l.iter().filter(|l| l.set_by_values == Some(true)).count();
+    if judged == 0 {
+        "no layer it can judge (one seed: no seed spread to compare with)".into()
+    } else {
+        format!("{set} of {}", count(judged, "layer"))
+    }
+}
+
+/// `bins-decide`: the tanh and ReLU networks of IDNNs over bin counts,
+/// machine precision included. `records[config][value][seed]`: the tanh
+/// sweep, its exact run, the ReLU sweep, its exact run.
+pub fn bins_decide(records: &[Vec<Vec<SeedRecord>>]) -> Verdict {
+    let flat: Vec<Vec<SeedRecord>> = records.iter().flatten().cloned().collect();
+    let get = |k: usize| records.get(k).map_or(&[][..], Vec::as_slice);
+    let nets = [
+        ("tanh", bins_of(get(0), get(1))),
+        ("ReLU", bins_of(get(2), get(3))),
+    ];
+    if nets.iter().all(|(_, l)| l.is_empty()) {
+        return nothing();
+    }
+    let first = recs(&flat, 0);
+    let headline = format!(
+        "{}: the bin count sets the final I(X;T) in {} of the tanh network and {} of the ReLU network.",
+        seeds_of(&first),
+        set_count(&nets[0].1),
+        set_count(&nets[1].1)
+    );
+    let mut details = Vec::new();
+    for (name, layers) in &nets {
+        for l in layers {
+            let at = |k: usize| {
+                l.per_value
+                    .get(k)
+                    .copied()
+                    .flatten()
+                    .map_or_else(|| "n/a".into(), |s| bits(s.mean))
+            };
+            let judged = match l.set_by_values {
+                Some(true) => "set by the bins",
+                Some(false) => "not set by the bins",
+                None => "not judged (one seed)",
+            };
+            // Means that read the same at two decimals read as one level.
+            let values = if at(l.lowest) == at(l.highest) {
+                format!("{} at every bin count", at(l.lowest))
+            } else {
+                format!(
+                    "from {} ({}) to {} ({}), a range of {}, {} of the largest",
+                    at(l.lowest),
+                    bin_value(l.lowest),
+                    at(l.highest),
+                    bin_value(l.highest),
+                    bits(l.across_values),
+                    percent(l.share)
+                )
+            };
+            let moves = l.moves.map_or_else(
+                || "no seed measured at both ends".to_string(),
+                |m| {
+                    format!(
+                        "each seed moves {} on average (sd {})",
+                        bits(m.mean),
+                        bits(m.sd)
+                    )
+                },
+            );
+            details.push(format!(
+                "{name} {}: {values}; {moves}, seeds at one bin count up to {} apart: {judged}.",
+                layer(l.layer),
+                bits(l.across_seeds)
+            ));
+        }
+    }
+    with_note(&flat, Verdict { headline, details })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1498,5 +1625,71 @@ mod tests {
         );
         assert!(u.details[0]
             .contains("could not be loaded (data/szt_stored_run.json: HTTP status 404)"));
+    }
+
+    /// One seed whose final I(X;T) per layer is `ixt` (one logged epoch).
+    fn final_rec(seed: u64, ixt: Vec<f64>) -> SeedRecord {
+        let mut r = SeedRecord::new(seed);
+        let n = ixt.len();
+        r.push(&EpochRecord {
+            epoch: 0,
+            ixt,
+            ity: vec![0.5; n],
+            grad_m: vec![1.0; n],
+            grad_s: vec![1.0; n],
+            wnorm: vec![1.0; n],
+            loss_train: 0.1,
+            loss_test: 0.2,
+            acc_train: 0.99,
+            acc_test: 0.9,
+        });
+        r.status = Status::Done;
+        r
+    }
+
+    #[test]
+    fn bins_verdict_counts_the_layers_the_bins_set() {
+        // Two layers, two seeds. tanh: layer 1 rises 3 → 12 bits over the
+        // four bin counts and exact (seeds ±0.1), set by the bins; layer 2
+        // stays at 1 bit ± 0.1 everywhere, not set (range 0). ReLU: both
+        // layers flat at 5 bits: 0 of 2.
+        let value = |x1: f64| {
+            vec![
+                final_rec(0, vec![x1 - 0.1, 0.9]),
+                final_rec(1, vec![x1 + 0.1, 1.1]),
+            ]
+        };
+        let tanh: Vec<Vec<SeedRecord>> = [3.0, 6.0, 9.0, 11.0].iter().map(|&x| value(x)).collect();
+        let flat = |x: f64| vec![final_rec(0, vec![x, x]), final_rec(1, vec![x, x])];
+        let relu: Vec<Vec<SeedRecord>> = (0..4).map(|_| flat(5.0)).collect();
+        let v = bins_decide(&[tanh, vec![value(12.0)], relu, vec![flat(5.0)]]);
+        assert_eq!(
+            v.headline,
+            "Seeds 0–1: the bin count sets the final I(X;T) in 1 of 2 layers of the tanh network and 0 of 2 layers of the ReLU network."
+        );
+        // Layer 1: means 3 (10 edges) … 12 (machine precision), range 9
+        // bits = 75% of 12; each seed moves 11.9 − 2.9 = 12.1 − 3.1 = 9
+        // bits (sd 0); seeds 0.2 bits apart.
+        assert_eq!(
+            v.details[0],
+            "tanh L1: from 3.00 bits (10 edges) to 12.00 bits (machine precision), a range of 9.00 bits, 75.0% of the largest; each seed moves 9.00 bits on average (sd 0.00 bits), seeds at one bin count up to 0.20 bits apart: set by the bins."
+        );
+        // Layer 2: 1 bit at every value (seeds 0.9 and 1.1 throughout).
+        assert_eq!(
+            v.details[1],
+            "tanh L2: 1.00 bits at every bin count; each seed moves 0.00 bits on average (sd 0.00 bits), seeds at one bin count up to 0.20 bits apart: not set by the bins."
+        );
+        assert_eq!(v.details.len(), 4);
+        // No logged epoch anywhere: nothing to judge.
+        let none = vec![vec![SeedRecord::new(0)]];
+        assert_eq!(
+            bins_decide(&[none.clone(), none.clone(), none.clone(), none]),
+            nothing()
+        );
+        assert!(
+            bins_rule().contains("fires on 0.0% (0 of 500)"),
+            "{}",
+            bins_rule()
+        );
     }
 }

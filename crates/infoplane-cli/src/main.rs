@@ -6,6 +6,7 @@
 //! infoplane run --preset NAME [--set k=v]... [--seeds N] [--out FILE.json] [--data FILE.csv]
 //! infoplane sweep --preset NAME --vary NAME=v1,v2,... [--set k=v]... [--seeds N] [--out FILE.json] [--emit-jobs]
 //! infoplane merge A.json B.json ... [--out FILE.json]
+//! infoplane summary SWEEP.json [--epoch E]
 //! infoplane mi --estimator E [opts] ACTIVATIONS.csv LABELS.csv
 //! infoplane bench [--quick] [GROUP...]
 //! ```
@@ -16,6 +17,7 @@ mod merge;
 mod mi;
 mod progress;
 mod run;
+mod summary;
 mod sweep;
 
 use infoplane_core::params::ParamError;
@@ -36,6 +38,9 @@ fn usage() -> String {
                                          --emit-jobs: print one `infoplane run` line per value
   infoplane merge A.json B.json ... [--vary NAME] [--out FILE.json] [--csv FILE.csv] [--epoch E]
                                          combine the run records of a sweep's values
+  infoplane summary SWEEP.json [--epoch E]
+                                         print a sweep record's summary as CSV (from infoplane sweep,
+                                         merge or the lab's sweep export), at its last logged epoch or E
   infoplane mi --estimator E [OPTION VALUE]... ACTIVATIONS.csv LABELS.csv
                                          estimate I(X;T) and I(T;Y) (bits) of your own activations;
                                          options (see `infoplane params`): {}
@@ -104,6 +109,7 @@ fn main() -> ExitCode {
         Some("run") => run::main(&args[1..]),
         Some("sweep") => sweep::main(&args[1..]),
         Some("merge") => merge::main(&args[1..]),
+        Some("summary") => summary::main(&args[1..]),
         Some("mi") => mi::main(&args[1..]),
         Some("bench") => bench::main(&args[1..]),
         Some("-h" | "--help" | "help") => {

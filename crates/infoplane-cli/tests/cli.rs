@@ -377,7 +377,33 @@ fn emitted_jobs_and_merge_give_the_native_sweep_record() {
             )),
             "{csv}"
         );
+        // `summary` reads the record back and prints the same CSV; at
+        // logged epoch 0 every row says epoch 0.
+        let (ok, out, err) = infoplane(&["summary", &merged]);
+        assert!(ok, "{err}");
+        assert_eq!(out, csv, "{tag}");
+        let (ok, out, err) = infoplane(&["summary", &native, "--epoch", "0"]);
+        assert!(ok, "{err}");
+        assert_eq!(out.lines().count(), 1 + 6 * values.len());
+        assert!(
+            out.lines()
+                .skip(1)
+                .all(|l| l.split(',').nth(1) == Some("0")),
+            "{out}"
+        );
     }
+    // A run record is not a sweep record; errors name the file.
+    let (ok, _, err) = infoplane(&["summary", &at("b-bins-5.json")]);
+    assert!(!ok);
+    assert!(
+        err.contains(&format!(
+            "{}: not an infoplane sweep record",
+            at("b-bins-5.json")
+        )),
+        "{err}"
+    );
+    let (ok, _, err) = infoplane(&["summary"]);
+    assert!(!ok && err.contains("summary needs a sweep record"), "{err}");
     // A record that differs in another parameter is named.
     let odd = at("odd.json");
     let (ok, _, err) = infoplane(&[

@@ -14,6 +14,8 @@
 //! - [`shares`]: each layer's share of the cumulative sums;
 //! - [`decline`]: the letter's MNIST experiment (means and stds falling);
 //! - [`stored`]: SZT's stored 20-repeat run and the comparison with it;
+//! - [`sensitivity`]: how much a sweep's values (e.g. the bin count) set
+//!   each layer's final I(X;T), against the spread over seeds;
 //! - [`seeds`]: every rule's summary over seeds;
 //! - [`control`]: stationary controls (nothing happens) on which each rule's
 //!   false-alarm rate is measured.
@@ -34,6 +36,7 @@ pub mod decline;
 pub mod normalisation;
 pub mod phases;
 pub mod seeds;
+pub mod sensitivity;
 pub mod shares;
 pub mod smoothing;
 pub mod stored;

@@ -97,6 +97,12 @@ fn check_sweepable(spec: &ParamSpec) -> Result<(), String> {
     }
 }
 
+/// Whether `spec` can be swept: any experiment parameter but `preset`,
+/// `seeds` and `sweep` (the rows a sweep builder offers).
+pub fn is_sweepable(spec: &ParamSpec) -> bool {
+    check_sweepable(spec).is_ok()
+}
+
 /// Canonical order of two values of `spec`.
 fn order(spec: &ParamSpec, a: &Value, b: &Value) -> Ordering {
     let pos = |c: &str| match spec.kind {
@@ -907,23 +913,32 @@ fn mean_sd(xs: &[f64]) -> (f64, f64) {
 /// epoch `epoch`, or at each point's last logged epoch (the latest any of
 /// its seeds logged). Points with no logged epoch have no rows.
 fn summarise(values: &[String], points: &[RunRecord], epoch: Option<usize>) -> Vec<SummaryRow> {
+    let points: Vec<(&[usize], &[SeedRecord])> = points
+        .iter()
+        .map(|p| (p.layers.as_slice(), p.seeds.as_slice()))
+        .collect();
+    summarise_points(values, &points, epoch)
+}
+
+/// [`SweepRecord::summary_at`] of points still running (or of any seed
+/// records): per value, its layers' widths and its seeds' records so far.
+/// A point not started yet (no layers) has no rows.
+pub fn summarise_points(
+    values: &[String],
+    points: &[(&[usize], &[SeedRecord])],
+    epoch: Option<usize>,
+) -> Vec<SummaryRow> {
     let mut rows = Vec::new();
-    for (value, p) in values.iter().zip(points) {
-        let Some(e) = epoch.or_else(|| {
-            p.seeds
-                .iter()
-                .filter_map(|s| s.epochs.last())
-                .max()
-                .copied()
-        }) else {
+    for (value, &(layers, seeds)) in values.iter().zip(points) {
+        let Some(e) = epoch.or_else(|| seeds.iter().filter_map(|s| s.epochs.last()).max().copied())
+        else {
             continue;
         };
-        let at: Vec<(&SeedRecord, usize)> = p
-            .seeds
+        let at: Vec<(&SeedRecord, usize)> = seeds
             .iter()
             .filter_map(|s| s.epochs.iter().position(|&x| x == e).map(|k| (s, k)))
             .collect();
-        for (l, &units) in p.layers.iter().enumerate() {
+        for (l, &units) in layers.iter().enumerate() {
             let pick = |f: fn(&SeedRecord) -> &Vec<Vec<f64>>| -> Vec<f64> {
                 at.iter()
                     .map(|&(s, k)| f(s)[k].get(l).copied().unwrap_or(f64::NAN))

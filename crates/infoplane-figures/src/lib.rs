@@ -18,6 +18,9 @@
 //!   optionally with IDNNs' mislabelled y axis.
 //! - [`draw_loss_accuracy`], [`draw_loss`], [`draw_accuracy`],
 //!   [`draw_weight_norms`]: training curves.
+//! - [`draw_sweep_summary`]: a sweep's I(X;T) and I(T;Y) per layer against
+//!   the swept value (mean ± sd over seeds); [`draw_multiples`]: the grid
+//!   of its small multiples.
 //!
 //! Every figure returns the [`HitPoint`]s it drew (backend pixel position and
 //! tooltip text); [`nearest`] finds the one under the pointer.
@@ -61,6 +64,7 @@ mod plane;
 mod record;
 mod series;
 mod svg;
+mod sweep;
 mod theme;
 mod view;
 
@@ -76,6 +80,10 @@ pub use plane::{draw_plane, PlaneOptions, PlaneStyle};
 pub use plotters;
 pub use record::{
     estimate_text, record, Align, Area, Baseline, Colour, DisplayList, Font, Measure, Op, Recorder,
+};
+pub use sweep::{
+    draw_multiples, draw_sweep_summary, multiples_shape, sweep_scale, Reference, SummaryOptions,
+    SweepScale,
 };
 pub use view::RecordView;
 

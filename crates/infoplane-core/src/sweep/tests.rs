@@ -461,6 +461,34 @@ fn summary_is_mean_and_population_sd_over_seeds_by_hand() {
 }
 
 #[test]
+fn points_still_running_summarise_as_their_records_do() {
+    let (sweep, points) = hand_points();
+    let rec = SweepRecord::new(&sweep, points.clone()).unwrap();
+    let values = rec.values.clone();
+    let live: Vec<(&[usize], &[SeedRecord])> = points
+        .iter()
+        .map(|p| (p.layers.as_slice(), p.seeds.as_slice()))
+        .collect();
+    // Compared as CSV: a NaN row is never == itself.
+    let csv = |rows: &[SummaryRow]| summary_csv("bins", rows);
+    assert_eq!(csv(&summarise_points(&values, &live, None)), rec.to_csv());
+    assert_eq!(
+        csv(&summarise_points(&values, &live, Some(0))),
+        csv(&rec.summary_at(Some(0)))
+    );
+    // A point not started yet (no layers known, no seed logged) has no
+    // rows; the started one keeps its two (one per layer).
+    let started: Vec<(&[usize], &[SeedRecord])> = vec![live[0], (&[], &[])];
+    let rows = summarise_points(&values, &started, None);
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r.value == "10"));
+    assert!(is_sweepable(crate::params::spec("bins").unwrap()));
+    for name in ["preset", "seeds", "sweep", "plane"] {
+        assert!(!is_sweepable(crate::params::spec(name).unwrap()), "{name}");
+    }
+}
+
+#[test]
 fn sweep_records_round_trip_and_bad_fields_are_named() {
     let (sweep, points) = hand_points();
     let rec = SweepRecord::new(&sweep, points).unwrap();
