@@ -10,6 +10,7 @@ use infoplane_core::config::Config;
 use infoplane_core::cost::{format_bytes, format_seconds, Cost, Speeds};
 use infoplane_core::data::Dataset;
 use infoplane_core::params::Params;
+use infoplane_core::sweep::SweepPlan;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -137,27 +138,98 @@ pub struct Estimate {
     pub refused: Option<String>,
 }
 
+/// What a run (or a sweep) trains, at a speed.
+struct Work {
+    /// Seconds of each training (a seed, or a sweep's (value, seed)).
+    trainings: Vec<f64>,
+    /// Seconds per epoch of the slowest configuration.
+    per_epoch: f64,
+}
+
+impl Work {
+    /// Wall seconds with `workers` workers taking trainings one at a time:
+    /// the work spread over them, at least the longest training.
+    fn wall(&self, workers: usize) -> f64 {
+        let longest = self.trainings.iter().copied().fold(0.0, f64::max);
+        let sum: f64 = self.trainings.iter().sum();
+        (sum / workers.max(1) as f64).max(longest)
+    }
+}
+
+/// The costs of what `params` trains: `(costs, trainings, work at speed)`.
+fn work(
+    params: &Params,
+    custom: Option<&Dataset>,
+    speed: Option<SpeedsCopy>,
+) -> Option<(Vec<Cost>, usize, Option<Work>)> {
+    let seeds = params.seeds();
+    let (configs, shared) = match params.sweep() {
+        Some(_) => {
+            let plan = SweepPlan::new(params).ok()?;
+            (plan.configs, plan.shared)
+        }
+        None => (vec![Config::from_params(params).ok()?], false),
+    };
+    let costs = configs
+        .iter()
+        .map(|c| {
+            let (rows, features, classes) = data_shape(c, custom)?;
+            Some(Cost::estimate(c, rows, features, classes))
+        })
+        .collect::<Option<Vec<Cost>>>()?;
+    let trainings = if shared { seeds } else { seeds * costs.len() };
+    let work = speed.map(|s| {
+        let s = s.speeds();
+        let per: Vec<f64> = if shared {
+            // One training per seed computes every value's MI.
+            let mi: f64 = costs.iter().skip(1).map(|c| c.mi_seconds(&s)).sum();
+            vec![costs[0].seconds(&s).1 + mi; seeds]
+        } else {
+            costs
+                .iter()
+                .flat_map(|c| std::iter::repeat_n(c.seconds(&s).1, seeds))
+                .collect()
+        };
+        let per_epoch = costs.iter().map(|c| c.seconds(&s).0).fold(0.0, f64::max);
+        Work {
+            trainings: per,
+            per_epoch,
+        }
+    });
+    Some((costs, trainings, work))
+}
+
 impl Estimate {
     /// The estimate of `params` (with the reader's `custom` data) at
-    /// `speed` (time unknown while unmeasured). `None` when the
-    /// configuration is invalid or its data not chosen yet.
+    /// `speed` (time unknown while unmeasured), a sweep's included. `None`
+    /// when the configuration is invalid or its data not chosen yet.
     pub fn of(
         params: &Params,
         custom: Option<&Dataset>,
         speed: Option<SpeedsCopy>,
     ) -> Option<Estimate> {
-        let cfg = Config::from_params(params).ok()?;
-        let (rows, features, classes) = data_shape(&cfg, custom)?;
-        let cost = Cost::estimate(&cfg, rows, features, classes);
-        let seeds = params.seeds();
-        let parallel = parallel_seeds(seeds);
+        let (costs, trainings, work) = work(params, custom, speed)?;
         let workers = crate::pool::worker_limit();
+        // A plain run: whole rounds of seeds, a lone seed's MI shared with
+        // idle workers (the core's model); a sweep: its trainings' work.
+        let total = match (params.sweep(), speed) {
+            (None, Some(s)) => Some(costs[0].wall_seconds(&s.speeds(), trainings, workers)),
+            _ => work.as_ref().map(|w| w.wall(workers)),
+        };
         Some(Estimate {
-            per_epoch: speed.map(|s| cost.seconds(&s.speeds()).0),
-            total: speed.map(|s| cost.wall_seconds(&s.speeds(), seeds, workers)),
-            peak_per_seed: cost.peak_bytes(),
-            parallel,
-            refused: check_memory(params, custom).err(),
+            per_epoch: work.as_ref().map(|w| w.per_epoch),
+            total,
+            peak_per_seed: costs.iter().map(Cost::peak_bytes).max().unwrap_or(0),
+            parallel: parallel_seeds(trainings),
+            // A sweep is refused when one of its points would be.
+            refused: match params.sweep() {
+                None => check_memory(params, custom).err(),
+                Some(_) => SweepPlan::new(params)
+                    .ok()?
+                    .points
+                    .iter()
+                    .find_map(|p| check_memory(p, custom).err()),
+            },
         })
     }
 
@@ -193,36 +265,30 @@ impl Estimate {
 
 /// The estimate of a letter card that starts every run of `list` at once
 /// (one session per configuration, each with its own workers, so all of
-/// them share this machine's cores): the total is the larger of the work
-/// spread over the cores and the longest single seed; memory is every
-/// session's seeds in parallel. `None` while a configuration is invalid.
+/// them share this machine's cores): the total is the larger of all their
+/// trainings' work spread over the cores and the longest training; memory
+/// is every session's trainings in parallel. `None` while a configuration
+/// is invalid.
 pub fn card_text(list: &[Params], speed: Option<SpeedsCopy>) -> Option<String> {
-    let cores = crate::pool::worker_limit().max(1) as f64;
-    let mut work = 0.0;
-    let mut longest: f64 = 0.0;
+    let cores = crate::pool::worker_limit().max(1);
+    let mut all = Vec::new();
     let mut bytes = 0u64;
     let mut runs = 0;
     for p in list {
-        let cfg = Config::from_params(p).ok()?;
-        let (rows, features, classes) = data_shape(&cfg, None)?;
-        let cost = Cost::estimate(&cfg, rows, features, classes);
-        let seeds = p.seeds();
-        runs += seeds;
-        bytes = bytes.saturating_add(
-            cost.peak_bytes()
-                .saturating_mul(parallel_seeds(seeds) as u64),
-        );
-        if let Some(s) = speed {
-            let per_seed = cost.seconds(&s.speeds()).1;
-            work += per_seed * seeds as f64;
-            longest = longest.max(per_seed);
-        }
+        let (costs, trainings, work) = work(p, None, speed)?;
+        runs += trainings;
+        let peak = costs.iter().map(Cost::peak_bytes).max().unwrap_or(0);
+        bytes = bytes.saturating_add(peak.saturating_mul(parallel_seeds(trainings) as u64));
+        all.extend(work.map(|w| w.trainings).unwrap_or_default());
     }
     let time = if speed.is_some() {
+        let w = Work {
+            trainings: all,
+            per_epoch: 0.0,
+        };
         format!(
-            "about {} for its {runs} runs on {} cores",
-            format_seconds((work / cores).max(longest)),
-            cores as usize
+            "about {} for its {runs} runs on {cores} cores",
+            format_seconds(w.wall(cores))
         )
     } else {
         "time: measuring this browser's speed…".to_string()

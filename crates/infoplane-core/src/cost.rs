@@ -499,6 +499,13 @@ impl Cost {
         (total / self.epochs.max(1) as f64, total)
     }
 
+    /// Seconds of one seed's MI estimates (every logged epoch and the end),
+    /// part of [`Cost::seconds`]' total.
+    pub fn mi_seconds(&self, speeds: &Speeds) -> f64 {
+        self.mi_per_logged_epoch.seconds(speeds) * self.logged_epochs as f64
+            + self.finish_mi.seconds(speeds)
+    }
+
     /// Wall seconds of `seeds` seeds on `workers` workers as the page runs
     /// them: each seed trains on one worker; with more workers than seeds,
     /// the idle ones compute the logged epochs' MI, so the work spreads over
@@ -509,8 +516,7 @@ impl Cost {
         if seeds >= workers {
             return one * seeds.div_ceil(workers) as f64;
         }
-        let mi = self.mi_per_logged_epoch.seconds(speeds) * self.logged_epochs as f64
-            + self.finish_mi.seconds(speeds);
+        let mi = self.mi_seconds(speeds);
         let train = one - mi;
         train.max(one * seeds as f64 / workers as f64)
     }
