@@ -34,6 +34,10 @@ pub struct Lab {
     pub auto_paused: RwSignal<bool>,
     /// A heavy link's run, held back until the reader clicks "Run anyway".
     pub held: RwSignal<bool>,
+    /// What another engine version made ("link"), that version, and the
+    /// address of that version on this site once found, while the page
+    /// says so.
+    pub version_notice: RwSignal<Option<(&'static str, String, Option<String>)>>,
 }
 
 impl Lab {
@@ -49,6 +53,7 @@ impl Lab {
             display: StoredValue::new(display),
             auto_paused: RwSignal::new(false),
             held: RwSignal::new(false),
+            version_notice: RwSignal::new(None),
         }
     }
 }

@@ -101,6 +101,9 @@ pub fn App() -> impl IntoView {
         let q = lab.params.with(|p| url::build(p, &keys));
         browser::replace_query(&q);
     });
+    if let Some(v) = &loc.version {
+        components::notices::notice_version(lab, "link", v);
+    }
     if loc.autorun {
         autorun(lab);
     }
@@ -116,7 +119,8 @@ pub fn App() -> impl IntoView {
             .filter(|(k, _)| k == "autorun")
             .cloned()
             .collect();
-        lab.params.with(|p| url::lab_href(p, &keep))
+        lab.params
+            .with(|p| url::lab_href(p, &url::versioned(&keep)))
     };
     view! {
         <div id="lab" class="lab" class:embed=embed data-run-state=move || state.get().as_str() node_ref=root>

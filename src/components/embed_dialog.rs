@@ -40,7 +40,9 @@ pub fn EmbedDialog() -> impl IntoView {
         if autorun.get() {
             page.push(("autorun".into(), "1".into()));
         }
-        let q = lab.params.with(|p| url::build(p, &page));
+        // The version that computes it, so the embed can say when a later
+        // version's numbers may differ.
+        let q = lab.params.with(|p| url::build(p, &url::versioned(&page)));
         let w = web_sys::window().expect("a window");
         let loc = w.location();
         format!(
