@@ -5,11 +5,12 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, open, shot, DIST, ROOT } from './lib/browser.mjs';
+import { launch, open, shot, waitForState, DIST, ROOT } from './lib/browser.mjs';
 import { serve } from './lib/server.mjs';
 
 const VERSION = readFileSync(join(ROOT, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
 const esc = (s) => s.replace(/\./g, '\\.');
+const SHORT = 'preset=idnns-default&epochs=120&log_samples=20';
 let ctx;
 
 before(async () => {
@@ -83,3 +84,80 @@ test('links carry the version; an older v= says what may differ and links to it 
     await host.close();
   }
 });
+
+test('the page loads the worker of its own build; a stale worker gets a message and a reload button', async () => {
+  const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+  const loader = html.match(/<meta name="infoplane-worker" content="\.\/(worker_loader-[0-9a-f]{16}\.js)"/)[1];
+  const hash = loader.match(/-([0-9a-f]{16})\.js/)[1];
+  const files = readdirSync(DIST);
+  assert.ok(files.includes(loader) && files.includes(`worker-${hash}.js`) && files.includes(`worker-${hash}_bg.wasm`), files.join(' '));
+  for (const f of ['worker.js', 'worker_bg.wasm', 'worker_loader.js', 'letter.js', 'letter_bg.wasm']) {
+    assert.ok(!files.includes(f), `no unhashed ${f}`);
+  }
+  assert.equal(readFileSync(join(DIST, loader), 'utf8'), `importScripts("./worker-${hash}.js");wasm_bindgen("./worker-${hash}_bg.wasm");`);
+  // The letter page names the same worker and its own hashed program.
+  const letter = readFileSync(join(DIST, 'letter', 'index.html'), 'utf8');
+  assert.ok(letter.includes(loader));
+  const prog = letter.match(/<script src="\.\/(letter-[0-9a-f]{16})\.js"><\/script>/)[1];
+  assert.ok(files.includes(`${prog}.js`) && files.includes(`${prog}_bg.wasm`), files.join(' '));
+  assert.ok(letter.includes(`module_or_path: "./${prog}_bg.wasm"`));
+
+  const srv = await serve(DIST);
+  try {
+    // The files the page fetches: the hashed worker; a run completes (the
+    // pool refuses a worker whose build differs from the page's).
+    const page = await ctx.newPage();
+    const [requested, workers] = [[], []];
+    page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+    page.on('worker', (w) => workers.push(new URL(w.url()).pathname));
+    await page.goto(`${srv.url}/?${SHORT}`);
+    await page.waitForSelector('#lab');
+    await page.click('#run');
+    assert.equal(await waitForState(page, ['done', 'error']), 'done');
+    assert.ok(workers.length > 0 && workers.every((p) => p === `/${loader}`), workers.join(' '));
+    assert.ok(!requested.some((p) => /\/worker(_loader)?(_bg)?\.(js|wasm)$/.test(p)), requested.join(' '));
+    // The letter page runs on the same worker files.
+    const { page: lp, errors: lerr } = await openLetter(`${srv.url}/letter/`);
+    assert.deepEqual(lerr, []);
+    await lp.close();
+
+    // A worker of another build, as a cache could serve after a redeploy:
+    // its Ready message (tag 0, then the build as a length-prefixed string).
+    const stale = await ctx.newPage();
+    await stale.route(`**/${loader}`, (route) => route.fulfill({
+      contentType: 'text/javascript',
+      body: `const b = new TextEncoder().encode("0.0.1+0123456789ab");
+        const m = new Uint8Array(9 + b.length); m[0] = 0; m[1] = b.length; m.set(b, 9);
+        postMessage(m);`,
+    }));
+    await stale.goto(`${srv.url}/?${SHORT}&seeds=2`);
+    await stale.waitForSelector('#lab');
+    await stale.click('#run');
+    assert.equal(await waitForState(stale, ['done', 'error']), 'error');
+    const msg = await stale.locator('#stale-build').textContent();
+    assert.match(msg, /This page and its worker come from different builds/);
+    assert.match(await stale.locator('.seed-error').first().textContent(), /\(page [0-9.]+\+[0-9a-f]{12}, worker 0\.0\.1\+0123456789ab\): reload the page/);
+    assert.match(await stale.locator('#reload').textContent(), /Reload the page/);
+    await shot(stale.locator('.runbar'), 'stale-worker');
+    await stale.unroute(`**/${loader}`);
+    await Promise.all([stale.waitForNavigation(), stale.click('#reload')]);
+    await stale.waitForSelector('#lab');
+    assert.equal(await stale.locator('#stale-build').count(), 0);
+    await stale.click('#run');
+    assert.equal(await waitForState(stale, ['done', 'error']), 'done', 'after the reload, the matching worker runs');
+  } finally {
+    await srv.close();
+  }
+});
+
+/** Opens the letter page and collects page errors. */
+async function openLetter(url) {
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(url);
+  await page.waitForSelector('#letter .claim-card');
+  await page.waitForTimeout(1000);
+  return { page, errors };
+}

@@ -178,3 +178,12 @@ pub async fn fetch_text(url: &str) -> Result<String, String> {
         .as_string()
         .ok_or_else(|| format!("{url}: the body is not text"))
 }
+
+/// The `content` of the page's `<meta name="NAME">`, if any.
+pub fn meta(name: &str) -> Option<String> {
+    web_sys::window()?
+        .document()?
+        .query_selector(&format!("meta[name=\"{name}\"]"))
+        .ok()??
+        .get_attribute("content")
+}

@@ -78,7 +78,7 @@ fn root_of(base: &str) -> String {
 
 /// Whether `html` is an infoplane page of version `v`: its title, and the
 /// version it names (`<meta name="infoplane-version">`, written by
-/// scripts/letter-page.sh) if it names one.
+/// scripts/trunk-post-build) if it names one.
 fn is_page_of(html: &str, v: &str) -> bool {
     html.contains("<title>infoplane")
         && (!html.contains("name=\"infoplane-version\"")
