@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, open, shot, waitForState, DIST, ROOT } from './lib/browser.mjs';
+import { gzipSync } from 'node:zlib';
+import { launch, open, shot, waitForState, inkFraction, DIST, ROOT } from './lib/browser.mjs';
 import { serve } from './lib/server.mjs';
 
 const VERSION = readFileSync(join(ROOT, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
@@ -146,6 +147,85 @@ test('the page loads the worker of its own build; a stale worker gets a message 
     await stale.click('#run');
     assert.equal(await waitForState(stale, ['done', 'error']), 'done', 'after the reload, the matching worker runs');
   } finally {
+    await srv.close();
+  }
+});
+
+async function download(page, selector) {
+  await page.locator(selector).scrollIntoViewIfNeeded();
+  await page.waitForTimeout(400);
+  const [d] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  return { name: d.suggestedFilename(), bytes: readFileSync(await d.path()) };
+}
+
+test('record=URL shows a record from another origin (gzip or not) with every figure; errors are named', async () => {
+  const srv = await serve(DIST);
+  // A record of a short 2-seed run, exported by the lab.
+  const { page: maker } = await open(ctx, `${srv.url}/?preset=idnns-default&epochs=80&log_samples=15&seeds=2`);
+  await maker.click('#run');
+  assert.equal(await waitForState(maker, ['done', 'error']), 'done');
+  const json = (await download(maker, '#export-json')).bytes;
+  await maker.close();
+  const rec = JSON.parse(json.toString('utf8'));
+  assert.equal(rec.engine, VERSION, 'the record names the engine version');
+  const cors = { 'access-control-allow-origin': '*' };
+  const files = {
+    '/run.json.gz': ['application/gzip', gzipSync(json), cors],
+    '/run.json': ['application/json', json, cors],
+    '/old.json': ['application/json', JSON.stringify({ ...rec, engine: '0.0.8' }), cors],
+    '/private.json': ['application/json', json],
+    '/hello.json': ['application/json', '{"hello": 1}', cors],
+    '/v2.json': ['application/json', JSON.stringify({ ...rec, version: 2 }), cors],
+  };
+  // The records on "localhost", the lab on "127.0.0.1": two origins.
+  const other = await serve(DIST, { host: 'localhost', extra: files, headers: cors });
+  const at = (p) => `${srv.url}/?record=${encodeURIComponent(`http://localhost:${other.port}${p}`)}`;
+  try {
+    const { page, errors } = await open(ctx, at('/run.json.gz'));
+    await page.waitForFunction(() => /Loaded .*run\.json\.gz: 2 seed\(s\), shown without recomputing/.test(document.querySelector('#record-notice')?.textContent || ''));
+    assert.equal(await waitForState(page, 'done'), 'done');
+    assert.equal(await page.inputValue('#param-epochs'), '80', 'the form shows the record\'s experiment');
+    for (const f of ['plane', 'gradients', 'snr', 'loss', 'norms']) {
+      await page.locator(`#fig-${f}`).scrollIntoViewIfNeeded();
+      await page.waitForFunction((s) => Number(document.querySelector(s)?.dataset.drawn || 0) > 0, `#fig-${f}`);
+      assert.ok((await inkFraction(page, `#fig-${f}`)) > 0.02, `${f} drawn`);
+    }
+    assert.equal(await page.locator('#version-notice').count(), 0, 'same engine: no notice');
+    // Exports work as for a run: the JSON is the record.
+    const again = JSON.parse((await download(page, '#export-json')).bytes.toString('utf8'));
+    assert.deepEqual(again.seeds, rec.seeds);
+    assert.equal(again.engine, VERSION);
+    // The embed snippet shows the same record.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.click('#embed-open');
+    const src = (await page.inputValue('#embed-code')).match(/src="([^"]+)"/)[1].replace(/&amp;/g, '&');
+    assert.equal(new URL(src).searchParams.get('record'), `http://localhost:${other.port}/run.json.gz`);
+    await page.click('#embed-close');
+    await shot(page, 'record-url');
+    assert.deepEqual(errors, []);
+
+    const { page: plain } = await open(ctx, at('/run.json'));
+    await plain.waitForFunction(() => /Loaded/.test(document.querySelector('#record-notice')?.textContent || ''));
+    // A record of another engine version: shown, with the version notice.
+    const { page: older } = await open(ctx, at('/old.json'));
+    await older.waitForFunction(() => /Loaded/.test(document.querySelector('#record-notice')?.textContent || ''));
+    assert.match(await older.locator('#version-notice').textContent(), /This record was made by infoplane 0\.0\.8/);
+
+    const failure = async (path, pattern) => {
+      const { page: p } = await open(ctx, at(path));
+      await p.waitForFunction(() => document.querySelector('#record-notice.bad'), null, { timeout: 15000 });
+      const t = await p.locator('#record-notice').textContent();
+      assert.match(t, pattern, t);
+      assert.equal(await p.evaluate(() => document.querySelector('#lab').dataset.runState), 'idle');
+      return p;
+    };
+    const p = await failure('/private.json', /^record: cannot fetch http:\/\/localhost:\d+\/private\.json: .*Access-Control-Allow-Origin/);
+    await shot(p.locator('#record-notice'), 'record-url-cors');
+    await failure('/missing.json', /^record: http:\/\/localhost:\d+\/missing\.json answered HTTP 404/);
+    await failure('/hello.json', /hello\.json: .*not an infoplane run record/);
+    await failure('/v2.json', /v2\.json: .*2 is not supported/);
+  } finally {
+    await other.close();
     await srv.close();
   }
 });

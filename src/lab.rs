@@ -38,6 +38,9 @@ pub struct Lab {
     /// address of that version on this site once found, while the page
     /// says so.
     pub version_notice: RwSignal<Option<(&'static str, String, Option<String>)>>,
+    /// The record a link asks to show (`record=URL`): loading, loaded or
+    /// why not (ok, message).
+    pub record_status: RwSignal<Option<(bool, String)>>,
 }
 
 impl Lab {
@@ -54,6 +57,7 @@ impl Lab {
             auto_paused: RwSignal::new(false),
             held: RwSignal::new(false),
             version_notice: RwSignal::new(None),
+            record_status: RwSignal::new(None),
         }
     }
 }

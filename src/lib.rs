@@ -104,7 +104,18 @@ pub fn App() -> impl IntoView {
     if let Some(v) = &loc.version {
         components::notices::notice_version(lab, "link", v);
     }
-    if loc.autorun {
+    // A record to show (`record=URL`) replaces a run.
+    if let Some(url) = loc.record.clone() {
+        lab.record_status
+            .set(Some((true, format!("Loading the run record {url}…"))));
+        leptos::task::spawn_local(async move {
+            let status = match components::export::fetch_record(&url).await {
+                Ok(rec) => components::export::show_record(lab, rec, &url),
+                Err(e) => (false, format!("record: {e}")),
+            };
+            lab.record_status.set(Some(status));
+        });
+    } else if loc.autorun {
         autorun(lab);
     }
     let state = Memo::new(move |_| lab.session.state());
@@ -116,7 +127,7 @@ pub fn App() -> impl IntoView {
     let full_lab = move || {
         let keep: Vec<(String, String)> = page_keys
             .iter()
-            .filter(|(k, _)| k == "autorun")
+            .filter(|(k, _)| k == "autorun" || k == "record")
             .cloned()
             .collect();
         lab.params

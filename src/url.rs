@@ -7,8 +7,9 @@ use infoplane_core::params::{percent_encode, ParamError, Params, QueryParse};
 use infoplane_core::versions;
 
 /// Keys the page reads itself (not parameters of the table): besides the
-/// embed and run keys, `v` (the engine version that made the link).
-pub const PAGE_KEYS: &[&str] = &["autorun", "embed", "view", "hide", "workers", "v"];
+/// embed and run keys, `v` (the engine version that made the link) and
+/// `record` (a run record to show, by URL).
+pub const PAGE_KEYS: &[&str] = &["autorun", "embed", "view", "hide", "workers", "v", "record"];
 
 /// What the page found in its URL.
 pub struct Location {
@@ -22,6 +23,8 @@ pub struct Location {
     pub workers: Option<usize>,
     /// The engine version that made the link (`v=X.Y.Z`), if it names one.
     pub version: Option<String>,
+    /// A run record to show instead of running (`record=URL`).
+    pub record: Option<String>,
 }
 
 fn is_on(v: &str) -> bool {
@@ -77,7 +80,7 @@ pub fn parse(query: &str) -> Location {
         .extras
         .iter()
         .any(|(k, v)| k == "autorun" && is_on(v));
-    let (mut workers, mut version) = (None, None);
+    let (mut workers, mut version, mut record) = (None, None, None);
     for (k, v) in &parsed.extras {
         match k.as_str() {
             "workers" => match v.trim().parse::<usize>() {
@@ -97,6 +100,7 @@ pub fn parse(query: &str) -> Location {
                     ),
                 )),
             },
+            "record" if !v.trim().is_empty() => record = Some(v.trim().to_string()),
             _ => {}
         }
     }
@@ -106,6 +110,7 @@ pub fn parse(query: &str) -> Location {
         autorun,
         workers,
         version,
+        record,
     }
 }
 
@@ -194,10 +199,11 @@ mod tests {
     }
 
     #[test]
-    fn versions_are_page_keys() {
-        let loc = parse("epochs=10&v=0.1.0");
+    fn versions_and_records_are_page_keys() {
+        let loc = parse("epochs=10&v=0.1.0&record=https%3A%2F%2Fx.org%2Frun.json.gz");
         assert!(loc.parsed.errors.is_empty(), "{:?}", loc.parsed.errors);
         assert_eq!(loc.version.as_deref(), Some("0.1.0"));
+        assert_eq!(loc.record.as_deref(), Some("https://x.org/run.json.gz"));
         let loc = parse("v=banana&v=1.2");
         let errs: Vec<_> = loc.parsed.errors.iter().map(|e| e.to_string()).collect();
         assert_eq!(loc.version, None);

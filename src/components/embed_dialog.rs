@@ -25,8 +25,14 @@ pub fn EmbedDialog() -> impl IntoView {
     let autorun = RwSignal::new(true);
     let hide_runbar = RwSignal::new(false);
     let copied = RwSignal::new(None::<String>);
+    // A record the page shows (`record=URL`, e.g. a file next to a blog
+    // post): the embed shows it too instead of training.
+    let record = StoredValue::new(url::parse(&crate::browser::query()).record);
     let src = move || {
         let mut page: Vec<(String, String)> = vec![("embed".into(), "1".into())];
+        if let Some(r) = record.get_value() {
+            page.push(("record".into(), r));
+        }
         let f = figures.get();
         if !f.is_empty() && f.len() < FigureKind::ALL.len() {
             page.push((

@@ -42,6 +42,73 @@ fn canvas_png(kind: FigureKind) -> Result<Vec<u8>, String> {
     Ok(bin.chars().map(|c| c as u8).collect())
 }
 
+/// Shows a loaded record as if it had just run: its experiment in the form
+/// (the reader's view options kept), its seeds in every figure and export,
+/// and a notice when another engine version made it. Returns whether it
+/// loaded cleanly and what to tell the reader.
+pub fn show_record(lab: Lab, rec: RunRecord, name: &str) -> (bool, String) {
+    let n = rec.seeds.len();
+    let engine = rec.engine().to_string();
+    let (runs, errors) = Runs::from_record(rec);
+    if let Some(p) = &runs.params {
+        // Keep the reader's view; take the record's experiment.
+        let view = lab.params.with_untracked(|v| {
+            v.iter()
+                .filter(|(s, _)| !s.group.is_experiment())
+                .map(|(s, v)| (s.name, v.to_string()))
+                .collect::<Vec<_>>()
+        });
+        let mut p = p.clone();
+        for (k, v) in view {
+            let _ = p.set(k, &v);
+        }
+        lab.params.set(p);
+    }
+    lab.session.show(runs);
+    crate::components::notices::notice_version(lab, "record", &engine);
+    let not_read = if errors.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; its query had fields this version does not read, shown with defaults: {}",
+            errors
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    };
+    (
+        errors.is_empty(),
+        format!("Loaded {name}: {n} seed(s), shown without recomputing{not_read}"),
+    )
+}
+
+/// Fetches a run record from `url` (this site, or any site that allows
+/// other sites to read it: CORS), gzip or not, and reads it. Errors say
+/// what failed: the network or CORS, the HTTP status, the decompression,
+/// or what makes it no record (or one of another schema version).
+pub async fn fetch_record(url: &str) -> Result<RunRecord, String> {
+    let mut bytes = browser::fetch(url).await.map_err(|e| match e {
+        browser::FetchError::Network => format!(
+            "cannot fetch {url}: the address does not answer, or its server does not let \
+             other sites read it (a record on another site must be served with the header \
+             Access-Control-Allow-Origin)"
+        ),
+        browser::FetchError::Status(code, text) => format!("{url} answered HTTP {code} {text}"),
+        browser::FetchError::Body => format!("{url}: the download broke off"),
+    })?;
+    // gzip's magic number (a server may also have decompressed it already).
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        bytes = browser::gunzip(&bytes)
+            .await
+            .map_err(|e| format!("{url}: {e}"))?;
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| format!("{url} is not an infoplane run record: not a text file"))?;
+    RunRecord::from_json(&text).map_err(|e| format!("{url}: {e}"))
+}
+
 /// Export buttons for one figure.
 #[component]
 pub fn FigureExport(kind: FigureKind) -> impl IntoView {
@@ -156,37 +223,7 @@ pub fn RecordIo() -> impl IntoView {
             }
             let result = text.and_then(|t| RunRecord::from_json(&t).map_err(|e| e.to_string()));
             match result {
-                Ok(rec) => {
-                    let n = rec.seeds.len();
-                    let (runs, errors) = Runs::from_record(rec);
-                    if let Some(p) = &runs.params {
-                        // Keep the reader's view; take the record's experiment.
-                        let view = lab.params.with_untracked(|v| {
-                            v.iter()
-                                .filter(|(s, _)| !s.group.is_experiment())
-                                .map(|(s, v)| (s.name, v.to_string()))
-                                .collect::<Vec<_>>()
-                        });
-                        let mut p = p.clone();
-                        for (k, v) in view {
-                            let _ = p.set(k, &v);
-                        }
-                        lab.params.set(p);
-                    }
-                    lab.session.show(runs);
-                    let not_read = if errors.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            "; its query had fields this version does not read, shown with defaults: {}",
-                            errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
-                        )
-                    };
-                    message.set(Some((
-                        errors.is_empty(),
-                        format!("Loaded {name}: {n} seed(s), shown without recomputing{not_read}"),
-                    )));
-                }
+                Ok(rec) => message.set(Some(show_record(lab, rec, &name))),
                 Err(e) => message.set(Some((false, format!("{name}: {e}")))),
             }
         });

@@ -1,4 +1,5 @@
-//! Notices: malformed URL parameters, and links of another engine version.
+//! Notices: malformed URL parameters, links and records of another engine
+//! version, and the record a link asks to show.
 
 use crate::lab::Lab;
 use infoplane_core::versions;
@@ -7,8 +8,9 @@ use wasm_bindgen::JsCast;
 
 /// The page's notices, as one piece of markup (one reactive closure and
 /// one click listener, which keeps the page's wasm small): what the link
-/// got wrong (each parameter named, the default used instead), and that a
-/// link comes from another engine version ([`notice_version`]).
+/// got wrong (each parameter named, the default used instead), that a link
+/// or record comes from another engine version ([`notice_version`]), and
+/// the state of a record a link asks to show (`record=URL`).
 #[component]
 pub fn Notices() -> impl IntoView {
     let lab = expect_context::<Lab>();
@@ -25,6 +27,16 @@ pub fn Notices() -> impl IntoView {
         lab.version_notice.with(|n| {
             if let Some((what, v, link)) = n {
                 out.push_str(&version_html(what, v, link.as_deref()));
+            }
+        });
+        lab.record_status.with(|s| {
+            if let Some((ok, m)) = s {
+                out.push_str(&format!(
+                    "<div class=\"notice record{}\" role=\"{}\" id=\"record-notice\"><p>{}</p></div>",
+                    if *ok { "" } else { " bad" },
+                    if *ok { "status" } else { "alert" },
+                    esc(m)
+                ));
             }
         });
         out
@@ -85,9 +97,10 @@ fn is_page_of(html: &str, v: &str) -> bool {
             || html.contains(&format!("name=\"infoplane-version\" content=\"{v}\"")))
 }
 
-/// Says (unless `v` is this version) that a `what` ("link") comes from
-/// engine version `v`, and looks for that version on this site
-/// (`v/X.Y.Z/`, by fetching its page) to link to it.
+/// Says (unless `v` is this version) that a `what` ("link" or "record")
+/// comes from engine version `v`, and looks for that version on this site
+/// (`v/X.Y.Z/`, by fetching its page) to link to it: with this page's
+/// query for a link or a record given by `record=URL`.
 pub fn notice_version(lab: Lab, what: &'static str, v: &str) {
     if v == versions::CURRENT {
         lab.version_notice.set(None);
@@ -95,7 +108,12 @@ pub fn notice_version(lab: Lab, what: &'static str, v: &str) {
     }
     lab.version_notice.set(Some((what, v.to_string(), None)));
     let dir = format!("{}v/{v}/", site_root());
-    let href = format!("{dir}?{}", crate::browser::query());
+    let query = crate::browser::query();
+    let href = if what == "link" || query.contains("record=") {
+        format!("{dir}?{query}")
+    } else {
+        dir.clone()
+    };
     let v = v.to_string();
     leptos::task::spawn_local(async move {
         if let Ok(page) = crate::browser::fetch_text(&format!("{dir}index.html")).await {
@@ -119,7 +137,8 @@ fn esc(s: &str) -> String {
         .replace('<', "&lt;")
 }
 
-/// The version notice's markup for a `what` ("link") made by version `v`,
+/// The version notice's markup for a `what` ("link" or "record") made by
+/// version `v`,
 /// with a link to `deployed` if that version is on the site.
 fn version_html(what: &str, v: &str, deployed: Option<&str>) -> String {
     let newer = versions::parse(v) > versions::parse(versions::CURRENT);
