@@ -230,6 +230,48 @@ test('record=URL shows a record from another origin (gzip or not) with every fig
   }
 });
 
+test('a shared link on a phone (390 × 844): run bar and figures first, the form behind one button, figures keep their shape', async () => {
+  const srv = await serve(DIST);
+  const phone = await launch({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+  try {
+    const { page, errors } = await open(phone, `${srv.url}/?${SHORT}&seeds=2&autorun=1`);
+    assert.equal(await waitForState(page, ['done', 'error']), 'done');
+    await page.waitForFunction(() => Number(document.querySelector('#fig-plane')?.dataset.drawn || 0) > 0);
+    await page.waitForTimeout(300);
+    const m = await page.evaluate(() => {
+      const r = (s) => document.querySelector(s).getBoundingClientRect();
+      const plane = r('#fig-plane');
+      return {
+        sidebar: getComputedStyle(document.querySelector('#settings')).display,
+        toggle: r('#settings-toggle').height,
+        runbar: r('.runbar').top,
+        plane: { top: plane.top, w: plane.width, h: plane.height },
+        scrollW: document.documentElement.scrollWidth,
+      };
+    });
+    assert.equal(m.sidebar, 'none', 'the form waits behind the button');
+    assert.ok(m.toggle > 0, 'the button shows');
+    assert.ok(m.runbar < 400, `the run bar near the top: ${m.runbar}`);
+    assert.ok(m.plane.top < 844, `the plane starts on the first screen: ${m.plane.top}`);
+    assert.ok(m.scrollW <= 390, `nothing wider than the phone: ${m.scrollW}`);
+    // Two seeds and their mean: three panels stacked, each 5:4 beside the
+    // colour bar (about 70 px), so the canvas is 3 (w - 70) / 1.25 high.
+    assert.ok(Math.abs(m.plane.h - (3 * (m.plane.w - 70)) / 1.25) <= 1, JSON.stringify(m.plane));
+    assert.ok((await inkFraction(page, '#fig-plane')) > 0.02);
+    await shot(page, 'phone-390x844');
+    // One click shows the form (above the figures); another hides it.
+    await page.click('#settings-toggle');
+    assert.equal(await page.locator('#settings').isVisible(), true);
+    assert.equal(await page.getAttribute('#settings-toggle', 'aria-expanded'), 'true');
+    await page.click('#settings-toggle');
+    assert.equal(await page.locator('#settings').isVisible(), false);
+    assert.deepEqual(errors, []);
+  } finally {
+    await phone.close();
+    await srv.close();
+  }
+});
+
 /** Opens the letter page and collects page errors. */
 async function openLetter(url) {
   const page = await ctx.newPage();

@@ -41,6 +41,8 @@ pub struct Lab {
     /// The record a link asks to show (`record=URL`): loading, loaded or
     /// why not (ok, message).
     pub record_status: RwSignal<Option<(bool, String)>>,
+    /// On narrow screens, whether the experiment form is shown.
+    pub settings_open: RwSignal<bool>,
 }
 
 impl Lab {
@@ -58,6 +60,7 @@ impl Lab {
             held: RwSignal::new(false),
             version_notice: RwSignal::new(None),
             record_status: RwSignal::new(None),
+            settings_open: RwSignal::new(false),
         }
     }
 }

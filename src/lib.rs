@@ -137,8 +137,17 @@ pub fn App() -> impl IntoView {
         <div id="lab" class="lab" class:embed=embed data-run-state=move || state.get().as_str() node_ref=root>
             {display.shows_control("header").then(|| view! { <Header /> })}
             <Notices />
-            <main class="layout" class:no-sidebar=!display.shows_control("sidebar")>
-                {display.shows_control("sidebar").then(|| view! { <aside class="sidebar"><Controls /></aside> })}
+            <main class="layout" class:no-sidebar=!display.shows_control("sidebar") class:settings-open=move || lab.settings_open.get()>
+                {display.shows_control("sidebar").then(|| view! {
+                    // On narrow screens the form waits behind this button,
+                    // so a shared link shows its run bar and figures first.
+                    <button class="settings-toggle" id="settings-toggle" aria-controls="settings"
+                        aria-expanded=move || lab.settings_open.get().to_string()
+                        on:click=move |_| lab.settings_open.update(|o| *o = !*o)>
+                        "Experiment settings"
+                    </button>
+                    <aside class="sidebar" id="settings"><Controls /></aside>
+                })}
                 <section class="work">
                     {display.shows_control("runbar").then(|| view! { <RunBar /> })}
                     <Figures />

@@ -65,10 +65,16 @@ pub fn Figures() -> impl IntoView {
         d.shows_control("captions"),
     );
     let shown = d.clone();
+    // Panels of the plane grid: one per seed, and their mean.
+    let panels = Signal::derive(move || match n_seeds.get() {
+        0 | 1 => 1,
+        n => n + 1,
+    });
     let canvas = move |kind: FigureKind, label: &'static str, height: Signal<u32>, deps: DepsFn| {
         shown.shows(kind).then(|| {
+            let panels = (kind == FigureKind::Plane).then_some(panels);
             view! {
-                <PlotCanvas id=kind.canvas_id() label=label.to_string() height draw=draw(kind) deps />
+                <PlotCanvas id=kind.canvas_id() label=label.to_string() height draw=draw(kind) deps panels />
                 {export.then(|| view! { <FigureExport kind /> })}
             }
         })
