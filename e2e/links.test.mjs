@@ -272,6 +272,65 @@ test('a shared link on a phone (390 × 844): run bar and figures first, the form
   }
 });
 
+/** The colour of pixel (x, y) of canvas `sel`, in device pixels. */
+async function pixel(page, sel, x, y) {
+  return page.evaluate(([s, x, y]) => [...document.querySelector(s).getContext('2d').getImageData(x, y, 1, 1).data].slice(0, 3), [sel, x, y]);
+}
+
+/** Decodes a PNG in the page: its size and the colour of its top-left pixel. */
+async function decodePng(page, bytes) {
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    [c.width, c.height] = [img.naturalWidth, img.naturalHeight];
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    return { w: img.naturalWidth, h: img.naturalHeight, corner: [...g.getImageData(0, 0, 1, 1).data].slice(0, 3) };
+  }, bytes.toString('base64'));
+}
+
+test('prefers-color-scheme: dark gives a dark page and dark figures; exports stay light', async () => {
+  const srv = await serve(DIST);
+  const dark = await launch({ colorScheme: 'dark' });
+  try {
+    const { page, errors } = await open(dark, `${srv.url}/?${SHORT}&seeds=2&autorun=1`);
+    assert.equal(await waitForState(page, ['done', 'error']), 'done');
+    await page.waitForFunction(() => Number(document.querySelector('#fig-plane')?.dataset.drawn || 0) > 0);
+    const bg = await page.evaluate(() => getComputedStyle(document.body.parentElement).backgroundColor);
+    assert.equal(bg, 'rgb(18, 21, 27)', 'the page is dark');
+    // The figure's background (its top-left corner) is the dark panel colour.
+    assert.deepEqual(await pixel(page, '#fig-plane', 1, 1), [0x1b, 0x1f, 0x27]);
+    // Its text and frame are light on dark: some pixels are near the
+    // dark theme's ink (#e4e7ec), and white (the light background) is gone.
+    const [light, white] = await page.evaluate(() => {
+      const c = document.querySelector('#fig-plane');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let [light, white] = [0, 0];
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i] > 200 && d[i + 1] > 200 && d[i + 2] > 200) light++;
+        if (d[i] === 255 && d[i + 1] === 255 && d[i + 2] === 255) white++;
+      }
+      return [light / (d.length / 4), white / (d.length / 4)];
+    });
+    assert.ok(light > 0.002 && light < 0.2, `light ink: ${light}`);
+    assert.ok(white < 0.001, `no white background: ${white}`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, 'dark-theme');
+    // The PNG export is drawn light.
+    const png = await download(page, '[data-export="plane-png"]');
+    const img = await decodePng(page, png.bytes);
+    assert.deepEqual(img.corner, [255, 255, 255], 'light');
+    const size = await page.evaluate(() => [document.querySelector('#fig-plane').width, document.querySelector('#fig-plane').height]);
+    assert.deepEqual([img.w, img.h], size, 'the size of the figure on screen');
+    assert.deepEqual(errors, []);
+  } finally {
+    await dark.close();
+    await srv.close();
+  }
+});
+
 /** Opens the letter page and collects page errors. */
 async function openLetter(url) {
   const page = await ctx.newPage();

@@ -232,3 +232,10 @@ pub async fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("not valid gzip data ({e:?})"))?;
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
+
+/// Whether the reader's system asks for a dark colour scheme.
+pub fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}

@@ -53,7 +53,7 @@ pub fn measure_text(text: &str, font: &fig::Font) -> (u32, u32) {
 }
 
 /// The 2D context of `canvas`.
-fn context(canvas: &web_sys::HtmlCanvasElement) -> Option<Context> {
+pub fn context(canvas: &web_sys::HtmlCanvasElement) -> Option<Context> {
     canvas.get_context("2d").ok()??.dyn_into().ok()
 }
 
@@ -321,7 +321,10 @@ pub fn PlotCanvas(
             let Some(ctx) = context(&canvas) else {
                 return;
             };
-            let (list, drawn) = fig::record(w, h, &measure_text, |area| draw(area, dpr));
+            let (mut list, drawn) = fig::record(w, h, &measure_text, |area| draw(area, dpr));
+            if crate::browser::prefers_dark() {
+                list.recolour(fig::DARK_THEME);
+            }
             match drawn {
                 Ok(points) => {
                     replay(&ctx, &list);
@@ -401,6 +404,15 @@ pub fn PlotCanvas(
                 std::mem::forget(obs);
             }
             cb.forget();
+            // The reader's system switching between light and dark.
+            if let Some(mq) = web_sys::window()
+                .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+            {
+                let on_scheme = schedule.clone();
+                let cb = Closure::<dyn FnMut()>::new(move || on_scheme());
+                let _ = mq.add_event_listener_with_callback("change", cb.as_ref().unchecked_ref());
+                cb.forget();
+            }
             let (visible, stale, schedule) = (visible.clone(), stale.clone(), schedule.clone());
             let on_view =
                 Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {

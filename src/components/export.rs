@@ -5,11 +5,13 @@
 //! without recomputing.
 
 use crate::browser;
-use crate::figures::figure_svg;
+use crate::components::canvas::{context, measure_text, replay};
+use crate::figures::{draw_figure, figure_svg};
 use crate::lab::Lab;
 use crate::runs::Runs;
 use crate::view::FigureKind;
 use infoplane_core::record::RunRecord;
+use infoplane_figures as fig;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -23,14 +25,8 @@ fn stem(lab: Lab) -> String {
     })
 }
 
-fn canvas_png(kind: FigureKind) -> Result<Vec<u8>, String> {
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let canvas: web_sys::HtmlCanvasElement = doc
-        .get_element_by_id(&kind.canvas_id())
-        .ok_or("figure not on the page")?
-        .unchecked_into();
+/// The PNG bytes of `canvas`.
+fn canvas_bytes(canvas: &web_sys::HtmlCanvasElement) -> Result<Vec<u8>, String> {
     let url = canvas
         .to_data_url_with_type("image/png")
         .map_err(|e| format!("{e:?}"))?;
@@ -40,6 +36,53 @@ fn canvas_png(kind: FigureKind) -> Result<Vec<u8>, String> {
         .atob(b64)
         .map_err(|e| format!("{e:?}"))?;
     Ok(bin.chars().map(|c| c as u8).collect())
+}
+
+/// The CSS size of figure `kind` on the page (or a default).
+pub fn figure_size(kind: FigureKind) -> (u32, u32) {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(&kind.canvas_id()))
+        .map_or((900, 500), |c| {
+            (
+                c.client_width().max(300) as u32,
+                c.client_height().max(200) as u32,
+            )
+        })
+}
+
+/// Figure `kind` as a PNG of `css` pixels at `scale`, drawn afresh on an
+/// offscreen canvas in the light theme whatever the page's (exports stay
+/// light).
+pub fn figure_png(
+    lab: Lab,
+    kind: FigureKind,
+    css: (u32, u32),
+    scale: f64,
+) -> Result<Vec<u8>, String> {
+    let canvas: web_sys::HtmlCanvasElement = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?
+        .create_element("canvas")
+        .map_err(|e| format!("{e:?}"))?
+        .unchecked_into();
+    let (w, h) = (
+        (f64::from(css.0) * scale).round() as u32,
+        (f64::from(css.1) * scale).round() as u32,
+    );
+    canvas.set_width(w);
+    canvas.set_height(h);
+    let ctx = context(&canvas).ok_or("no 2D canvas")?;
+    let (list, drawn) = lab.with_figure_input(|input| {
+        fig::record(w, h, &measure_text, |area| {
+            draw_figure(kind, input, area, scale)
+        })
+    });
+    drawn?;
+    ctx.set_fill_style_str("#ffffff");
+    ctx.fill_rect(0.0, 0.0, f64::from(w), f64::from(h));
+    replay(&ctx, &list);
+    canvas_bytes(&canvas)
 }
 
 /// Shows a loaded record as if it had just run: its experiment in the form
@@ -115,7 +158,9 @@ pub fn FigureExport(kind: FigureKind) -> impl IntoView {
     let lab = expect_context::<Lab>();
     let error = RwSignal::new(None::<String>);
     let png = move |_| {
-        let r = canvas_png(kind).and_then(|b| {
+        // Drawn afresh at the screen's sharpness, light whatever the page.
+        let dpr = browser::device_pixel_ratio();
+        let r = figure_png(lab, kind, figure_size(kind), dpr).and_then(|b| {
             browser::download(
                 &format!("{}-{}.png", stem(lab), kind.name()),
                 "image/png",
@@ -126,15 +171,7 @@ pub fn FigureExport(kind: FigureKind) -> impl IntoView {
     };
     let svg = move |_| {
         // Same size as on screen, at 1× scale.
-        let (w, h) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(&kind.canvas_id()))
-            .map_or((900, 500), |c| {
-                (
-                    c.client_width().max(300) as u32,
-                    c.client_height().max(200) as u32,
-                )
-            });
+        let (w, h) = figure_size(kind);
         let r = lab
             .with_figure_input(|input| {
                 figure_svg(kind, input, w, h, &crate::components::canvas::measure_text)
