@@ -331,6 +331,46 @@ test('prefers-color-scheme: dark gives a dark page and dark figures; exports sta
   }
 });
 
+test('each figure has a text alternative and its data as a table (the CSV export\'s values)', async () => {
+  const srv = await serve(DIST);
+  try {
+    const { page, errors } = await open(ctx, `${srv.url}/?${SHORT}&seeds=2&autorun=1`);
+    assert.equal(await waitForState(page, ['done', 'error']), 'done');
+    for (const f of ['plane', 'gradients', 'snr', 'loss', 'norms']) {
+      const desc = await page.getAttribute(`#fig-${f}`, 'aria-describedby');
+      assert.equal(desc, `fig-${f}-desc`);
+      const text = await page.locator(`#${desc}`).textContent();
+      assert.match(text, /at epoch 1 → epoch 120/, `${f}: ${text}`);
+    }
+    const plane = await page.locator('#fig-plane-desc').textContent();
+    // The plane is summarised by the mean of the 2 seeds, six layers.
+    assert.match(plane, /^Information plane: I\(X;T\) in bits on the x axis.*For mean of 2 seeds, at epoch 1 → epoch 120, I\(X;T\) and I\(T;Y\) in bits per layer: L1 \([0-9.]+, [0-9.]+\) → \([0-9.]+, [0-9.]+\);.* L6 /, plane);
+    // The table: the CSV export's rows, the figure's columns.
+    const csv = (await download(page, '#export-csv')).bytes.toString('utf8').trim().split('\n');
+    const head = csv[0].split(',');
+    await page.click('[data-table="plane"]');
+    await page.waitForSelector('#table-plane tbody tr');
+    const rows = await page.$$eval('#table-plane tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    assert.equal(rows.length, csv.length - 1, 'one row per CSV row');
+    const cols = ['seed', 'epoch', 'layer', 'units', 'ixt', 'ity'].map((c) => head.indexOf(c));
+    assert.ok(cols.every((i) => i >= 0), csv[0]);
+    for (const k of [0, Math.floor(rows.length / 2), rows.length - 1]) {
+      const cells = csv[k + 1].split(',');
+      assert.deepEqual(rows[k], cols.map((i) => cells[i]), `row ${k}`);
+    }
+    await page.locator('#table-plane').scrollIntoViewIfNeeded();
+    await shot(page, 'data-table');
+    // Loss: once per seed and logged epoch.
+    await page.click('[data-table="loss"]');
+    await page.waitForSelector('#table-loss tbody tr');
+    const lossRows = await page.$$eval('#table-loss tbody tr', (trs) => trs.length);
+    assert.equal(lossRows, new Set(csv.slice(1).map((l) => l.split(',').slice(0, 2).join())).size);
+    assert.deepEqual(errors, []);
+  } finally {
+    await srv.close();
+  }
+});
+
 /** Opens the letter page and collects page errors. */
 async function openLetter(url) {
   const page = await ctx.newPage();

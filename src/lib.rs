@@ -9,6 +9,7 @@ pub mod actions;
 pub mod bench;
 pub mod browser;
 pub mod components;
+pub mod describe;
 pub mod embed;
 pub mod estimate;
 pub mod figures;

@@ -452,7 +452,8 @@ pub fn PlotCanvas(
     };
     view! {
         <div class="plot">
-            <canvas node_ref=canvas_ref id=id role="img" aria-label=label tabindex="0"
+            <canvas node_ref=canvas_ref id=id.clone() role="img" aria-label=label tabindex="0"
+                aria-describedby=format!("{id}-desc")
                 style=format!("height:{}px", height.get_untracked())
                 on:mousemove=on_move on:mouseleave=move |_| tooltip.set(None)></canvas>
             {move || tooltip.get().map(|(x, y, text)| view! {
