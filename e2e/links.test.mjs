@@ -371,6 +371,49 @@ test('each figure has a text alternative and its data as a table (the CSV export
   }
 });
 
+test('the image embed: a 2× PNG of the figure with its settings, and snippets that render in a plain page', async () => {
+  const srv = await serve(DIST);
+  try {
+    const { page, errors } = await open(ctx, `${srv.url}/?${SHORT}&seeds=2`);
+    await page.click('#run');
+    assert.equal(await waitForState(page, ['done', 'error']), 'done');
+    const css = await page.evaluate(() => [document.querySelector('#fig-plane').clientWidth, document.querySelector('#fig-plane').clientHeight]);
+    await page.click('#embed-open');
+    await page.selectOption('#embed-figure', 'plane');
+    const png = await download(page, '#embed-png');
+    assert.equal(png.name, 'idnns-default-plane.png');
+    const img = await decodePng(page, png.bytes);
+    assert.equal(img.w, 2 * css[0], 'the figure\'s width at 2×');
+    assert.ok(img.h >= 2 * css[1] + 2 * (2 * 20), `the figure at 2× and at least two caption lines: ${img.h} for ${css}`);
+    assert.deepEqual(img.corner, [255, 255, 255], 'light');
+    const html = await page.inputValue('#embed-html');
+    const md = await page.inputValue('#embed-md');
+    const link = `${srv.url}/?preset=idnns-default&amp;seeds=2&amp;epochs=120&amp;log_samples=20&amp;v=${VERSION}`;
+    assert.equal(html, `<a href="${link}"><img src="idnns-default-plane.png" alt="Information plane of an infoplane run (idnns-default, 2 seeds, 120 epochs): I(X;T) in bits on the x axis against I(T;Y) in bits on the y axis, one curve per layer, coloured by epoch" width="900" style="max-width:100%;height:auto"></a>`);
+    assert.ok(md.startsWith('[![Information plane of an infoplane run (idnns-default, 2 seeds, 120 epochs): '), md);
+    assert.ok(md.endsWith(`](idnns-default-plane.png)](${link.replace(/&amp;/g, '&')})`), md);
+    // The HTML snippet in a plain page beside the PNG, as in a blog post.
+    const post = mkdtempSync(join(tmpdir(), 'infoplane-post-'));
+    writeFileSync(join(post, 'idnns-default-plane.png'), png.bytes);
+    writeFileSync(join(post, 'index.html'), `<!DOCTYPE html><html><head><meta charset="utf-8"><title>A post</title></head><body style="font-family:sans-serif;max-width:760px;margin:2rem auto"><h1>A post</h1><p>The information plane of a short run:</p>${html}<p>More text.</p></body></html>`);
+    const blog = await serve(post);
+    try {
+      const reader = await ctx.newPage();
+      await reader.goto(`${blog.url}/`);
+      await reader.waitForFunction(() => document.querySelector('img')?.complete && document.querySelector('img').naturalWidth > 0);
+      assert.equal(await reader.getAttribute('a', 'href'), link.replace(/&amp;/g, '&'));
+      assert.match(await reader.getAttribute('img', 'alt'), /^Information plane of an infoplane run/);
+      await shot(reader, 'image-embed-post');
+      await reader.close();
+    } finally {
+      await blog.close();
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await srv.close();
+  }
+});
+
 /** Opens the letter page and collects page errors. */
 async function openLetter(url) {
   const page = await ctx.newPage();

@@ -15,7 +15,8 @@ use infoplane_figures as fig;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-fn stem(lab: Lab) -> String {
+/// The start of a download's name: the preset's name, or "infoplane".
+pub fn stem(lab: Lab) -> String {
     lab.session.runs.with_untracked(|r| {
         r.params
             .as_ref()
@@ -53,12 +54,13 @@ pub fn figure_size(kind: FigureKind) -> (u32, u32) {
 
 /// Figure `kind` as a PNG of `css` pixels at `scale`, drawn afresh on an
 /// offscreen canvas in the light theme whatever the page's (exports stay
-/// light).
+/// light), with `caption` lines below it.
 pub fn figure_png(
     lab: Lab,
     kind: FigureKind,
     css: (u32, u32),
     scale: f64,
+    caption: &[String],
 ) -> Result<Vec<u8>, String> {
     let canvas: web_sys::HtmlCanvasElement = web_sys::window()
         .and_then(|w| w.document())
@@ -70,8 +72,14 @@ pub fn figure_png(
         (f64::from(css.0) * scale).round() as u32,
         (f64::from(css.1) * scale).round() as u32,
     );
+    let line = 20.0 * scale;
+    let band = if caption.is_empty() {
+        0
+    } else {
+        (caption.len() as f64 * line + 12.0 * scale).round() as u32
+    };
     canvas.set_width(w);
-    canvas.set_height(h);
+    canvas.set_height(h + band);
     let ctx = context(&canvas).ok_or("no 2D canvas")?;
     let (list, drawn) = lab.with_figure_input(|input| {
         fig::record(w, h, &measure_text, |area| {
@@ -80,8 +88,16 @@ pub fn figure_png(
     });
     drawn?;
     ctx.set_fill_style_str("#ffffff");
-    ctx.fill_rect(0.0, 0.0, f64::from(w), f64::from(h));
+    ctx.fill_rect(0.0, 0.0, f64::from(w), f64::from(h + band));
     replay(&ctx, &list);
+    ctx.set_fill_style_str("#444444");
+    ctx.set_font(&format!("{}px sans-serif", 14.0 * scale));
+    ctx.set_text_align("start");
+    ctx.set_text_baseline("top");
+    for (i, text) in caption.iter().enumerate() {
+        let y = f64::from(h) + 6.0 * scale + i as f64 * line;
+        let _ = ctx.fill_text(text, 10.0 * scale, y);
+    }
     canvas_bytes(&canvas)
 }
 
@@ -160,7 +176,7 @@ pub fn FigureExport(kind: FigureKind) -> impl IntoView {
     let png = move |_| {
         // Drawn afresh at the screen's sharpness, light whatever the page.
         let dpr = browser::device_pixel_ratio();
-        let r = figure_png(lab, kind, figure_size(kind), dpr).and_then(|b| {
+        let r = figure_png(lab, kind, figure_size(kind), dpr, &[]).and_then(|b| {
             browser::download(
                 &format!("{}-{}.png", stem(lab), kind.name()),
                 "image/png",
