@@ -102,6 +102,15 @@ test('the page loads the worker of its own build; a stale worker gets a message 
   const prog = letter.match(/<script src="\.\/(letter-[0-9a-f]{16})\.js"><\/script>/)[1];
   assert.ok(files.includes(`${prog}.js`) && files.includes(`${prog}_bg.wasm`), files.join(' '));
   assert.ok(letter.includes(`module_or_path: "./${prog}_bg.wasm"`));
+  // Link-preview tags: each page's own title and description.
+  for (const [page, title] of [[html, /^infoplane — /], [letter, /^The open letter, claim by claim/]]) {
+    const tag = (k) => page.match(new RegExp(`<meta (?:property|name)="${k}" content="([^"]*)"`))?.[1];
+    assert.match(tag('og:title'), title);
+    assert.equal(tag('twitter:title'), tag('og:title'));
+    assert.ok(tag('og:description').length > 50, tag('og:description'));
+    assert.equal(tag('og:type'), 'website');
+    assert.equal(tag('twitter:card'), 'summary');
+  }
 
   const srv = await serve(DIST);
   try {
