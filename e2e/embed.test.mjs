@@ -83,7 +83,7 @@ test('the Embed dialog writes a snippet that embeds the current experiment', asy
   await page.goto(`${app.url}/?preset=idnns-relu&epochs=500`);
   await page.click('#embed-open');
   const code = await page.inputValue('#embed-code');
-  assert.match(code, /^<iframe id="infoplane" src="http:\/\/127\.0\.0\.1:\d+\/\?preset=idnns-relu&amp;epochs=500&amp;embed=1&amp;view=plane&amp;autorun=1"/);
+  assert.match(code, /^<iframe id="infoplane" src="http:\/\/127\.0\.0\.1:\d+\/\?preset=idnns-relu&amp;epochs=500&amp;embed=1&amp;view=plane&amp;autorun=1&amp;v=\d+\.\d+\.\d+"/);
   assert.match(code, /infoplane:state/);
   await shot(page, 'embed-dialog');
   await page.click('#embed-close');

@@ -137,7 +137,7 @@ test('a worker that dies fails its seed; the other seeds go on and the page stay
   let armed = true;
   // The next worker loaded dies shortly after it starts (an uncaught error
   // in the worker, as a crash or running out of memory would end it).
-  await ctx.route(/worker_loader\.js/, async (route) => {
+  await ctx.route(/worker_loader(-[0-9a-f]+)?\.js/, async (route) => {
     if (!armed) return route.continue();
     armed = false;
     const real = await route.fetch();
@@ -154,7 +154,7 @@ test('a worker that dies fails its seed; the other seeds go on and the page stay
     assert.match(lines[0], /worker stopped unexpectedly/);
     await shot(page, 'workers-crash');
   } finally {
-    await ctx.unroute(/worker_loader\.js/);
+    await ctx.unroute(/worker_loader(-[0-9a-f]+)?\.js/);
   }
   await page.click('#run');
   assert.equal(await waitForState(page, ['done', 'error'], 120000), 'done');

@@ -59,25 +59,41 @@ pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
+/// Why a fetch failed.
+pub enum FetchError {
+    /// No answer: the network, or a server that does not let this site
+    /// read the answer (CORS).
+    Network,
+    /// The server answered with an HTTP error (status and its text).
+    Status(u16, String),
+    /// The answer broke off.
+    Body,
+}
+
+/// Fetches `url` (relative to the page) and returns its bytes.
+pub async fn fetch(url: &str) -> Result<Vec<u8>, FetchError> {
+    let w = web_sys::window().ok_or(FetchError::Network)?;
+    let resp: web_sys::Response = JsFuture::from(w.fetch_with_str(url))
+        .await
+        .map_err(|_| FetchError::Network)?
+        .unchecked_into();
+    if !resp.ok() {
+        return Err(FetchError::Status(resp.status(), resp.status_text()));
+    }
+    let buf = JsFuture::from(resp.array_buffer().map_err(|_| FetchError::Body)?)
+        .await
+        .map_err(|_| FetchError::Body)?;
+    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
 /// Fetches `url` (relative to the page) and returns its bytes; the error
 /// names the URL and the HTTP status or network failure.
 pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    let w = web_sys::window().ok_or("no window")?;
-    let resp: web_sys::Response = JsFuture::from(w.fetch_with_str(url))
-        .await
-        .map_err(|e| format!("{url}: cannot fetch ({e:?})"))?
-        .unchecked_into();
-    if !resp.ok() {
-        return Err(format!(
-            "{url}: HTTP {} {}",
-            resp.status(),
-            resp.status_text()
-        ));
-    }
-    let buf = JsFuture::from(resp.array_buffer().map_err(|e| format!("{url}: {e:?}"))?)
-        .await
-        .map_err(|e| format!("{url}: {e:?}"))?;
-    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+    fetch(url).await.map_err(|e| match e {
+        FetchError::Network => format!("{url}: cannot fetch (no answer)"),
+        FetchError::Status(code, text) => format!("{url}: HTTP {code} {text}"),
+        FetchError::Body => format!("{url}: the download broke off"),
+    })
 }
 
 /// Offers `bytes` as a download named `name`.
@@ -177,4 +193,49 @@ pub async fn fetch_text(url: &str) -> Result<String, String> {
         .await?
         .as_string()
         .ok_or_else(|| format!("{url}: the body is not text"))
+}
+
+/// The `content` of the page's `<meta name="NAME">`, if any.
+pub fn meta(name: &str) -> Option<String> {
+    web_sys::window()?
+        .document()?
+        .query_selector(&format!("meta[name=\"{name}\"]"))
+        .ok()??
+        .get_attribute("content")
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The Compression Streams API's decompressor (web-sys has it only
+    /// behind its unstable-API flag).
+    type DecompressionStream;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(format: &str) -> Result<DecompressionStream, wasm_bindgen::JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn readable(this: &DecompressionStream) -> web_sys::ReadableStream;
+    #[wasm_bindgen(method, getter)]
+    fn writable(this: &DecompressionStream) -> web_sys::WritableStream;
+}
+
+/// Decompresses gzip `bytes` with the browser's `DecompressionStream`.
+pub async fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let bad = |e: wasm_bindgen::JsValue| format!("cannot decompress (gzip): {e:?}");
+    let mut owned = bytes.to_vec();
+    let input = web_sys::Response::new_with_opt_u8_array(Some(&mut owned)).map_err(bad)?;
+    let body = input.body().ok_or("cannot decompress: no body")?;
+    let gz = DecompressionStream::new("gzip").map_err(bad)?;
+    let pair = web_sys::ReadableWritablePair::new(&gz.readable(), &gz.writable());
+    let out = web_sys::Response::new_with_opt_readable_stream(Some(&body.pipe_through(&pair)))
+        .map_err(bad)?;
+    let buf = JsFuture::from(out.array_buffer().map_err(bad)?)
+        .await
+        .map_err(|e| format!("not valid gzip data ({e:?})"))?;
+    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
+/// Whether the reader's system asks for a dark colour scheme.
+pub fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
 }

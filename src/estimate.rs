@@ -86,7 +86,7 @@ type Handler = Closure<dyn FnMut(web_sys::MessageEvent)>;
 
 /// Runs the calibration in a worker of its own and reports the speeds.
 fn measure(done: impl Fn(SpeedsCopy) + 'static) {
-    let Ok(worker) = web_sys::Worker::new(&format!("./worker_loader.js?v={}", build_id())) else {
+    let Ok(worker) = web_sys::Worker::new(&crate::pool::worker_url()) else {
         return;
     };
     let w = worker.clone();
@@ -95,7 +95,8 @@ fn measure(done: impl Fn(SpeedsCopy) + 'static) {
     let onmessage =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
             match crate::pool::received(&ev) {
-                Ok(FromWorker::Ready { .. }) => {
+                // A worker of another build would measure another engine.
+                Ok(FromWorker::Ready { build }) if build == build_id() => {
                     let _ = crate::pool::send(&w, &ToWorker::Calibrate, None);
                 }
                 Ok(FromWorker::Speeds(s)) => {

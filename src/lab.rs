@@ -34,6 +34,15 @@ pub struct Lab {
     pub auto_paused: RwSignal<bool>,
     /// A heavy link's run, held back until the reader clicks "Run anyway".
     pub held: RwSignal<bool>,
+    /// What another engine version made ("link"), that version, and the
+    /// address of that version on this site once found, while the page
+    /// says so.
+    pub version_notice: RwSignal<Option<(&'static str, String, Option<String>)>>,
+    /// The record a link asks to show (`record=URL`): loading, loaded or
+    /// why not (ok, message).
+    pub record_status: RwSignal<Option<(bool, String)>>,
+    /// On narrow screens, whether the experiment form is shown.
+    pub settings_open: RwSignal<bool>,
 }
 
 impl Lab {
@@ -49,6 +58,9 @@ impl Lab {
             display: StoredValue::new(display),
             auto_paused: RwSignal::new(false),
             held: RwSignal::new(false),
+            version_notice: RwSignal::new(None),
+            record_status: RwSignal::new(None),
+            settings_open: RwSignal::new(false),
         }
     }
 }

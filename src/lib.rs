@@ -9,6 +9,7 @@ pub mod actions;
 pub mod bench;
 pub mod browser;
 pub mod components;
+pub mod describe;
 pub mod embed;
 pub mod estimate;
 pub mod figures;
@@ -101,7 +102,21 @@ pub fn App() -> impl IntoView {
         let q = lab.params.with(|p| url::build(p, &keys));
         browser::replace_query(&q);
     });
-    if loc.autorun {
+    if let Some(v) = &loc.version {
+        components::notices::notice_version(lab, "link", v);
+    }
+    // A record to show (`record=URL`) replaces a run.
+    if let Some(url) = loc.record.clone() {
+        lab.record_status
+            .set(Some((true, format!("Loading the run record {url}…"))));
+        leptos::task::spawn_local(async move {
+            let status = match components::export::fetch_record(&url).await {
+                Ok(rec) => components::export::show_record(lab, rec, &url),
+                Err(e) => (false, format!("record: {e}")),
+            };
+            lab.record_status.set(Some(status));
+        });
+    } else if loc.autorun {
         autorun(lab);
     }
     let state = Memo::new(move |_| lab.session.state());
@@ -113,17 +128,27 @@ pub fn App() -> impl IntoView {
     let full_lab = move || {
         let keep: Vec<(String, String)> = page_keys
             .iter()
-            .filter(|(k, _)| k == "autorun")
+            .filter(|(k, _)| k == "autorun" || k == "record")
             .cloned()
             .collect();
-        lab.params.with(|p| url::lab_href(p, &keep))
+        lab.params
+            .with(|p| url::lab_href(p, &url::versioned(&keep)))
     };
     view! {
         <div id="lab" class="lab" class:embed=embed data-run-state=move || state.get().as_str() node_ref=root>
             {display.shows_control("header").then(|| view! { <Header /> })}
             <Notices />
-            <main class="layout" class:no-sidebar=!display.shows_control("sidebar")>
-                {display.shows_control("sidebar").then(|| view! { <aside class="sidebar"><Controls /></aside> })}
+            <main class="layout" class:no-sidebar=!display.shows_control("sidebar") class:settings-open=move || lab.settings_open.get()>
+                {display.shows_control("sidebar").then(|| view! {
+                    // On narrow screens the form waits behind this button,
+                    // so a shared link shows its run bar and figures first.
+                    <button class="settings-toggle" id="settings-toggle" aria-controls="settings"
+                        aria-expanded=move || lab.settings_open.get().to_string()
+                        on:click=move |_| lab.settings_open.update(|o| *o = !*o)>
+                        "Experiment settings"
+                    </button>
+                    <aside class="sidebar" id="settings"><Controls /></aside>
+                })}
                 <section class="work">
                     {display.shows_control("runbar").then(|| view! { <RunBar /> })}
                     <Figures />

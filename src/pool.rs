@@ -14,7 +14,7 @@
 //! seeds go on.
 
 use crate::protocol::{
-    build_id, CheckpointMsg, FromWorker, Resume, SweepTrainJob, ToWorker, TrainJob,
+    build_id, CheckpointMsg, FromWorker, Resume, SweepTrainJob, ToWorker, TrainJob, STALE_BUILD,
 };
 use crate::runs::Report;
 use infoplane_core::codec::Codec;
@@ -34,10 +34,13 @@ pub type Sink = Rc<dyn Fn(u64, Report)>;
 /// Receives the number of workers training and estimating MI, on change.
 pub type WorkerStatus = Rc<dyn Fn(usize, usize)>;
 
-/// The worker script; a version query defeats stale caches (Trunk does not
-/// hash worker files).
-fn worker_url() -> String {
-    format!("./worker_loader.js?v={}", build_id())
+/// The worker script: the content-hashed loader the page names in its
+/// `<meta name="infoplane-worker">` (scripts/trunk-post-build), so a cached
+/// worker of another build is never taken; else (a build without the hook)
+/// the plain loader with the build as a query.
+pub fn worker_url() -> String {
+    crate::browser::meta("infoplane-worker")
+        .unwrap_or_else(|| format!("./worker_loader.js?v={}", build_id()))
 }
 
 thread_local! {
@@ -636,7 +639,7 @@ fn on_message(
                 return fail_all(
                     &pool,
                     format!(
-                        "this page ({}) and its worker ({build}) come from different builds; reload the page",
+                        "{STALE_BUILD} (page {}, worker {build}): reload the page to get matching files",
                         build_id()
                     ),
                 );

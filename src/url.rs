@@ -4,9 +4,12 @@
 
 use crate::view::{Display, FigureKind};
 use infoplane_core::params::{percent_encode, ParamError, Params, QueryParse};
+use infoplane_core::versions;
 
-/// Keys the page reads itself (not parameters of the table).
-pub const PAGE_KEYS: &[&str] = &["autorun", "embed", "view", "hide", "workers"];
+/// Keys the page reads itself (not parameters of the table): besides the
+/// embed and run keys, `v` (the engine version that made the link) and
+/// `record` (a run record to show, by URL).
+pub const PAGE_KEYS: &[&str] = &["autorun", "embed", "view", "hide", "workers", "v", "record"];
 
 /// What the page found in its URL.
 pub struct Location {
@@ -18,6 +21,10 @@ pub struct Location {
     pub autorun: bool,
     /// Workers to use (`workers=N`; one per core when absent).
     pub workers: Option<usize>,
+    /// The engine version that made the link (`v=X.Y.Z`), if it names one.
+    pub version: Option<String>,
+    /// A run record to show instead of running (`record=URL`).
+    pub record: Option<String>,
 }
 
 fn is_on(v: &str) -> bool {
@@ -73,16 +80,28 @@ pub fn parse(query: &str) -> Location {
         .extras
         .iter()
         .any(|(k, v)| k == "autorun" && is_on(v));
-    let mut workers = None;
+    let (mut workers, mut version, mut record) = (None, None, None);
     for (k, v) in &parsed.extras {
-        if k == "workers" {
-            match v.trim().parse::<usize>() {
+        match k.as_str() {
+            "workers" => match v.trim().parse::<usize>() {
                 Ok(n) if (1..=64).contains(&n) => workers = Some(n),
                 _ => parsed.errors.push(ParamError::new(
                     "workers",
                     format!("\"{v}\" is not a whole number from 1 to 64"),
                 )),
-            }
+            },
+            "v" => match versions::parse(v) {
+                Ok(_) => version = Some(v.trim().to_string()),
+                Err(e) => parsed.errors.push(ParamError::new(
+                    "v",
+                    format!(
+                        "{e} (the engine version that made the link, e.g. v={})",
+                        versions::CURRENT
+                    ),
+                )),
+            },
+            "record" if !v.trim().is_empty() => record = Some(v.trim().to_string()),
+            _ => {}
         }
     }
     Location {
@@ -90,6 +109,8 @@ pub fn parse(query: &str) -> Location {
         display,
         autorun,
         workers,
+        version,
+        record,
     }
 }
 
@@ -111,6 +132,26 @@ pub fn build(params: &Params, page: &[(String, String)]) -> String {
     for (k, v) in page {
         parts.push(format!("{k}={}", percent_encode(v)));
     }
+    parts.join("&")
+}
+
+/// `page` with `v` set to this engine's version (last): what a link the
+/// page hands out carries.
+pub fn versioned(page: &[(String, String)]) -> Vec<(String, String)> {
+    let mut keys: Vec<(String, String)> = page.iter().filter(|(k, _)| k != "v").cloned().collect();
+    keys.push(("v".into(), versions::CURRENT.into()));
+    keys
+}
+
+/// A query string (without `?`) with its `v` set to this engine's
+/// version: "Copy link" copies the page's URL with it.
+pub fn versioned_query(query: &str) -> String {
+    let mut parts: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && *p != "v" && !p.starts_with("v="))
+        .collect();
+    let v = format!("v={}", versions::CURRENT);
+    parts.push(&v);
     parts.join("&")
 }
 
@@ -155,6 +196,32 @@ mod tests {
                 && loc.display.shows_control("options")
         );
         assert!(!parse("autorun=0").autorun);
+    }
+
+    #[test]
+    fn versions_and_records_are_page_keys() {
+        let loc = parse("epochs=10&v=0.1.0&record=https%3A%2F%2Fx.org%2Frun.json.gz");
+        assert!(loc.parsed.errors.is_empty(), "{:?}", loc.parsed.errors);
+        assert_eq!(loc.version.as_deref(), Some("0.1.0"));
+        assert_eq!(loc.record.as_deref(), Some("https://x.org/run.json.gz"));
+        let loc = parse("v=banana&v=1.2");
+        let errs: Vec<_> = loc.parsed.errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(loc.version, None);
+        assert_eq!(errs.len(), 2);
+        assert!(
+            errs[0].starts_with("v: \"banana\" is not a version X.Y.Z"),
+            "{errs:?}"
+        );
+        assert!(
+            errs[1].starts_with("v: \"1.2\" is not a version X.Y.Z"),
+            "{errs:?}"
+        );
+        // Handed-out links carry this version, once, last.
+        let cur = format!("v={}", versions::CURRENT);
+        assert_eq!(versioned_query("a=1&v=0.1.0&b=2"), format!("a=1&b=2&{cur}"));
+        assert_eq!(versioned_query(""), cur);
+        let keys = versioned(&[("v".into(), "0.1.0".into()), ("embed".into(), "1".into())]);
+        assert_eq!(build(&Params::default(), &keys), format!("embed=1&{cur}"));
     }
 
     #[test]

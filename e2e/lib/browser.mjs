@@ -16,7 +16,7 @@ const FLAGS = [
 ];
 
 /** A fresh browser context (its own profile directory). */
-export async function launch({ deviceScaleFactor = 1, viewport = { width: 1400, height: 1000 } } = {}) {
+export async function launch({ deviceScaleFactor = 1, viewport = { width: 1400, height: 1000 }, colorScheme = 'light' } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'infoplane-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
@@ -24,6 +24,7 @@ export async function launch({ deviceScaleFactor = 1, viewport = { width: 1400, 
     args: FLAGS,
     viewport,
     deviceScaleFactor,
+    colorScheme,
     acceptDownloads: true,
   });
   return context;

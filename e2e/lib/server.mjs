@@ -15,27 +15,31 @@ const TYPES = {
   '.png': 'image/png',
 };
 
-/** Serves `root` on `host` (default 127.0.0.1); `extra` maps paths to [type, body] for test pages. */
-export async function serve(root, { host = '127.0.0.1', extra = {} } = {}) {
+/**
+ * Serves `root` on `host` (default 127.0.0.1); `extra` maps paths to
+ * [type, body, headers?] for test pages (e.g. a CORS header); `headers`
+ * are sent with the files of `root` and with "not found".
+ */
+export async function serve(root, { host = '127.0.0.1', extra = {}, headers = {} } = {}) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     if (extra[path]) {
-      const [type, body] = extra[path];
-      res.writeHead(200, { 'content-type': type });
+      const [type, body, headers = {}] = extra[path];
+      res.writeHead(200, { 'content-type': type, ...headers });
       return res.end(body);
     }
     let file = normalize(join(root, path));
     if (!file.startsWith(normalize(root))) {
-      res.writeHead(403);
+      res.writeHead(403, headers);
       return res.end();
     }
     try {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream', ...headers });
       res.end(body);
     } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.writeHead(404, { 'content-type': 'text/plain', ...headers });
       res.end('not found');
     }
   });

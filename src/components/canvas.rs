@@ -53,7 +53,7 @@ pub fn measure_text(text: &str, font: &fig::Font) -> (u32, u32) {
 }
 
 /// The 2D context of `canvas`.
-fn context(canvas: &web_sys::HtmlCanvasElement) -> Option<Context> {
+pub fn context(canvas: &web_sys::HtmlCanvasElement) -> Option<Context> {
     canvas.get_context("2d").ok()??.dyn_into().ok()
 }
 
@@ -235,6 +235,32 @@ pub fn replay(ctx: &Context, list: &DisplayList) {
     }
 }
 
+/// Below this CSS width (phones), figures take a height that keeps their
+/// shape instead of their desktop height.
+pub const NARROW: f64 = 600.0;
+
+/// The CSS height of a figure `css_w` wide whose desktop height is
+/// `height`: on narrow screens, line charts at 4:3 (at least 240 px) and a
+/// grid of `panels` information planes one above the other, each 5:4 as
+/// on the desktop (beside the colour bar), so nothing is squeezed.
+pub fn narrow_height(css_w: f64, height: u32, panels: Option<usize>) -> u32 {
+    if css_w >= NARROW {
+        return height;
+    }
+    match panels {
+        Some(n) => {
+            // The colour bar takes about 70 px; each panel 5:4 beside it.
+            (n.max(1) as f64 * ((css_w - 70.0).max(120.0) / 1.25)).round() as u32
+        }
+        None => {
+            // Never taller than on the desktop, nor (unless the desktop
+            // height is smaller) under 240 px.
+            let h = f64::from(height);
+            (css_w * 0.75).round().max(h.min(240.0)).min(h) as u32
+        }
+    }
+}
+
 /// Reads (and so subscribes to) the signals a figure depends on.
 pub type DepsFn = Rc<dyn Fn()>;
 
@@ -253,6 +279,10 @@ pub fn PlotCanvas(
     draw: DrawFn,
     /// The signals it depends on.
     deps: DepsFn,
+    /// For the information-plane grid: how many panels it draws (on
+    /// narrow screens they stack, each keeping its shape).
+    #[prop(default = None)]
+    panels: Option<Signal<usize>>,
 ) -> impl IntoView {
     let canvas_ref = NodeRef::<Canvas>::new();
     let hits: Rc<RefCell<Vec<HitPoint>>> = Rc::default();
@@ -271,9 +301,18 @@ pub fn PlotCanvas(
             };
             let dpr = crate::browser::device_pixel_ratio();
             let css_w = canvas.client_width().max(1) as f64;
+            let css_h = narrow_height(
+                css_w,
+                height.get_untracked(),
+                panels.map(|p| p.get_untracked()),
+            );
+            if canvas.client_height() != css_h as i32 {
+                let _ = web_sys::HtmlElement::style(&canvas)
+                    .set_property("height", &format!("{css_h}px"));
+            }
             let (w, h) = (
                 (css_w * dpr).round() as u32,
-                (height.get_untracked() as f64 * dpr).round() as u32,
+                (f64::from(css_h) * dpr).round() as u32,
             );
             if canvas.width() != w || canvas.height() != h {
                 canvas.set_width(w);
@@ -282,7 +321,10 @@ pub fn PlotCanvas(
             let Some(ctx) = context(&canvas) else {
                 return;
             };
-            let (list, drawn) = fig::record(w, h, &measure_text, |area| draw(area, dpr));
+            let (mut list, drawn) = fig::record(w, h, &measure_text, |area| draw(area, dpr));
+            if crate::browser::prefers_dark() {
+                list.recolour(fig::DARK_THEME);
+            }
             match drawn {
                 Ok(points) => {
                     replay(&ctx, &list);
@@ -339,6 +381,9 @@ pub fn PlotCanvas(
         Effect::new(move |_| {
             deps();
             height.track();
+            if let Some(p) = panels {
+                p.track();
+            }
             schedule();
         });
     }
@@ -359,6 +404,15 @@ pub fn PlotCanvas(
                 std::mem::forget(obs);
             }
             cb.forget();
+            // The reader's system switching between light and dark.
+            if let Some(mq) = web_sys::window()
+                .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+            {
+                let on_scheme = schedule.clone();
+                let cb = Closure::<dyn FnMut()>::new(move || on_scheme());
+                let _ = mq.add_event_listener_with_callback("change", cb.as_ref().unchecked_ref());
+                cb.forget();
+            }
             let (visible, stale, schedule) = (visible.clone(), stale.clone(), schedule.clone());
             let on_view =
                 Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
@@ -398,12 +452,33 @@ pub fn PlotCanvas(
     };
     view! {
         <div class="plot">
-            <canvas node_ref=canvas_ref id=id role="img" aria-label=label tabindex="0"
-                style=move || format!("height:{}px", height.get())
+            <canvas node_ref=canvas_ref id=id.clone() role="img" aria-label=label tabindex="0"
+                aria-describedby=format!("{id}-desc")
+                style=format!("height:{}px", height.get_untracked())
                 on:mousemove=on_move on:mouseleave=move |_| tooltip.set(None)></canvas>
             {move || tooltip.get().map(|(x, y, text)| view! {
                 <div class="tooltip" role="status" style=format!("left:{:.0}px;top:{:.0}px", x + 12.0, y + 12.0)>{text}</div>
             })}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod narrow_tests {
+    use super::narrow_height;
+
+    #[test]
+    fn narrow_figures_keep_their_shape() {
+        // Wide: the desktop height.
+        assert_eq!(narrow_height(900.0, 460, Some(3)), 460);
+        // 358 px wide (a 390 px phone less padding): a line chart at 4:3,
+        // 358 * 0.75 = 268.5 → 269; never taller than on the desktop.
+        assert_eq!(narrow_height(358.0, 300, None), 269);
+        assert_eq!(narrow_height(358.0, 200, None), 200);
+        // 200 px wide: 150 at 4:3, raised to 240 (or the desktop's 220).
+        assert_eq!(narrow_height(200.0, 420, None), 240);
+        assert_eq!(narrow_height(200.0, 220, None), 220);
+        // Three plane panels stacked, each (358 - 70) / 1.25 = 230.4 high.
+        assert_eq!(narrow_height(358.0, 820, Some(3)), 691);
     }
 }

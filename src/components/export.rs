@@ -5,15 +5,18 @@
 //! without recomputing.
 
 use crate::browser;
-use crate::figures::figure_svg;
+use crate::components::canvas::{context, measure_text, replay};
+use crate::figures::{draw_figure, figure_svg};
 use crate::lab::Lab;
 use crate::runs::Runs;
 use crate::view::FigureKind;
 use infoplane_core::record::RunRecord;
+use infoplane_figures as fig;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-fn stem(lab: Lab) -> String {
+/// The start of a download's name: the preset's name, or "infoplane".
+pub fn stem(lab: Lab) -> String {
     lab.session.runs.with_untracked(|r| {
         r.params
             .as_ref()
@@ -23,14 +26,8 @@ fn stem(lab: Lab) -> String {
     })
 }
 
-fn canvas_png(kind: FigureKind) -> Result<Vec<u8>, String> {
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let canvas: web_sys::HtmlCanvasElement = doc
-        .get_element_by_id(&kind.canvas_id())
-        .ok_or("figure not on the page")?
-        .unchecked_into();
+/// The PNG bytes of `canvas`.
+fn canvas_bytes(canvas: &web_sys::HtmlCanvasElement) -> Result<Vec<u8>, String> {
     let url = canvas
         .to_data_url_with_type("image/png")
         .map_err(|e| format!("{e:?}"))?;
@@ -42,13 +39,144 @@ fn canvas_png(kind: FigureKind) -> Result<Vec<u8>, String> {
     Ok(bin.chars().map(|c| c as u8).collect())
 }
 
+/// The CSS size of figure `kind` on the page (or a default).
+pub fn figure_size(kind: FigureKind) -> (u32, u32) {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(&kind.canvas_id()))
+        .map_or((900, 500), |c| {
+            (
+                c.client_width().max(300) as u32,
+                c.client_height().max(200) as u32,
+            )
+        })
+}
+
+/// Figure `kind` as a PNG of `css` pixels at `scale`, drawn afresh on an
+/// offscreen canvas in the light theme whatever the page's (exports stay
+/// light), with `caption` lines below it.
+pub fn figure_png(
+    lab: Lab,
+    kind: FigureKind,
+    css: (u32, u32),
+    scale: f64,
+    caption: &[String],
+) -> Result<Vec<u8>, String> {
+    let canvas: web_sys::HtmlCanvasElement = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?
+        .create_element("canvas")
+        .map_err(|e| format!("{e:?}"))?
+        .unchecked_into();
+    let (w, h) = (
+        (f64::from(css.0) * scale).round() as u32,
+        (f64::from(css.1) * scale).round() as u32,
+    );
+    let line = 20.0 * scale;
+    let band = if caption.is_empty() {
+        0
+    } else {
+        (caption.len() as f64 * line + 12.0 * scale).round() as u32
+    };
+    canvas.set_width(w);
+    canvas.set_height(h + band);
+    let ctx = context(&canvas).ok_or("no 2D canvas")?;
+    let (list, drawn) = lab.with_figure_input(|input| {
+        fig::record(w, h, &measure_text, |area| {
+            draw_figure(kind, input, area, scale)
+        })
+    });
+    drawn?;
+    ctx.set_fill_style_str("#ffffff");
+    ctx.fill_rect(0.0, 0.0, f64::from(w), f64::from(h + band));
+    replay(&ctx, &list);
+    ctx.set_fill_style_str("#444444");
+    ctx.set_font(&format!("{}px sans-serif", 14.0 * scale));
+    ctx.set_text_align("start");
+    ctx.set_text_baseline("top");
+    for (i, text) in caption.iter().enumerate() {
+        let y = f64::from(h) + 6.0 * scale + i as f64 * line;
+        let _ = ctx.fill_text(text, 10.0 * scale, y);
+    }
+    canvas_bytes(&canvas)
+}
+
+/// Shows a loaded record as if it had just run: its experiment in the form
+/// (the reader's view options kept), its seeds in every figure and export,
+/// and a notice when another engine version made it. Returns whether it
+/// loaded cleanly and what to tell the reader.
+pub fn show_record(lab: Lab, rec: RunRecord, name: &str) -> (bool, String) {
+    let n = rec.seeds.len();
+    let engine = rec.engine().to_string();
+    let (runs, errors) = Runs::from_record(rec);
+    if let Some(p) = &runs.params {
+        // Keep the reader's view; take the record's experiment.
+        let view = lab.params.with_untracked(|v| {
+            v.iter()
+                .filter(|(s, _)| !s.group.is_experiment())
+                .map(|(s, v)| (s.name, v.to_string()))
+                .collect::<Vec<_>>()
+        });
+        let mut p = p.clone();
+        for (k, v) in view {
+            let _ = p.set(k, &v);
+        }
+        lab.params.set(p);
+    }
+    lab.session.show(runs);
+    crate::components::notices::notice_version(lab, "record", &engine);
+    let not_read = if errors.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; its query had fields this version does not read, shown with defaults: {}",
+            errors
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    };
+    (
+        errors.is_empty(),
+        format!("Loaded {name}: {n} seed(s), shown without recomputing{not_read}"),
+    )
+}
+
+/// Fetches a run record from `url` (this site, or any site that allows
+/// other sites to read it: CORS), gzip or not, and reads it. Errors say
+/// what failed: the network or CORS, the HTTP status, the decompression,
+/// or what makes it no record (or one of another schema version).
+pub async fn fetch_record(url: &str) -> Result<RunRecord, String> {
+    let mut bytes = browser::fetch(url).await.map_err(|e| match e {
+        browser::FetchError::Network => format!(
+            "cannot fetch {url}: the address does not answer, or its server does not let \
+             other sites read it (a record on another site must be served with the header \
+             Access-Control-Allow-Origin)"
+        ),
+        browser::FetchError::Status(code, text) => format!("{url} answered HTTP {code} {text}"),
+        browser::FetchError::Body => format!("{url}: the download broke off"),
+    })?;
+    // gzip's magic number (a server may also have decompressed it already).
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        bytes = browser::gunzip(&bytes)
+            .await
+            .map_err(|e| format!("{url}: {e}"))?;
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| format!("{url} is not an infoplane run record: not a text file"))?;
+    RunRecord::from_json(&text).map_err(|e| format!("{url}: {e}"))
+}
+
 /// Export buttons for one figure.
 #[component]
 pub fn FigureExport(kind: FigureKind) -> impl IntoView {
     let lab = expect_context::<Lab>();
     let error = RwSignal::new(None::<String>);
     let png = move |_| {
-        let r = canvas_png(kind).and_then(|b| {
+        // Drawn afresh at the screen's sharpness, light whatever the page.
+        let dpr = browser::device_pixel_ratio();
+        let r = figure_png(lab, kind, figure_size(kind), dpr, &[]).and_then(|b| {
             browser::download(
                 &format!("{}-{}.png", stem(lab), kind.name()),
                 "image/png",
@@ -59,15 +187,7 @@ pub fn FigureExport(kind: FigureKind) -> impl IntoView {
     };
     let svg = move |_| {
         // Same size as on screen, at 1× scale.
-        let (w, h) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(&kind.canvas_id()))
-            .map_or((900, 500), |c| {
-                (
-                    c.client_width().max(300) as u32,
-                    c.client_height().max(200) as u32,
-                )
-            });
+        let (w, h) = figure_size(kind);
         let r = lab
             .with_figure_input(|input| {
                 figure_svg(kind, input, w, h, &crate::components::canvas::measure_text)
@@ -156,37 +276,7 @@ pub fn RecordIo() -> impl IntoView {
             }
             let result = text.and_then(|t| RunRecord::from_json(&t).map_err(|e| e.to_string()));
             match result {
-                Ok(rec) => {
-                    let n = rec.seeds.len();
-                    let (runs, errors) = Runs::from_record(rec);
-                    if let Some(p) = &runs.params {
-                        // Keep the reader's view; take the record's experiment.
-                        let view = lab.params.with_untracked(|v| {
-                            v.iter()
-                                .filter(|(s, _)| !s.group.is_experiment())
-                                .map(|(s, v)| (s.name, v.to_string()))
-                                .collect::<Vec<_>>()
-                        });
-                        let mut p = p.clone();
-                        for (k, v) in view {
-                            let _ = p.set(k, &v);
-                        }
-                        lab.params.set(p);
-                    }
-                    lab.session.show(runs);
-                    let not_read = if errors.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            "; its query had fields this version does not read, shown with defaults: {}",
-                            errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
-                        )
-                    };
-                    message.set(Some((
-                        errors.is_empty(),
-                        format!("Loaded {name}: {n} seed(s), shown without recomputing{not_read}"),
-                    )));
-                }
+                Ok(rec) => message.set(Some(show_record(lab, rec, &name))),
                 Err(e) => message.set(Some((false, format!("{name}: {e}")))),
             }
         });

@@ -6,6 +6,7 @@
 use crate::components::canvas::{DepsFn, DrawFn, PlotCanvas};
 use crate::components::controls::ParamField;
 use crate::components::export::{FigureExport, RecordIo};
+use crate::describe;
 use crate::figures::{draw_figure, FigureInput};
 use crate::lab::Lab;
 use crate::view::{FigureKind, Subject};
@@ -32,6 +33,36 @@ impl Lab {
 fn view_field(name: &str) -> impl IntoView {
     let spec = spec(name).expect("a view parameter of the table");
     view! { <ParamField spec /> }
+}
+
+/// "Data as a table": the figure's values (those of the CSV export) in an
+/// HTML table, built when opened.
+#[component]
+fn DataTable(kind: FigureKind) -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let open = RwSignal::new(false);
+    let on_toggle = move |ev: leptos::ev::Event| {
+        let is_open = ev
+            .target()
+            .and_then(|t| js_sys::Reflect::get(&t, &"open".into()).ok())
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        open.set(is_open);
+    };
+    let table = move || {
+        if open.get() {
+            lab.session.runs.with(|r| describe::table_html(kind, r))
+        } else {
+            String::new()
+        }
+    };
+    view! {
+        <details class="data-table" on:toggle=on_toggle>
+            <summary data-table=kind.name()>"Data as a table"</summary>
+            <div class="table-wrap" id=format!("table-{}", kind.name()) tabindex="0" role="region"
+                aria-label=format!("{}: data", describe::title(kind)) inner_html=table></div>
+        </details>
+    }
 }
 
 /// The figure panels.
@@ -65,11 +96,28 @@ pub fn Figures() -> impl IntoView {
         d.shows_control("captions"),
     );
     let shown = d.clone();
+    // Panels of the plane grid: one per seed, and their mean.
+    let panels = Signal::derive(move || match n_seeds.get() {
+        0 | 1 => 1,
+        n => n + 1,
+    });
     let canvas = move |kind: FigureKind, label: &'static str, height: Signal<u32>, deps: DepsFn| {
         shown.shows(kind).then(|| {
+            // The text alternative, kept in step with the figure.
+            let desc = move || {
+                runs.track();
+                lab.params.track();
+                subject.track();
+                lab.with_figure_input(|input| describe::summary(kind, input))
+            };
+            let panels = (kind == FigureKind::Plane).then_some(panels);
             view! {
-                <PlotCanvas id=kind.canvas_id() label=label.to_string() height draw=draw(kind) deps />
-                {export.then(|| view! { <FigureExport kind /> })}
+                <PlotCanvas id=kind.canvas_id() label=label.to_string() height draw=draw(kind) deps panels />
+                <p class="visually-hidden" id=format!("{}-desc", kind.canvas_id())>{desc}</p>
+                <div class="figure-tools">
+                    <DataTable kind />
+                    {export.then(|| view! { <FigureExport kind /> })}
+                </div>
             }
         })
     };

@@ -7,7 +7,16 @@ use leptos::prelude::*;
 pub fn Header() -> impl IntoView {
     let copied = RwSignal::new(None::<String>);
     let copy = move |_| {
-        let url = crate::browser::href();
+        // The page's URL, with the engine version that computes it.
+        let href = crate::browser::href();
+        let (page, hash) = href
+            .split_once('#')
+            .map_or((href.as_str(), ""), |(p, h)| (p, h));
+        let (path, query) = page.split_once('?').unwrap_or((page, ""));
+        let mut url = format!("{path}?{}", crate::url::versioned_query(query));
+        if !hash.is_empty() {
+            url = format!("{url}#{hash}");
+        }
         leptos::task::spawn_local(async move {
             copied.set(Some(match crate::browser::copy_text(&url).await {
                 Ok(()) => "Link copied".into(),

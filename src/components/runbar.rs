@@ -3,6 +3,7 @@
 use crate::actions;
 use crate::estimate::{Estimate, Speed};
 use crate::lab::Lab;
+use crate::protocol::STALE_BUILD;
 use crate::runs::RunState;
 use leptos::prelude::*;
 
@@ -50,6 +51,14 @@ pub fn RunBar() -> impl IntoView {
                 </p>
             }))}
             {move || runs.with(|r| r.error.clone()).map(|e| view! { <p class="run-error" role="alert">{e}</p> })}
+            // A worker of another build (a cached file after a redeploy):
+            // nothing ran; a reload fetches matching files.
+            {move || runs.with(|r| r.seeds.iter().any(|s| s.message.as_deref().is_some_and(|m| m.starts_with(STALE_BUILD)))).then(|| view! {
+                <div class="notice stale" role="alert" id="stale-build">
+                    <p>{STALE_BUILD} ": a file from before the site was updated. Nothing ran."</p>
+                    <button class="primary" id="reload" on:click=|_| { let _ = web_sys::window().map(|w| w.location().reload()); }>"Reload the page"</button>
+                </div>
+            })}
             <ul class="seeds">
                 <For each=move || runs.with(|r| r.seeds.iter().map(|s| s.seed).collect::<Vec<_>>()) key=|s| *s let:seed>
                     {

@@ -38,4 +38,5 @@ pub mod schedule;
 pub mod simd;
 pub mod sweep;
 pub mod train;
+pub mod versions;
 pub mod view;

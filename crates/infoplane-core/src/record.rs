@@ -434,6 +434,11 @@ pub struct RunRecord {
     /// Schema version (only [`VERSION`] is read).
     #[serde(deserialize_with = "version_field")]
     pub version: u32,
+    /// The engine version that computed it ([`crate::versions::CURRENT`]
+    /// of the CLI or page that ran it); absent in records made before the
+    /// field ([`crate::versions::BEFORE_ENGINE_FIELD`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
     /// The experiment as a query string (preset and overrides).
     pub query: String,
     /// The preset, if one was used.
@@ -474,6 +479,7 @@ impl RunRecord {
         let mut r = RunRecord {
             format: FORMAT.into(),
             version: VERSION,
+            engine: Some(crate::versions::CURRENT.into()),
             query: params.to_query(),
             preset: params.preset().map(|p| p.name.to_string()),
             params: params.to_json(),
@@ -488,6 +494,13 @@ impl RunRecord {
         };
         r.update_mean();
         r
+    }
+
+    /// The engine version that made it (records before the field: 0.1.0).
+    pub fn engine(&self) -> &str {
+        self.engine
+            .as_deref()
+            .unwrap_or(crate::versions::BEFORE_ENGINE_FIELD)
     }
 
     /// The header every seed shared.
@@ -802,6 +815,7 @@ mod tests {
         let mut rec = RunRecord {
             format: FORMAT.into(),
             version: VERSION,
+            engine: None,
             query: String::new(),
             preset: None,
             params: Default::default(),
@@ -831,6 +845,28 @@ mod tests {
         assert_eq!(lines.len(), 1 + 2 * 2);
         assert_eq!(lines[1], "7,0,1,3,0.5,0.5,5,1.4142135623730951,1,0.7,,0.5,");
         assert!(lines[4].starts_with("7,3,2,2,1,0.25,"));
+    }
+
+    #[test]
+    fn the_engine_version_is_written_third_and_optional_to_read() {
+        let mut p = Params::default();
+        p.set("epochs", "4").unwrap();
+        let h = small_record().header();
+        let rec = RunRecord::new(&p, &h, vec![]);
+        assert_eq!(rec.engine(), crate::versions::CURRENT);
+        let text = serde_json::to_string(&rec).unwrap();
+        let want = format!(
+            "{{\"format\":\"infoplane-run\",\"version\":1,\"engine\":\"{}\",",
+            crate::versions::CURRENT
+        );
+        assert!(text.starts_with(&want), "{text}");
+        assert_eq!(RunRecord::from_json(&text).unwrap().engine, rec.engine);
+        // A record written before the field (small_record has none): it
+        // loads, and is taken as 0.1.0's.
+        let old = serde_json::to_string(&small_record()).unwrap();
+        assert!(!old.contains("engine"));
+        let back = RunRecord::from_json(&old).unwrap();
+        assert_eq!((back.engine.as_deref(), back.engine()), (None, "0.1.0"));
     }
 
     /// The record as JSON, edited, then loaded.

@@ -80,6 +80,7 @@ pub use plane::{draw_plane, PlaneOptions, PlaneStyle};
 pub use plotters;
 pub use record::{
     estimate_text, record, Align, Area, Baseline, Colour, DisplayList, Font, Measure, Op, Recorder,
+    DARK_THEME,
 };
 pub use sweep::{
     draw_multiples, draw_sweep_summary, multiples_shape, sweep_scale, Reference, SummaryOptions,

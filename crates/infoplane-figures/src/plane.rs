@@ -233,17 +233,22 @@ fn label_layers(frame: &Frame, last: &[(usize, (f64, f64))]) -> Result<(), Strin
     for (i, ((l, _), &(cx, cy))) in last.iter().zip(&centres).enumerate() {
         let label = format!("L{}", l + 1);
         let (tw, th) = text_size(&plot, &label, &font)?;
-        // Up-right first (IDNNs' points climb up and left), then around.
-        let spots = [
-            (cx + off, cy - off - th),
-            (cx - off - tw, cy - off - th),
-            (cx + off, cy + off),
-            (cx - off - tw, cy + off),
-            (cx + off + pad, cy - th / 2),
-            (cx - off - pad - tw, cy - th / 2),
-            (cx - tw / 2, cy - off - th - pad),
-            (cx - tw / 2, cy + off + pad),
-        ];
+        // Up-right first (IDNNs' points climb up and left), then around;
+        // then the same spots twice as far (with a leader line), for
+        // crowded ends such as a plane squeezed on a phone.
+        let around = |d: i32| {
+            [
+                (cx + d, cy - d - th),
+                (cx - d - tw, cy - d - th),
+                (cx + d, cy + d),
+                (cx - d - tw, cy + d),
+                (cx + d + pad, cy - th / 2),
+                (cx - d - pad - tw, cy - th / 2),
+                (cx - tw / 2, cy - d - th - pad),
+                (cx - tw / 2, cy + d + pad),
+            ]
+        };
+        let spots: Vec<(i32, i32)> = around(off).into_iter().chain(around(3 * off)).collect();
         let boxed = |(x, y): (i32, i32)| [x - pad, y - pad, x + tw + pad, y + th + pad];
         let fits = |b: &Px| b[0] >= 0 && b[1] >= 0 && b[2] <= w && b[3] <= h;
         // Touching its own ring is fine (the label belongs to it).
@@ -255,12 +260,21 @@ fn label_layers(frame: &Frame, last: &[(usize, (f64, f64))]) -> Result<(), Strin
                 .map(|(_, o)| overlap(b, o))
                 .sum::<i32>()
         };
+        // The first spot with the least crowding (near spots first).
         let best = spots
             .iter()
             .copied()
             .filter(|s| fits(&boxed(*s)))
             .min_by_key(|s| crowding(&boxed(*s)))
             .unwrap_or(spots[0]);
+        if spots[8..].contains(&best) && !spots[..8].contains(&best) {
+            let b = boxed(best);
+            plot.draw(&PathElement::new(
+                vec![(cx, cy), ((b[0] + b[2]) / 2, (b[1] + b[3]) / 2)],
+                MUTED.stroke_width(t.stroke(1.0)),
+            ))
+            .map_err(err)?;
+        }
         let b = boxed(best);
         plot.draw(&Rectangle::new(
             [(b[0], b[1]), (b[2], b[3])],
@@ -276,4 +290,62 @@ fn label_layers(frame: &Frame, last: &[(usize, (f64, f64))]) -> Result<(), Strin
         taken.push(b);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{estimate_text, record, Op};
+    use infoplane_core::record::{EpochRecord, SeedRecord};
+
+    /// Six layers ending within a few pixels of one another, as on a plane
+    /// squeezed onto a phone: every "L" label still gets a spot of its own.
+    #[test]
+    fn crowded_layer_labels_stay_apart() {
+        let mut s = SeedRecord::new(0);
+        for (e, spread) in [(0usize, 0.3), (9, 0.01)] {
+            let ixt: Vec<f64> = (0..6).map(|l| 6.0 + spread * l as f64).collect();
+            s.push(&EpochRecord {
+                epoch: e,
+                ity: ixt.iter().map(|x| x / 12.0).collect(),
+                ixt,
+                grad_m: vec![],
+                grad_s: vec![],
+                wnorm: vec![],
+                loss_train: 0.5,
+                loss_test: 0.5,
+                acc_train: 0.5,
+                acc_test: 0.5,
+            });
+        }
+        let opts = PlaneOptions::default();
+        let (list, hits) = record(320, 260, &estimate_text, |area| {
+            draw_plane(area, &RecordView::seed(&s), &opts)
+        });
+        assert_eq!(hits.unwrap().len(), 12);
+        // Each label's box (anchored top left), as estimate_text measures it.
+        let boxes: Vec<(String, [i32; 4])> = list
+            .ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Text {
+                    text, pos, font, ..
+                } if text.starts_with('L') => {
+                    let (w, h) = estimate_text(text, font);
+                    Some((
+                        text.clone(),
+                        [pos.0, pos.1, pos.0 + w as i32, pos.1 + h as i32],
+                    ))
+                }
+                _ => None,
+            })
+            .collect();
+        let names: Vec<&str> = boxes.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(names, ["L1", "L2", "L3", "L4", "L5", "L6"]);
+        for (i, (a, ba)) in boxes.iter().enumerate() {
+            for (b, bb) in &boxes[i + 1..] {
+                assert_eq!(overlap(ba, bb), 0, "{a} {ba:?} overlaps {b} {bb:?}");
+            }
+        }
+    }
 }

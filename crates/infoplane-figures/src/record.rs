@@ -191,6 +191,48 @@ impl DisplayList {
     }
 }
 
+/// A colour without opacity: red, green, blue.
+pub type Rgb = (u8, u8, u8);
+
+/// The dark theme: each light-theme colour of the frame, text and
+/// background (theme.rs; black for Okabe-Ito's seventh layer colour) and
+/// its replacement. Data colours (viridis, the other layer colours) read
+/// on both backgrounds and stay.
+pub const DARK_THEME: &[(Rgb, Rgb)] = &[
+    ((0xff, 0xff, 0xff), (0x1b, 0x1f, 0x27)), // background, label boxes
+    ((0x22, 0x22, 0x22), (0xe4, 0xe7, 0xec)), // ink
+    ((0x00, 0x00, 0x00), (0xe4, 0xe7, 0xec)), // black
+    ((0x77, 0x77, 0x77), (0xa3, 0xaa, 0xb5)), // muted
+    ((0xd8, 0xd8, 0xd8), (0x46, 0x4d, 0x59)), // grid
+    ((0xf1, 0xf1, 0xf1), (0x2b, 0x30, 0x39)), // faint grid
+];
+
+impl Op {
+    fn colour_mut(&mut self) -> &mut Colour {
+        match self {
+            Op::Line { colour, .. }
+            | Op::Rect { colour, .. }
+            | Op::Path { colour, .. }
+            | Op::Polygon { colour, .. }
+            | Op::Circle { colour, .. }
+            | Op::Text { colour, .. } => colour,
+        }
+    }
+}
+
+impl DisplayList {
+    /// Redraws the picture in another theme: every colour found in `map`
+    /// (e.g. [`DARK_THEME`]) is replaced, keeping its opacity.
+    pub fn recolour(&mut self, map: &[(Rgb, Rgb)]) {
+        for op in &mut self.ops {
+            let c = op.colour_mut();
+            if let Some(&(_, (r, g, b))) = map.iter().find(|(from, _)| *from == (c.r, c.g, c.b)) {
+                (c.r, c.g, c.b) = (r, g, b);
+            }
+        }
+    }
+}
+
 /// Measures a line of text in a font: (width, height) in pixels. The
 /// height is the line's height (the figures space rows of text by it).
 pub type Measure<'m> = &'m dyn Fn(&str, &Font) -> (u32, u32);
@@ -487,6 +529,42 @@ mod tests {
                     baseline: Baseline::Bottom,
                     rotation: 270
                 },
+            ]
+        );
+    }
+
+    #[test]
+    fn the_dark_theme_swaps_frame_colours_and_keeps_data_colours() {
+        use super::DARK_THEME;
+        let measure = |t: &str, _: &Font| (10 * t.chars().count() as u32, 20);
+        let (mut list, ()) = record(50, 50, &measure, |area| {
+            area.draw(&PathElement::new(
+                vec![(0, 0), (5, 5)],
+                RGBColor(0x22, 0x22, 0x22).mix(0.5),
+            ))
+            .unwrap();
+            area.draw(&PathElement::new(
+                vec![(0, 0), (5, 5)],
+                RGBColor(0x00, 0x72, 0xb2),
+            ))
+            .unwrap();
+        });
+        list.recolour(DARK_THEME);
+        let colours: Vec<Colour> = list
+            .ops
+            .iter()
+            .map(|op| match op {
+                Op::Rect { colour, .. } | Op::Path { colour, .. } => *colour,
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect();
+        let c = |r, g, b, a| Colour { r, g, b, a };
+        assert_eq!(
+            colours,
+            vec![
+                c(0x1b, 0x1f, 0x27, 1.0), // white background → dark
+                c(0xe4, 0xe7, 0xec, 0.5), // ink → light, opacity kept
+                c(0x00, 0x72, 0xb2, 1.0), // a layer colour stays
             ]
         );
     }

@@ -365,9 +365,13 @@ impl Codec for FromWorker {
     }
 }
 
+/// How the page's message about a worker of another build begins (the
+/// run bar offers a reload beside it).
+pub const STALE_BUILD: &str = "This page and its worker come from different builds";
+
 /// The build the page and its workers belong to: the crate version and a
-/// stamp of the sources, set at build time (both wasm files are compiled
-/// in the same `trunk build`).
+/// stamp of their sources (`INFOPLANE_BUILD`, set by build.rs), so the
+/// two halves of one `trunk build` agree and differ from any other build.
 pub fn build_id() -> String {
     format!(
         "{}+{}",

@@ -105,6 +105,7 @@ pub fn run_record(seeds: u64, total: usize) -> RunRecord {
     RunRecord {
         format: FORMAT.to_string(),
         version: VERSION,
+        engine: None,
         query: "preset=test".to_string(),
         preset: None,
         params,
