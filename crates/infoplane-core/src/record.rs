@@ -537,23 +537,27 @@ impl RunRecord {
             return Err(not_record("it is not a JSON object".into()));
         }
         let mut de = serde_json::Deserializer::from_str(text);
-        let r: RunRecord = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            // "?" stands for a key not yet read: the document itself.
-            let path = match e.path().to_string() {
-                p if p == "?" => ".".to_string(),
-                p => p,
-            };
-            let inner = e.into_inner();
-            if path != "." {
-                RecordError::at(&path, inner.to_string())
-            } else if !inner.is_data() {
-                not_record(inner.to_string())
-            } else if inner.to_string().starts_with("missing field `format`") {
-                not_record(format!("it has no \"format\": \"{FORMAT}\""))
-            } else {
-                RecordError::at(".", format!("not a complete run record: {inner}"))
-            }
-        })?;
+        let r: RunRecord =
+            serde::Deserialize::deserialize(&mut de).map_err(|inner: serde_json::Error| {
+                // serde_json places an error after the character it last read:
+                // the closing brace of an object missing a field, else the one
+                // that ended the value at fault.
+                let column = if inner.to_string().starts_with("missing field") {
+                    inner.column()
+                } else {
+                    inner.column().saturating_sub(1)
+                };
+                let path = json_path_at(text, inner.line(), column);
+                if path != "." {
+                    RecordError::at(&path, inner.to_string())
+                } else if !inner.is_data() {
+                    not_record(inner.to_string())
+                } else if inner.to_string().starts_with("missing field `format`") {
+                    not_record(format!("it has no \"format\": \"{FORMAT}\""))
+                } else {
+                    RecordError::at(".", format!("not a complete run record: {inner}"))
+                }
+            })?;
         de.end()
             .map_err(|e| RecordError::at(".", format!("not an infoplane run record: {e}")))?;
         let mut r = r;
@@ -629,6 +633,94 @@ impl RunRecord {
 /// Largest epoch index a loaded record may hold, so that the epoch numbers
 /// drawn (index + 1) never overflow, even in 32 bits.
 pub const MAX_EPOCH_INDEX: usize = i32::MAX as usize;
+
+/// The JSON path (`seeds[0].ixt[3]`; `.` for the document) of the value
+/// being read once `text` has been read up to `line`:`column` (1-based, the
+/// character there included, as serde_json reports positions): a scan of
+/// the text up to there that tracks the open objects' keys and arrays'
+/// indexes. (Deserializing through a path-tracking wrapper
+/// would double the deserializing code in the page's wasm.)
+pub fn json_path_at(text: &str, line: usize, column: usize) -> String {
+    enum Frame {
+        Object(Option<String>),
+        Array(usize),
+    }
+    // The byte offset of the position (serde_json counts columns in bytes).
+    let mut end = text.len();
+    if line >= 1 {
+        let mut start = 0;
+        for _ in 1..line {
+            match text[start..].find('\n') {
+                Some(i) => start += i + 1,
+                None => break,
+            }
+        }
+        end = (start + column).min(text.len());
+    }
+    let bytes = text.as_bytes();
+    let mut stack: Vec<Frame> = Vec::new();
+    // In an object: whether the next string is a key.
+    let mut want_key = false;
+    let mut i = 0;
+    while i < end {
+        match bytes[i] {
+            b'{' => {
+                stack.push(Frame::Object(None));
+                want_key = true;
+            }
+            b'[' => {
+                stack.push(Frame::Array(0));
+                want_key = false;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                want_key = false;
+            }
+            b':' => want_key = false,
+            b',' => match stack.last_mut() {
+                Some(Frame::Object(k)) => {
+                    *k = None;
+                    want_key = true;
+                }
+                Some(Frame::Array(n)) => *n += 1,
+                None => {}
+            },
+            b'"' => {
+                // A string: skip to its closing quote (escapes included).
+                let from = i + 1;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                if want_key {
+                    if let Some(Frame::Object(k)) = stack.last_mut() {
+                        *k = Some(text.get(from..i.min(text.len())).unwrap_or("").to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::new();
+    for f in &stack {
+        match f {
+            Frame::Object(Some(k)) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+            }
+            Frame::Object(None) => break,
+            Frame::Array(n) => path.push_str(&format!("[{n}]")),
+        }
+    }
+    if path.is_empty() {
+        ".".to_string()
+    } else {
+        path
+    }
+}
 
 /// Why a text is not a loadable [`RunRecord`], located by the JSON path of
 /// the field at fault (`seeds[0].ixt[3]`; `.` for the whole document).
@@ -877,6 +969,22 @@ mod tests {
     }
 
     #[test]
+    fn json_paths_are_read_off_the_text() {
+        // Columns are 1-based and include the character there.
+        let t = r#"{"a": [1, {"b\"c": [2, 3]}], "d": {}}"#;
+        let col = |needle: &str| t.find(needle).unwrap() + 1;
+        // At "3": key "b\"c" (escaped quote kept) of the object at a[1].
+        assert_eq!(json_path_at(t, 1, col("3")), "a[1].b\\\"c[1]");
+        assert_eq!(json_path_at(t, 1, col("1")), "a[0]");
+        // Past a closed object, back in its array; past the root: ".".
+        assert_eq!(json_path_at(t, 1, col("}],") + 1), "a");
+        assert_eq!(json_path_at(t, 1, t.len()), ".");
+        // An open object whose key is not read yet: the object itself.
+        assert_eq!(json_path_at(t, 1, col("{}")), "d");
+        assert_eq!(json_path_at("{\n\"x\":\n [true]}", 3, 3), "x[0]");
+    }
+
+    #[test]
     fn records_load_through_one_checked_function() {
         let rec = small_record();
         let back = RunRecord::from_json(&serde_json::to_string(&rec).unwrap()).unwrap();
@@ -901,8 +1009,11 @@ mod tests {
         assert!(err(|v| v["format"] = "other".into()).starts_with(
             "format: \"other\" is not \"infoplane-run\": not an infoplane run record"
         ));
-        assert!(err(|v| v["version"] = 2.into())
-            .starts_with("version: 2 is not supported (this version reads 1)"));
+        let got = err(|v| v["version"] = 2.into());
+        assert!(
+            got.starts_with("version: 2 is not supported (this version reads 1)"),
+            "{got}"
+        );
         // Written first, format and version are judged before other fields.
         let e = RunRecord::from_json("{\"format\": \"x\", \"seeds\": 5}").unwrap_err();
         assert_eq!(e.path, "format");
