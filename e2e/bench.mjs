@@ -71,6 +71,25 @@ out('wasm_gzip_letter_page', ((gz.letter + gz.worker) / 1024).toFixed(1), 'KB');
   await page.click('#stop');
   await page.close();
 }
+// Issue 11's sweep target: the bin-count sweep (6 values x 4 seeds) against
+// the 4-seed run alone. An estimator-only sweep trains each seed once and
+// only measures MI per value, so it should take at most twice as long.
+{
+  const time = async (query) => {
+    const { page } = await open(ctx, `${srv.url}/?${query}`);
+    const t0 = Date.now();
+    await page.click('#run');
+    await waitForState(page, 'done', 900000);
+    const wall = (Date.now() - t0) / 1000;
+    await page.close();
+    return wall;
+  };
+  const four = await time('preset=idnns-default&seeds=4');
+  const sweep = await time('preset=idnns-default&seeds=4&sweep=edges:10,20,30,50,100,1000');
+  out('idnns_default_four_seeds_wall', four.toFixed(2), 's');
+  out('idnns_default_edges_sweep_6x4_wall', sweep.toFixed(2), 's');
+  out('ratio_sweep_over_four_seeds', (sweep / four).toFixed(2), '(ratio)');
+}
 // The same jobs natively (the release CLI, one after another, all cores)
 // and on the benchmark page (this browser's workers): side by side.
 const cli = join(ROOT, 'target', 'release', 'infoplane');

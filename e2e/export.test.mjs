@@ -2,9 +2,8 @@
 // bringing your own data (with clear errors for malformed files).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, open, waitForState, inkFraction, shot, DIST, ROOT } from './lib/browser.mjs';
+import { launch, open, waitForState, inkFraction, shot, download, DIST, ROOT } from './lib/browser.mjs';
 import { serve } from './lib/server.mjs';
 
 const FIX = join(ROOT, 'e2e', 'fixtures');
@@ -19,16 +18,6 @@ after(async () => {
   await ctx?.close();
   await srv?.close();
 });
-
-async function download(page, selector) {
-  // Chromium's download limiter lets one download through per user
-  // gesture; clicking again within a few milliseconds of the previous
-  // download can race the gesture's registration, as no person would.
-  await page.locator(selector).scrollIntoViewIfNeeded();
-  await page.waitForTimeout(400);
-  const [d] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  return { name: d.suggestedFilename(), bytes: readFileSync(await d.path()) };
-}
 
 /** Decodes a PNG in the browser; returns [width, height]. */
 async function decodePng(page, bytes) {

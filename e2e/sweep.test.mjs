@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, open, waitForState, inkFraction, shot, ROOT, DIST } from './lib/browser.mjs';
+import { launch, open, waitForState, inkFraction, shot, download, ROOT, DIST } from './lib/browser.mjs';
 import { serve } from './lib/server.mjs';
 
 const CLI = join(ROOT, 'target', 'release', 'infoplane');
@@ -26,14 +26,6 @@ after(async () => {
   await ctx?.close();
   await srv?.close();
 });
-
-async function download(page, selector) {
-  // One download per gesture (see export.test.mjs).
-  await page.locator(selector).scrollIntoViewIfNeeded();
-  await page.waitForTimeout(400);
-  const [d] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  return { name: d.suggestedFilename(), text: readFileSync(await d.path(), 'utf8') };
-}
 
 test('a sweep URL runs 3 values × 2 seeds, draws every small multiple and the summary, and exports a record the CLI reads back', async () => {
   const { page, errors } = await open(ctx, `${srv.url}/?${SWEEP}`);

@@ -157,19 +157,27 @@ impl Work {
     }
 }
 
-/// The costs of what `params` trains: `(costs, trainings, work at speed)`.
-fn work(
-    params: &Params,
-    custom: Option<&Dataset>,
-    speed: Option<SpeedsCopy>,
-) -> Option<(Vec<Cost>, usize, Option<Work>)> {
+/// What `params` trains, costed.
+struct Planned {
+    /// One cost per configuration (a sweep's points in order).
+    costs: Vec<Cost>,
+    /// Trainings in all.
+    trainings: usize,
+    /// The work at the measured speed.
+    work: Option<Work>,
+    /// A sweep's points (empty for a plain run).
+    points: Vec<Params>,
+}
+
+/// The costs of what `params` trains (the sweep planned once).
+fn work(params: &Params, custom: Option<&Dataset>, speed: Option<SpeedsCopy>) -> Option<Planned> {
     let seeds = params.seeds();
-    let (configs, shared) = match params.sweep() {
+    let (configs, shared, points) = match params.sweep() {
         Some(_) => {
             let plan = SweepPlan::new(params).ok()?;
-            (plan.configs, plan.shared)
+            (plan.configs, plan.shared, plan.points)
         }
-        None => (vec![Config::from_params(params).ok()?], false),
+        None => (vec![Config::from_params(params).ok()?], false, Vec::new()),
     };
     let costs = configs
         .iter()
@@ -197,7 +205,12 @@ fn work(
             per_epoch,
         }
     });
-    Some((costs, trainings, work))
+    Some(Planned {
+        costs,
+        trainings,
+        work,
+        points,
+    })
 }
 
 impl Estimate {
@@ -209,7 +222,12 @@ impl Estimate {
         custom: Option<&Dataset>,
         speed: Option<SpeedsCopy>,
     ) -> Option<Estimate> {
-        let (costs, trainings, work) = work(params, custom, speed)?;
+        let Planned {
+            costs,
+            trainings,
+            work,
+            points,
+        } = work(params, custom, speed)?;
         let workers = crate::pool::worker_limit();
         // A plain run: whole rounds of seeds, a lone seed's MI shared with
         // idle workers (the core's model); a sweep: its trainings' work.
@@ -225,11 +243,7 @@ impl Estimate {
             // A sweep is refused when one of its points would be.
             refused: match params.sweep() {
                 None => check_memory(params, custom).err(),
-                Some(_) => SweepPlan::new(params)
-                    .ok()?
-                    .points
-                    .iter()
-                    .find_map(|p| check_memory(p, custom).err()),
+                Some(_) => points.iter().find_map(|p| check_memory(p, custom).err()),
             },
         })
     }
@@ -276,7 +290,12 @@ pub fn card_text(list: &[Params], speed: Option<SpeedsCopy>) -> Option<String> {
     let mut bytes = 0u64;
     let mut runs = 0;
     for p in list {
-        let (costs, trainings, work) = work(p, None, speed)?;
+        let Planned {
+            costs,
+            trainings,
+            work,
+            ..
+        } = work(p, None, speed)?;
         runs += trainings;
         let peak = costs.iter().map(Cost::peak_bytes).max().unwrap_or(0);
         bytes = bytes.saturating_add(peak.saturating_mul(parallel_seeds(trainings) as u64));

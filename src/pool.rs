@@ -617,12 +617,9 @@ fn on_message(
     let Some(pool) = pool.upgrade() else { return };
     let (task, sink) = {
         let p = pool.borrow();
-        let Some(slot) = p.slots.get(i).and_then(Option::as_ref) else {
+        let Some(slot) = current_slot(&p, i, spawn_id) else {
             return;
         };
-        if slot.spawn_id != spawn_id {
-            return;
-        }
         (slot.task, p.sink.clone())
     };
     let Some(sink) = sink else { return };
@@ -763,16 +760,19 @@ fn credit(pool: &Rc<RefCell<Inner>>, seed: u64) {
     }
 }
 
+/// Slot `i` if it still holds the worker spawned as `spawn_id`: events of
+/// a worker that was replaced (or retired) are ignored.
+fn current_slot(p: &Inner, i: usize, spawn_id: u64) -> Option<&Slot> {
+    p.slots
+        .get(i)
+        .and_then(Option::as_ref)
+        .filter(|s| s.spawn_id == spawn_id)
+}
+
 /// Slot `i`'s worker died: its task fails, a fresh worker takes the slot.
 fn on_death(pool: &Weak<RefCell<Inner>>, i: usize, spawn_id: u64, message: String) {
     let Some(pool) = pool.upgrade() else { return };
-    let current = pool
-        .borrow()
-        .slots
-        .get(i)
-        .and_then(Option::as_ref)
-        .is_some_and(|s| s.spawn_id == spawn_id);
-    if !current {
+    if current_slot(&pool.borrow(), i, spawn_id).is_none() {
         return;
     }
     finish_task(&pool, i, Some(message));

@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core (never a downloaded browser).
 import { chromium } from 'playwright-core';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,4 +69,19 @@ export async function shot(target, name) {
   const path = join(ARTIFACTS, `${name}.png`);
   await target.screenshot({ path });
   return path;
+}
+
+/**
+ * Clicks `selector` and returns the download it starts: its suggested name,
+ * its bytes and (as UTF-8) its text. Chromium's download limiter lets one
+ * download through per user gesture; clicking again within a few
+ * milliseconds of the previous download can race the gesture's
+ * registration, as no person would, hence the pause.
+ */
+export async function download(page, selector) {
+  await page.locator(selector).scrollIntoViewIfNeeded();
+  await page.waitForTimeout(400);
+  const [d] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  const bytes = readFileSync(await d.path());
+  return { name: d.suggestedFilename(), bytes, text: bytes.toString('utf8') };
 }

@@ -11,7 +11,27 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-static STOP: AtomicBool = AtomicBool::new(false);
+/// Set by Ctrl-C: the runs stop at their next epoch and keep what they have.
+pub(crate) static STOP: AtomicBool = AtomicBool::new(false);
+
+/// The reader's CSV data set at `path` (`--data`), if given.
+pub(crate) fn read_custom(path: Option<&str>) -> Result<Option<Arc<data::Dataset>>, CliError> {
+    let Some(path) = path else { return Ok(None) };
+    let text = std::fs::read_to_string(path).map_err(|e| CliError(format!("{path}: {e}")))?;
+    let set = data::parse_csv(path, &text).map_err(|e| CliError(format!("{path}: {e}")))?;
+    Ok(Some(Arc::new(set)))
+}
+
+/// Ctrl-C sets [`STOP`] instead of killing the process.
+pub(crate) fn catch_ctrl_c() -> Result<(), CliError> {
+    ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst))
+        .map_err(|e| CliError(format!("cannot catch Ctrl-C: {e}")))
+}
+
+/// `--threads`, or every core.
+pub(crate) fn threads_or_all(threads: Option<usize>) -> usize {
+    threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
 
 pub fn main(args: &[String]) -> Result<(), CliError> {
     let mut params = Params::default();
@@ -45,21 +65,10 @@ pub fn main(args: &[String]) -> Result<(), CliError> {
         params.set_pair(s)?;
     }
     let cfg = Config::from_params(&params)?;
-    let custom = match &data_path {
-        Some(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| CliError(format!("{path}: {e}")))?;
-            Some(Arc::new(
-                data::parse_csv(path, &text).map_err(|e| CliError(format!("{path}: {e}")))?,
-            ))
-        }
-        None => None,
-    };
+    let custom = read_custom(data_path.as_deref())?;
     let dataset = cfg.dataset(custom)?;
-    ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst))
-        .map_err(|e| CliError(format!("cannot catch Ctrl-C: {e}")))?;
-    let threads =
-        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    catch_ctrl_c()?;
+    let threads = threads_or_all(threads);
     if !quiet {
         let cost = Cost::estimate(
             &cfg,

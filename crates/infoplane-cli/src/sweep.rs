@@ -5,8 +5,8 @@
 //! combines into the same sweep record.
 
 use crate::progress::Progress;
+use crate::run::{catch_ctrl_c, read_custom, threads_or_all, STOP};
 use crate::{take_value, CliError};
-use infoplane_core::data;
 use infoplane_core::params::Params;
 use infoplane_core::record::Status;
 use infoplane_core::run::Event;
@@ -14,11 +14,8 @@ use infoplane_core::sweep::{
     run_sweep, summary_csv, value_text, SweepEvent, SweepPlan, SweepRecord,
 };
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
-
-static STOP: AtomicBool = AtomicBool::new(false);
 
 /// Where and how a sweep record is written.
 #[derive(Default)]
@@ -223,21 +220,10 @@ pub fn main(args: &[String]) -> Result<(), CliError> {
         }
         return Ok(());
     }
-    let custom = match &data_path {
-        Some(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| CliError(format!("{path}: {e}")))?;
-            Some(Arc::new(
-                data::parse_csv(path, &text).map_err(|e| CliError(format!("{path}: {e}")))?,
-            ))
-        }
-        None => None,
-    };
+    let custom = read_custom(data_path.as_deref())?;
     let datasets = plan.datasets(custom)?;
-    ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst))
-        .map_err(|e| CliError(format!("cannot catch Ctrl-C: {e}")))?;
-    let threads =
-        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    catch_ctrl_c()?;
+    let threads = threads_or_all(threads);
     let n = plan.points.len();
     // One bar per training: per seed when shared, else per (value, seed).
     let (labels, first_bar): (Vec<String>, Vec<usize>) = if plan.shared {
