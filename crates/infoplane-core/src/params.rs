@@ -299,7 +299,7 @@ pub static PARAMS: &[ParamSpec] = &[
         group: Group::Network,
         kind: Kind::Float { min: 0.0, min_incl: true, max: 1e3, max_incl: true },
         default: "0",
-        help: "Gaussian noise of this standard deviation added to each hidden layer's output, in training and when measuring (Goldfeld et al., ICML 2019); 0: none. Implemented so far only when measuring: > 0 needs estimator=noisy-sp, which adds the noise to every layer of the plane (the output layer too) in its estimate; the network itself still trains without noise",
+        help: "Gaussian noise N(0, noise_std²) added to each hidden layer's output after its nonlinearity, in training and at probes (Goldfeld et al., ICML 2019: T = f(W T_prev + b) + Z; the output layer gets none); 0: none. The probe records each hidden layer's noiseless S = f(W T_prev + b), its input T_prev noisy; estimator=noisy-sp measures T = S + Z (and the output layer's probabilities plus the same noise); every other estimator measures S as it would a deterministic layer",
     },
     ParamSpec {
         name: "optimizer",

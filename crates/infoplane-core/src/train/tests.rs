@@ -214,6 +214,8 @@ fn range_run_matches_rebinning_stored_activations() {
     for query in [
         "preset=saxe-relu&epochs=30",
         "estimator=uniform-binning&range=run&bins=40&activation=relu&epochs=30&log_samples=12",
+        // A noisy network: the snapshots redraw the probes' noise.
+        "estimator=uniform-binning&range=run&bins=40&noise_std=0.05&epochs=30&log_samples=12",
     ] {
         let cfg = cfg_of(query);
         let mut t = Trainer::new(&cfg, var_u()).unwrap();
@@ -295,6 +297,70 @@ fn deferred_mi_gives_the_normal_record() {
     check_deferred("preset=saxe-tanh&epochs=25");
     check_deferred("preset=saxe-relu&epochs=25");
     check_deferred("estimator=kde-upper&mi_rows=test&epochs=8&log_samples=4");
+    check_deferred("estimator=noisy-sp&noise_std=0.05&mi_rows=test&epochs=8&log_samples=4");
+}
+
+#[test]
+fn resume_is_bit_identical_for_a_noisy_network() {
+    // Every pass's noise comes from its place in the run, so a resumed run
+    // draws what the uninterrupted one drew: IDNNs' gradients after the
+    // step (grad_time=after) and ibsgd's, reshuffled batches.
+    check_resume("noise_std=0.05&epochs=40&log_samples=15");
+    check_resume("preset=saxe-tanh&noise_std=0.05&epochs=30");
+}
+
+#[test]
+fn a_noisy_network_trains_and_probes_with_noise() {
+    let plain = cfg_of("epochs=6&log_samples=3&act_time=start");
+    let noisy = cfg_of("epochs=6&log_samples=3&act_time=start&noise_std=0.05");
+    let mut a = Trainer::new(&plain, var_u()).unwrap();
+    let mut b = Trainer::new(&noisy, var_u()).unwrap();
+    // Epoch 0's probe, before any step: the same weights, so layer 1
+    // (fed by the data) is the same, but layer 2 is fed by the noisy
+    // layer 1 and differs.
+    a.step().unwrap().unwrap();
+    b.step().unwrap().unwrap();
+    assert_eq!(
+        bits(&a.last_activations()[..1]),
+        bits(&b.last_activations()[..1])
+    );
+    assert_ne!(a.last_activations()[1], b.last_activations()[1]);
+    // After a step the weights differ too (the gradients saw the noise).
+    a.step().unwrap();
+    b.step().unwrap();
+    assert_ne!(a.network().layers[0].w, b.network().layers[0].w);
+    // Two runs of the noisy configuration are bit-identical.
+    assert_eq!(
+        uninterrupted(&noisy).digest(),
+        uninterrupted(&noisy).digest()
+    );
+}
+
+#[test]
+fn a_noisy_run_set_does_not_depend_on_threads() {
+    use crate::run::run_set;
+    let q = Params::from_query(
+        "epochs=10&log_samples=4&seeds=2&noise_std=0.05&estimator=noisy-sp&mc_samples=2&mi_rows=test",
+        &[],
+    );
+    let cfg = Config::from_params(&q.params).unwrap();
+    let clock = || 0.0;
+    let run = |threads| {
+        let r = run_set(
+            &q.params,
+            &cfg,
+            var_u(),
+            threads,
+            &mut |_| {},
+            &|| false,
+            &clock,
+        )
+        .unwrap();
+        serde_json::to_string(&r.seeds).unwrap()
+    };
+    let one = run(1);
+    assert_eq!(one, run(2));
+    assert!(!one.contains("null"), "{one}");
 }
 
 #[test]
