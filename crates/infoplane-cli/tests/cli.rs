@@ -35,6 +35,7 @@ fn presets_lists_every_preset_with_its_source() {
         "saxe-relu",
         "szt-2017-stored-run",
         "digits-relu",
+        "goldfeld-noisy-tanh",
     ] {
         let line = out
             .lines()

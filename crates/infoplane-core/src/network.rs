@@ -21,10 +21,13 @@
 //! # Noisy networks
 //!
 //! With a [`Noise`] (Goldfeld et al., ICML 2019, "Estimating Information
-//! Flow in Deep Neural Networks", Sec. 2: T_l = S_l + Z_l, S_l =
+//! Flow in Deep Neural Networks": T_l = S_l + Z_l, S_l =
 //! f(W_l T_{l-1} + b_l), Z_l ~ N(0, β² I) independent of everything else),
 //! each hidden layer's output gets Gaussian noise after its nonlinearity;
-//! the output layer (logits, softmax or sigmoid) gets none. Per block of
+//! the output layer (logits, softmax or sigmoid) gets none. (The paper's
+//! full text was not reachable from this project's search tool, only its
+//! abstract: the definition is as the paper gives it to this author's
+//! knowledge; the noiseless output layer follows the issue's brief.) Per block of
 //! rows, layer by layer from the input, unit by unit, then row by row (the
 //! block's valid rows only), each value is drawn as β·N(0, 1) in f64
 //! ([`Rng::normal_pair`], both values of a pair used in turn), rounded to

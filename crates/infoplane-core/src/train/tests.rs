@@ -504,3 +504,64 @@ fn ibsgd_gradients_follow_loggingreporter() {
     assert_eq!(before.ixt, rec.ixt);
     assert_ne!(before.grad_m, rec.grad_m);
 }
+
+#[test]
+fn noisy_sp_measures_the_first_layer_as_goldfeld_define_it() {
+    // Layer 1 of a noisy net: T_1 = S_1(x) + Z, S_1 = tanh(W_1 x + b_1)
+    // from the data alone. Computed here in f64 from the initial weights
+    // (act_time=start: epoch 0's probe sees them), then estimated by
+    // noisy-sp directly; the record must hold the same value.
+    let cfg = cfg_of(
+        "epochs=2&log_samples=2&act_time=start&noise_std=0.1&estimator=noisy-sp&mc_samples=3&mi_rows=test",
+    );
+    let data = var_u();
+    let mut t = Trainer::new(&cfg, data.clone()).unwrap();
+    let l1 = t.network().layers[0].clone();
+    let rec = t.step().unwrap().unwrap();
+    let (rows, labels) = t.mi_rows();
+    let s1: Vec<f32> = rows
+        .iter()
+        .flat_map(|&r| {
+            let x = data.row(r as usize);
+            (0..l1.n_out)
+                .map(|j| {
+                    let w = &l1.w[j * l1.n_in..(j + 1) * l1.n_in];
+                    let z: f64 = w
+                        .iter()
+                        .zip(x)
+                        .map(|(&w, &x)| f64::from(w) * f64::from(x))
+                        .sum();
+                    (z + f64::from(l1.b[j])).tanh() as f32
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for (a, b) in s1.iter().zip(&t.last_activations()[0]) {
+        assert!((a - b).abs() < 1e-6, "{a} vs {b}");
+    }
+    let view = LayerView {
+        data: &s1,
+        rows: rows.len(),
+        width: l1.n_out,
+    };
+    let mi = estimate_layers(&cfg.estimator, &[view], labels, 2, None);
+    assert!(
+        (mi[0].ixt - rec.ixt[0]).abs() < 1e-6,
+        "{:?} vs {}",
+        mi[0],
+        rec.ixt[0]
+    );
+    assert!(
+        (mi[0].ity - rec.ity[0]).abs() < 1e-6,
+        "{:?} vs {}",
+        mi[0],
+        rec.ity[0]
+    );
+    // σ = 0.1 against ~0.5 spacing of 10-unit codes: most components
+    // barely overlap, so I(X;T_1) is near log2 of the 819 rows (9.68).
+    assert!(
+        rec.ixt[0] > 8.0 && rec.ixt[0] <= (rows.len() as f64).log2() + 1e-9,
+        "{:?}",
+        rec.ixt
+    );
+}
