@@ -131,6 +131,17 @@ crate::choices! {
 }
 
 crate::choices! {
+    /// Whether probes also record each layer's class clustering.
+    pub enum ClusteringChoice {
+        /// No clustering measure (the default).
+        Off = "off",
+        /// [`crate::estimators::class_clustering`] of every layer at every
+        /// logged epoch, on the MI rows.
+        On = "on",
+    }
+}
+
+crate::choices! {
     /// Which rows enter the MI estimate.
     pub enum MiRows {
         /// Every row, in data order.
@@ -209,6 +220,9 @@ pub struct Config {
     pub estimator: Estimator,
     /// Rows for MI.
     pub mi_rows: MiRows,
+    /// Whether each logged epoch records every layer's class clustering
+    /// (on the MI rows, from the probe's activations).
+    pub clustering: bool,
 }
 
 impl Config {
@@ -339,6 +353,7 @@ impl Config {
             grad_time: p.choice("grad_time"),
             estimator,
             mi_rows: p.choice("mi_rows"),
+            clustering: p.choice::<ClusteringChoice>("clustering") == ClusteringChoice::On,
         })
     }
 

@@ -10,7 +10,9 @@
 use crate::checkpoint::{fnv1a, AdamPart, Checkpoint, CheckpointError, LayerShape, RunRangePart};
 use crate::config::{ActTime, BatchOrder, Config, GradTime};
 use crate::data::{Dataset, Split};
-use crate::estimators::{estimate_layers, Estimator, LayerView, MiPair, RangeScope};
+use crate::estimators::{
+    class_clustering, estimate_layers, Clustering, Estimator, LayerView, MiPair, RangeScope,
+};
 use crate::mi_job::MiJob;
 use crate::network::{Gradients, Layer, Network, Noise, Output, Workspace};
 use crate::optim::{AdamState, Optimizer, OptimizerState};
@@ -292,7 +294,10 @@ impl Trainer {
             batch_grads: BatchGradients::default(),
             run_range,
             defer_mi: false,
-            record: SeedRecord::new(cfg.seed),
+            record: SeedRecord {
+                clustering: cfg.clustering.then(Default::default),
+                ..SeedRecord::new(cfg.seed)
+            },
             cfg: cfg.clone(),
             data,
             split,
@@ -469,7 +474,19 @@ impl Trainer {
                 &record.acc_test,
             ]
             .iter()
-            .all(|v| v.len() == n);
+            .all(|v| v.len() == n)
+            && match (&record.clustering, cfg.clustering) {
+                (None, false) => true,
+                (Some(c), true) => [
+                    &c.within_distance,
+                    &c.between_distance,
+                    &c.within_cosine,
+                    &c.between_cosine,
+                ]
+                .iter()
+                .all(|g| g.len() == n),
+                _ => false,
+            };
         if record.seed != cfg.seed || record.epochs != t.logged[..n] || !series_ok {
             return mismatch(format!(
                 "the record (seed {}, {} logged epochs) is not this run's first {n} logged epochs",
@@ -736,6 +753,16 @@ impl Trainer {
             }));
         }
         self.next_log += 1;
+        if let Some(series) = &mut self.record.clustering {
+            let widths = self.net.widths();
+            let views = Self::views(&self.probe.activations, &widths, self.mi_rows.len());
+            let n_classes = self.data.n_classes();
+            let c: Vec<Clustering> = views
+                .iter()
+                .map(|v| class_clustering(*v, &self.mi_labels, n_classes))
+                .collect();
+            series.push(&c);
+        }
         let mi = self.estimate();
         let moments = self.batch_grads.moments(self.net.layers.len());
         let rec = EpochRecord {

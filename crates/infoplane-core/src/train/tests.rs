@@ -565,3 +565,60 @@ fn noisy_sp_measures_the_first_layer_as_goldfeld_define_it() {
         rec.ixt
     );
 }
+
+#[test]
+fn clustering_is_recorded_on_request_and_round_trips() {
+    use crate::codec::Codec;
+    let query = "clustering=on&noise_std=0.05&epochs=20&log_samples=6";
+    let cfg = cfg_of(query);
+    assert!(cfg.clustering);
+    let mut t = Trainer::new(&cfg, var_u()).unwrap();
+    let mut want = Vec::new();
+    while !t.is_done() {
+        if t.step().unwrap().is_some() {
+            // The record's entry is class_clustering of the probe's own
+            // activations on the MI rows (an independent call here).
+            let (rows, labels) = t.mi_rows();
+            let widths = t.layer_widths();
+            let views = Trainer::views(t.last_activations(), &widths, rows.len());
+            want.push(
+                views
+                    .iter()
+                    .map(|v| class_clustering(*v, labels, 2))
+                    .collect::<Vec<_>>(),
+            );
+        }
+    }
+    let rec = t.finish(Status::Done, 0.0);
+    let c = rec.clustering.clone().expect("clustering=on records it");
+    assert_eq!(c.len(), rec.epochs.len());
+    for (k, layers) in want.iter().enumerate() {
+        for (l, w) in layers.iter().enumerate() {
+            assert_eq!(
+                c.within_distance[k][l].to_bits(),
+                w.within_distance.to_bits()
+            );
+            assert_eq!(c.between_cosine[k][l].to_bits(), w.between_cosine.to_bits());
+        }
+    }
+    // Training compresses var_u's classes apart: at the last logged epoch
+    // the output layer's rows of one class are closer than across classes.
+    let last = c.within_distance.len() - 1;
+    let out = c.within_distance[last].len() - 1;
+    assert!(c.within_distance[last][out] < c.between_distance[last][out]);
+    // The page/worker wire format and JSON keep it; a record without the
+    // field (older, or clustering=off) reads as None.
+    assert_eq!(SeedRecord::from_bytes(&rec.to_bytes()).unwrap(), rec);
+    let json = serde_json::to_string(&rec).unwrap();
+    let back: SeedRecord = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.digest(), rec.digest());
+    assert_eq!(back.clustering, rec.clustering);
+    let off = uninterrupted(&cfg_of("epochs=3&log_samples=2"));
+    assert!(off.clustering.is_none());
+    let json = serde_json::to_string(&off).unwrap();
+    assert!(!json.contains("clustering"));
+    let back: SeedRecord = serde_json::from_str(&json).unwrap();
+    assert!(back.clustering.is_none());
+    // Resuming keeps the series.
+    check_resume(query);
+}
