@@ -225,12 +225,12 @@ impl Codec for SeedRecord {
             rec.grad_stats.insert(name, g);
         }
         if r.u8("clustering flag")? != 0 {
-            rec.clustering = Some(ClusteringSeries {
+            rec.clustering = Some(Box::new(ClusteringSeries {
                 within_distance: read_grid(r, "clustering within_distance")?,
                 between_distance: read_grid(r, "clustering between_distance")?,
                 within_cosine: read_grid(r, "clustering within_cosine")?,
                 between_cosine: read_grid(r, "clustering between_cosine")?,
-            });
+            }));
         }
         Ok(rec)
     }

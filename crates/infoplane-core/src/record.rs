@@ -150,9 +150,9 @@ pub struct SeedRecord {
     #[serde(with = "nan_null")]
     pub acc_test: Vec<f64>,
     /// Class clustering `[epoch][layer]` (`clustering=on`; absent
-    /// otherwise and in older records).
+    /// otherwise and in older records). Boxed: most records have none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clustering: Option<ClusteringSeries>,
+    pub clustering: Option<Box<ClusteringSeries>>,
 }
 
 /// Each layer's class clustering ([`crate::estimators::Clustering`]) at
