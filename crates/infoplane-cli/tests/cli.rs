@@ -35,6 +35,7 @@ fn presets_lists_every_preset_with_its_source() {
         "saxe-relu",
         "szt-2017-stored-run",
         "digits-relu",
+        "goldfeld-noisy-tanh",
     ] {
         let line = out
             .lines()
@@ -450,17 +451,12 @@ fn sweep_errors_are_named() {
     let (ok, _, err) = infoplane(&["sweep", "--vary", "bins"]);
     assert!(!ok);
     assert!(err.contains("--vary needs NAME=v1,v2,…"), "{err}");
-    let (ok, _, err) = infoplane(&[
-        "sweep",
-        "--set",
-        "noise_std=0.1",
-        "--vary",
-        "estimator=uniform-binning,noisy-sp",
-    ]);
+    // A noisy network may be binned, but noisy-sp needs the noise.
+    let (ok, _, err) = infoplane(&["sweep", "--vary", "estimator=uniform-binning,noisy-sp"]);
     assert!(!ok);
     assert!(
-        err.contains("noise_std: training with noisy hidden layers is not implemented yet")
-            && err.contains("(sweep point estimator=uniform-binning)"),
+        err.contains("noise_std: noisy-sp needs noise_std > 0")
+            && err.contains("(sweep point estimator=noisy-sp)"),
         "{err}"
     );
     let (ok, _, err) = infoplane(&["run", "--set", "sweep=bins:10,30"]);

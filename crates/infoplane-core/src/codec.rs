@@ -8,7 +8,7 @@ use crate::checkpoint::{DecodeError, Reader, Writer};
 use crate::data::DatasetInfo;
 use crate::estimators::MiPair;
 use crate::gradients::GradDefinition;
-use crate::record::{EpochRecord, GradSeries, RunHeader, SeedRecord, Status};
+use crate::record::{ClusteringSeries, EpochRecord, GradSeries, RunHeader, SeedRecord, Status};
 use crate::run::Event;
 use crate::sweep::SweepEvent;
 
@@ -168,6 +168,20 @@ impl Codec for SeedRecord {
             grid(w, &g.std);
             grid(w, &g.snr);
         }
+        match &self.clustering {
+            Some(c) => {
+                w.u8(1);
+                for g in [
+                    &c.within_distance,
+                    &c.between_distance,
+                    &c.within_cosine,
+                    &c.between_cosine,
+                ] {
+                    grid(w, g);
+                }
+            }
+            None => w.u8(0),
+        }
     }
     fn decode(r: &mut Reader) -> Result<Self, DecodeError> {
         let seed = r.u64("seed")?;
@@ -209,6 +223,14 @@ impl Codec for SeedRecord {
                 snr: read_grid(r, "grad_stats snr")?,
             };
             rec.grad_stats.insert(name, g);
+        }
+        if r.u8("clustering flag")? != 0 {
+            rec.clustering = Some(Box::new(ClusteringSeries {
+                within_distance: read_grid(r, "clustering within_distance")?,
+                between_distance: read_grid(r, "clustering between_distance")?,
+                within_cosine: read_grid(r, "clustering within_cosine")?,
+                between_cosine: read_grid(r, "clustering between_cosine")?,
+            }));
         }
         Ok(rec)
     }

@@ -131,6 +131,17 @@ crate::choices! {
 }
 
 crate::choices! {
+    /// Whether probes also record each layer's class clustering.
+    pub enum ClusteringChoice {
+        /// No clustering measure (the default).
+        Off = "off",
+        /// [`crate::estimators::class_clustering`] of every layer at every
+        /// logged epoch, on the MI rows.
+        On = "on",
+    }
+}
+
+crate::choices! {
     /// Which rows enter the MI estimate.
     pub enum MiRows {
         /// Every row, in data order.
@@ -178,11 +189,14 @@ pub struct Config {
     pub output: Output,
     /// Weight initialisation.
     pub init: Init,
-    /// Standard deviation of the Gaussian noise on each hidden layer's
-    /// output (Goldfeld et al.); 0 = none. Not yet applied in training:
-    /// [`Config::from_params`] accepts a value above 0 only with the
-    /// `noisy-sp` estimator, whose [`Estimator::NoisyGaussian`] carries the
-    /// same value and adds the noise when measuring.
+    /// Standard deviation β of the Gaussian noise on each hidden layer's
+    /// output (Goldfeld et al., ICML 2019); 0 = none. Above 0 the network
+    /// is noisy in training and at probes (see [`crate::network`]'s notes):
+    /// the probe's activations are each hidden layer's noiseless output
+    /// S_l fed by the noisy layers below. `noisy-sp`
+    /// ([`Estimator::NoisyGaussian`], which carries the same β) measures
+    /// T_l = S_l + Z_l; every other estimator measures S_l as it would a
+    /// deterministic network's layer.
     pub noise_std: f64,
     /// Update rule.
     pub optimizer: OptimizerKind,
@@ -206,6 +220,9 @@ pub struct Config {
     pub estimator: Estimator,
     /// Rows for MI.
     pub mi_rows: MiRows,
+    /// Whether each logged epoch records every layer's class clustering
+    /// (on the MI rows, from the probe's activations).
+    pub clustering: bool,
 }
 
 impl Config {
@@ -225,17 +242,6 @@ impl Config {
         let seed = p.int("seed") as u64;
         let noise_std = p.float("noise_std");
         let choice = p.choice::<EstimatorChoice>("estimator");
-        // Training with noisy layers is not implemented yet: until it is,
-        // the noise exists only inside the noisy-sp estimate.
-        if noise_std > 0.0 && choice != EstimatorChoice::NoisySp {
-            return Err(ParamError::new(
-                "noise_std",
-                format!(
-                    "training with noisy hidden layers is not implemented yet; noise_std > 0 works only with estimator=noisy-sp (noise added when measuring), not {}",
-                    choice.name()
-                ),
-            ));
-        }
         let estimator = match choice {
             EstimatorChoice::IdnnsBinning => {
                 if lo >= hi {
@@ -347,6 +353,7 @@ impl Config {
             grad_time: p.choice("grad_time"),
             estimator,
             mi_rows: p.choice("mi_rows"),
+            clustering: p.choice::<ClusteringChoice>("clustering") == ClusteringChoice::On,
         })
     }
 
@@ -596,15 +603,11 @@ mod tests {
             "noise_std"
         );
         assert!(cfg(&["estimator=noisy-sp", "noise_std=1e-19"]).is_ok());
-        // Training noise is not implemented: only noisy-sp accepts it.
-        let e = cfg(&["noise_std=0.1"]).unwrap_err();
-        assert_eq!(e.param, "noise_std");
-        assert!(
-            e.message
-                .starts_with("training with noisy hidden layers is not implemented yet")
-                && e.message.ends_with("not idnns-binning"),
-            "{e}"
-        );
+        // A noisy network with another estimator: valid, the network is
+        // noisy and binning measures its layers' S_l.
+        let c = cfg(&["noise_std=0.1"]).unwrap();
+        assert_eq!(c.noise_std, 0.1);
+        assert!(matches!(c.estimator, Estimator::IdnnsBinning { .. }));
         // knn's k must be below the MI rows (819 test rows of var_u).
         let c = cfg(&["estimator=knn", "knn_k=819", "mi_rows=test"]).unwrap();
         let e = c.check_data(&data::var_u()).unwrap_err();

@@ -17,6 +17,25 @@
 //! * weight gradients: 8 lane accumulators per weight, lane l summing
 //!   `δ_j a_i` over the samples ≡ l (mod 8) of each block in order, reduced
 //!   once per batch by the fixed tree of [`crate::simd::sum8`].
+//!
+//! # Noisy networks
+//!
+//! With a [`Noise`] (Goldfeld et al., ICML 2019, "Estimating Information
+//! Flow in Deep Neural Networks": T_l = S_l + Z_l, S_l =
+//! f(W_l T_{l-1} + b_l), Z_l ~ N(0, β² I) independent of everything else),
+//! each hidden layer's output gets Gaussian noise after its nonlinearity;
+//! the output layer (logits, softmax or sigmoid) gets none. (The paper's
+//! full text was not reachable from this project's search tool, only its
+//! abstract: the definition is as the paper gives it to this author's
+//! knowledge; the noiseless output layer follows the issue's brief.) Per block of
+//! rows, layer by layer from the input, unit by unit, then row by row (the
+//! block's valid rows only), each value is drawn as β·N(0, 1) in f64
+//! ([`Rng::normal_pair`], both values of a pair used in turn), rounded to
+//! f32 and added to the f32 output: T = S + (f32)(β·N). Backward, f' is
+//! taken of the noiseless output S (tanh' = 1 − S², not 1 − T²), since
+//! T = f(z) + Z with Z constant given the draws; the next layer's weight
+//! gradient uses T, the input that layer saw. With no noise nothing is
+//! drawn and every result is that of the noiseless kernels.
 
 use crate::data::Dataset;
 use crate::math;
@@ -211,6 +230,41 @@ impl Network {
         self.layers
             .iter()
             .position(|l| !l.w.iter().chain(&l.b).all(|v| v.is_finite()))
+    }
+}
+
+/// Gaussian noise for one pass of a noisy network (see the module notes):
+/// standard deviation `std` (β), draws from `rng` in the documented order.
+#[derive(Clone, Debug)]
+pub struct Noise {
+    std: f64,
+    rng: Rng,
+    /// The second value of the last pair, not yet used.
+    spare: Option<f64>,
+}
+
+impl Noise {
+    /// Noise of standard deviation `std` drawn from `rng`.
+    pub fn new(std: f64, rng: Rng) -> Self {
+        Noise {
+            std,
+            rng,
+            spare: None,
+        }
+    }
+
+    /// The next value: β·N(0, 1) in f64 rounded to f32.
+    #[inline]
+    fn draw(&mut self) -> f32 {
+        let z = match self.spare.take() {
+            Some(z) => z,
+            None => {
+                let (a, b) = self.rng.normal_pair();
+                self.spare = Some(b);
+                a
+            }
+        };
+        (self.std * z) as f32
     }
 }
 
@@ -675,6 +729,9 @@ pub struct Workspace {
     mask: Block,
     target: Vec<Block>,
     packed: Vec<Packed>,
+    /// With noise: each hidden layer's noiseless output S (same offsets as
+    /// `acts`, which then holds T = S + Z).
+    clean: Vec<Block>,
 }
 
 impl Workspace {
@@ -713,6 +770,7 @@ impl Workspace {
             mask: [0.0; BLOCK],
             target: vec![[0.0; BLOCK]; n_out],
             packed: vec![Packed::default(); net.layers.len()],
+            clean: vec![[0.0; BLOCK]; total],
         }
     }
 
@@ -778,10 +836,16 @@ impl Workspace {
         }
     }
 
-    /// Forward pass of the loaded block through every layer (weights from
-    /// `self.packed`).
+    /// Forward pass of the loaded block (`n` valid rows) through every
+    /// layer (weights from `self.packed`), with `noise` on the hidden layers.
     #[inline(always)]
-    fn forward_block<V: Simd, A: Act>(&mut self, act: A, net: &Network) {
+    fn forward_block<V: Simd, A: Act>(
+        &mut self,
+        act: A,
+        net: &Network,
+        mut noise: Option<&mut Noise>,
+        n: usize,
+    ) {
         let last = net.layers.len() - 1;
         for (l, (layer, p)) in net.layers.iter().zip(&self.packed).enumerate() {
             let (prev, rest) = self.acts.split_at_mut(self.offsets[l + 1]);
@@ -789,6 +853,15 @@ impl Workspace {
             if l < last {
                 let out = &mut rest[..layer.n_out];
                 dense::<V, A>(act, layer, &p.fwd, prev, out);
+                if let Some(nz) = noise.as_deref_mut() {
+                    let clean = &mut self.clean[self.offsets[l + 1]..];
+                    for (o, c) in out.iter_mut().zip(clean) {
+                        *c = *o;
+                        for v in &mut o[..n.min(BLOCK)] {
+                            *v += nz.draw();
+                        }
+                    }
+                }
             } else {
                 let out = &mut self.logits[..layer.n_out];
                 dense::<V, Identity>(Identity, layer, &p.fwd, prev, out);
@@ -862,7 +935,26 @@ impl Workspace {
 
     /// Gradient of the mean loss over `rows` (one batch) into `out`.
     pub fn gradient(&mut self, net: &Network, data: &Dataset, rows: &[u32], out: &mut Gradients) {
-        dispatch!(self, net, gradient_impl, gradient_avx2, (data, rows, out))
+        self.gradient_with_noise(net, data, rows, out, None)
+    }
+
+    /// [`Workspace::gradient`] of the noisy network: `noise` (if any) on
+    /// every hidden layer's output (see the module notes).
+    pub fn gradient_with_noise(
+        &mut self,
+        net: &Network,
+        data: &Dataset,
+        rows: &[u32],
+        out: &mut Gradients,
+        noise: Option<&mut Noise>,
+    ) {
+        dispatch!(
+            self,
+            net,
+            gradient_impl,
+            gradient_avx2,
+            (data, rows, out, noise)
+        )
     }
 
     /// The kernels on [`Avx8`] vectors, compiled for AVX2 (no FMA): the
@@ -875,11 +967,12 @@ impl Workspace {
         data: &Dataset,
         rows: &[u32],
         out: &mut Gradients,
+        noise: Option<&mut Noise>,
     ) {
         match net.activation {
-            Activation::Tanh => self.gradient_impl::<Avx8, _>(TanhAct, net, data, rows, out),
-            Activation::Relu => self.gradient_impl::<Avx8, _>(ReluAct, net, data, rows, out),
-            a => self.gradient_impl::<Avx8, _>(AnyAct(a), net, data, rows, out),
+            Activation::Tanh => self.gradient_impl::<Avx8, _>(TanhAct, net, data, rows, out, noise),
+            Activation::Relu => self.gradient_impl::<Avx8, _>(ReluAct, net, data, rows, out, noise),
+            a => self.gradient_impl::<Avx8, _>(AnyAct(a), net, data, rows, out, noise),
         }
     }
 
@@ -891,7 +984,9 @@ impl Workspace {
         data: &Dataset,
         rows: &[u32],
         out: &mut Gradients,
+        mut noise: Option<&mut Noise>,
     ) {
+        let noisy = noise.is_some();
         if V::LANES >= 8 {
             // The 4-lane kernels read the weights as they are.
             self.pack(net);
@@ -903,7 +998,7 @@ impl Workspace {
         let last = net.layers.len() - 1;
         for chunk in rows.chunks(BLOCK) {
             self.load(net, data, chunk);
-            self.forward_block::<V, A>(act, net);
+            self.forward_block::<V, A>(act, net, noise.as_deref_mut(), chunk.len());
             // Output delta: softmax + cross-entropy and sigmoid + BCE both
             // give p - y per logit; padded lanes are masked to zero.
             let off = self.offsets[last + 1];
@@ -932,7 +1027,13 @@ impl Workspace {
                 outer::<V>(layer.n_in, &mut self.gw[l], d, prev);
                 if l > 0 {
                     let bwd = &self.packed[l].bwd;
-                    backward::<V, A>(act, layer, bwd, d, prev, &mut self.delta_prev);
+                    // f' of the noiseless output S (see the module notes).
+                    let a = if noisy {
+                        &self.clean[self.offsets[l]..self.offsets[l] + layer.n_in]
+                    } else {
+                        prev
+                    };
+                    backward::<V, A>(act, layer, bwd, d, a, &mut self.delta_prev);
                     std::mem::swap(&mut self.delta, &mut self.delta_prev);
                 }
             }
@@ -959,25 +1060,53 @@ impl Workspace {
         rows: &[u32],
         acts_out: &mut [Vec<f32>],
     ) -> (f64, f64) {
+        self.forward_rows_with_noise(net, data, rows, acts_out, None)
+    }
+
+    /// [`Workspace::forward_rows`] of the noisy network: each hidden
+    /// layer's values written out are its noiseless output S_l, computed
+    /// from the noisy outputs T_{l-1} = S_{l-1} + Z_{l-1} of the layer
+    /// below (one draw per row and unit, see the module notes); the loss
+    /// and accuracy are the noisy network's on those draws.
+    pub fn forward_rows_with_noise(
+        &mut self,
+        net: &Network,
+        data: &Dataset,
+        rows: &[u32],
+        acts_out: &mut [Vec<f32>],
+        noise: Option<&mut Noise>,
+    ) -> (f64, f64) {
         let acts_out = Some(acts_out);
         dispatch!(
             self,
             net,
             forward_rows_impl,
             forward_rows_avx2,
-            (data, rows, acts_out)
+            (data, rows, acts_out, noise)
         )
     }
 
     /// Mean loss and accuracy over `rows` without keeping activations.
     pub fn evaluate(&mut self, net: &Network, data: &Dataset, rows: &[u32]) -> (f64, f64) {
+        self.evaluate_with_noise(net, data, rows, None)
+    }
+
+    /// [`Workspace::evaluate`] of the noisy network (`noise` on every
+    /// hidden layer's output).
+    pub fn evaluate_with_noise(
+        &mut self,
+        net: &Network,
+        data: &Dataset,
+        rows: &[u32],
+        noise: Option<&mut Noise>,
+    ) -> (f64, f64) {
         let none = None;
         dispatch!(
             self,
             net,
             forward_rows_impl,
             forward_rows_avx2,
-            (data, rows, none)
+            (data, rows, none, noise)
         )
     }
 
@@ -989,15 +1118,16 @@ impl Workspace {
         data: &Dataset,
         rows: &[u32],
         acts_out: Option<&mut [Vec<f32>]>,
+        noise: Option<&mut Noise>,
     ) -> (f64, f64) {
         match net.activation {
             Activation::Tanh => {
-                self.forward_rows_impl::<Avx8, _>(TanhAct, net, data, rows, acts_out)
+                self.forward_rows_impl::<Avx8, _>(TanhAct, net, data, rows, acts_out, noise)
             }
             Activation::Relu => {
-                self.forward_rows_impl::<Avx8, _>(ReluAct, net, data, rows, acts_out)
+                self.forward_rows_impl::<Avx8, _>(ReluAct, net, data, rows, acts_out, noise)
             }
-            a => self.forward_rows_impl::<Avx8, _>(AnyAct(a), net, data, rows, acts_out),
+            a => self.forward_rows_impl::<Avx8, _>(AnyAct(a), net, data, rows, acts_out, noise),
         }
     }
 
@@ -1009,7 +1139,9 @@ impl Workspace {
         data: &Dataset,
         rows: &[u32],
         mut acts_out: Option<&mut [Vec<f32>]>,
+        mut noise: Option<&mut Noise>,
     ) -> (f64, f64) {
+        let noisy = noise.is_some();
         if V::LANES >= 8 {
             // The 4-lane kernels read the weights as they are.
             self.pack(net);
@@ -1025,7 +1157,7 @@ impl Workspace {
         let mut correct = 0usize;
         for (bi, chunk) in rows.chunks(BLOCK).enumerate() {
             self.load(net, data, chunk);
-            self.forward_block::<V, A>(act, net);
+            self.forward_block::<V, A>(act, net, noise.as_deref_mut(), chunk.len());
             let o = self.outcome(net, chunk.len());
             for c in 0..chunk.len() {
                 loss += o.loss[c];
@@ -1034,13 +1166,20 @@ impl Workspace {
             let Some(out) = acts_out.as_deref_mut() else {
                 continue;
             };
+            let last = net.layers.len() - 1;
             for (l, layer) in net.layers.iter().enumerate() {
                 let w = layer.n_out;
                 let off = self.offsets[l + 1];
+                // Hidden layers of a noisy net: S_l, not S_l + Z_l.
+                let src = if noisy && l < last {
+                    &self.clean
+                } else {
+                    &self.acts
+                };
                 let dst = &mut out[l][bi * BLOCK * w..];
                 for (c, row) in dst.chunks_exact_mut(w).take(chunk.len()).enumerate() {
                     for (u, v) in row.iter_mut().enumerate() {
-                        *v = self.acts[off + u][c];
+                        *v = src[off + u][c];
                     }
                 }
             }
@@ -1120,6 +1259,145 @@ mod tests {
         }
     }
 
+    /// The noise a test pass draws (a fresh copy per pass: the same draws).
+    fn test_noise(std: f64) -> Noise {
+        Noise::new(std, Rng::for_stream(8, Stream::TrainNoise))
+    }
+
+    /// Central finite differences of the noisy network's loss with the
+    /// noise held fixed (the same draws in every pass: given them, Z is an
+    /// additive constant, so L(w) is differentiable and backprop must give
+    /// its gradient: δ through f'(S), weight gradients from T = S + Z).
+    fn check_noisy(act: Activation, out: Output, classes: usize) {
+        // 100 rows: a full block and a partial one.
+        let data = toy_data(100, 5, classes, 12);
+        let mut rng = Rng::for_stream(6, Stream::Init);
+        let net = Network::new(5, &[4, 3], classes, act, out, &mut rng);
+        let mut ws = Workspace::new(&net);
+        let rows: Vec<u32> = (0..data.len() as u32).collect();
+        let std = 0.3;
+        let mut g = Gradients::zeros_like(&net);
+        ws.gradient_with_noise(&net, &data, &rows, &mut g, Some(&mut test_noise(std)));
+        let mut clean = Gradients::zeros_like(&net);
+        ws.gradient(&net, &data, &rows, &mut clean);
+        let mut loss = |n: &Network| {
+            ws.evaluate_with_noise(n, &data, &rows, Some(&mut test_noise(std)))
+                .0
+        };
+        let h = 1e-4f32;
+        let mut max_change = 0.0f64;
+        for l in 0..net.layers.len() {
+            let nw = net.layers[l].w.len();
+            for k in 0..nw + net.layers[l].b.len() {
+                let mut plus = net.clone();
+                let mut minus = net.clone();
+                *param_mut(&mut plus, l, k) += h;
+                *param_mut(&mut minus, l, k) -= h;
+                let fd = (loss(&plus) - loss(&minus)) / (2.0 * f64::from(h));
+                let (an, an0) = if k < nw {
+                    (g.w[l][k], clean.w[l][k])
+                } else {
+                    (g.b[l][k - nw], clean.b[l][k - nw])
+                };
+                let an = f64::from(an);
+                max_change = max_change.max((an - f64::from(an0)).abs());
+                assert!(
+                    (fd - an).abs() <= 2e-3 + 2e-2 * an.abs(),
+                    "noisy {act:?}/{out:?} layer {l} param {k}: finite difference {fd} vs analytic {an}"
+                );
+            }
+        }
+        // σ = 0.3 on units of size ≤ 1 moves the gradient well beyond the
+        // tolerance: the check above could not pass with the noise ignored.
+        assert!(
+            max_change > 0.01,
+            "{act:?}: noise barely changed the gradient ({max_change})"
+        );
+    }
+
+    #[test]
+    fn noisy_gradients_match_finite_differences_with_fixed_noise() {
+        check_noisy(Activation::Tanh, Output::Softmax, 3);
+        check_noisy(Activation::Sigmoid, Output::Sigmoid, 2);
+        check_noisy(Activation::Relu, Output::Softmax, 2);
+    }
+
+    #[test]
+    fn noisy_forward_matches_a_scalar_reference_with_the_same_draws() {
+        // Reference in f64: per layer, unit by unit, row by row, draws the
+        // same values as the kernels (the module notes' order, one block of
+        // 50 rows); it returns S_l for the hidden layers and the softmax.
+        let data = toy_data(50, 4, 3, 21);
+        let mut rng = Rng::for_stream(2, Stream::Init);
+        let net = Network::new(4, &[5, 3], 3, Activation::Tanh, Output::Softmax, &mut rng);
+        let rows: Vec<u32> = (0..50).collect();
+        let std = 0.2;
+        let mut nz = test_noise(std);
+        let mut input: Vec<Vec<f64>> = (0..50)
+            .map(|r| data.row(r).iter().map(|&v| f64::from(v)).collect())
+            .collect();
+        let mut want: Vec<Vec<f64>> = Vec::new();
+        for (l, layer) in net.layers.iter().enumerate() {
+            let z: Vec<Vec<f64>> = input
+                .iter()
+                .map(|a| {
+                    (0..layer.n_out)
+                        .map(|j| {
+                            let w = &layer.w[j * layer.n_in..(j + 1) * layer.n_in];
+                            w.iter()
+                                .zip(a)
+                                .map(|(&w, &a)| f64::from(w) * a)
+                                .sum::<f64>()
+                                + f64::from(layer.b[j])
+                        })
+                        .collect()
+                })
+                .collect();
+            if l + 1 < net.layers.len() {
+                let s: Vec<Vec<f64>> = z
+                    .iter()
+                    .map(|r| r.iter().map(|v| v.tanh()).collect())
+                    .collect();
+                let mut t = s.clone();
+                for u in 0..layer.n_out {
+                    for row in t.iter_mut() {
+                        row[u] += f64::from(nz.draw());
+                    }
+                }
+                want.push(s.into_iter().flatten().collect());
+                input = t;
+            } else {
+                let p: Vec<f64> = z
+                    .iter()
+                    .flat_map(|r| {
+                        let m = r.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                        let e: Vec<f64> = r.iter().map(|v| (v - m).exp()).collect();
+                        let s: f64 = e.iter().sum();
+                        e.into_iter().map(move |v| v / s)
+                    })
+                    .collect();
+                want.push(p);
+            }
+        }
+        let mut ws = Workspace::new(&net);
+        let mut acts = vec![Vec::new(); 3];
+        ws.forward_rows_with_noise(&net, &data, &rows, &mut acts, Some(&mut test_noise(std)));
+        for (l, (got, want)) in acts.iter().zip(&want).enumerate() {
+            for (g, w) in got.iter().zip(want) {
+                assert!((f64::from(*g) - w).abs() < 1e-5, "layer {l}: {g} vs {w}");
+            }
+        }
+        // The noiseless pass differs from layer 2 on (its input carried noise)
+        // but not in layer 1, whose input is the data.
+        let mut plain = vec![Vec::new(); 3];
+        ws.forward_rows(&net, &data, &rows, &mut plain);
+        assert_eq!(plain[0], acts[0]);
+        assert!(plain[1]
+            .iter()
+            .zip(&acts[1])
+            .any(|(a, b)| (a - b).abs() > 0.01));
+    }
+
     #[test]
     fn gradients_match_finite_differences_tanh_softmax() {
         check(Activation::Tanh, Output::Softmax, 3);
@@ -1146,13 +1424,24 @@ mod tests {
         let mut rng = Rng::for_stream(5, Stream::Init);
         let net = Network::new(7, &[9, 5, 3], classes, act, output, &mut rng);
         let rows: Vec<u32> = (0..rows as u32).collect();
-        let run = |p: Path| {
+        let run = |p: Path, std: f64| {
             force_path(Some(p));
             let mut ws = Workspace::new(&net);
             let mut g = Gradients::zeros_like(&net);
-            ws.gradient(&net, &data, &rows, &mut g);
             let mut acts = vec![Vec::new(); net.layers.len()];
-            let lo = ws.forward_rows(&net, &data, &rows, &mut acts);
+            let lo = if std > 0.0 {
+                ws.gradient_with_noise(&net, &data, &rows, &mut g, Some(&mut test_noise(std)));
+                ws.forward_rows_with_noise(
+                    &net,
+                    &data,
+                    &rows,
+                    &mut acts,
+                    Some(&mut test_noise(std)),
+                )
+            } else {
+                ws.gradient(&net, &data, &rows, &mut g);
+                ws.forward_rows(&net, &data, &rows, &mut acts)
+            };
             force_path(None);
             let bits = |v: &[Vec<f32>]| -> Vec<Vec<u32>> {
                 v.iter()
@@ -1167,17 +1456,19 @@ mod tests {
                 lo.1.to_bits(),
             )
         };
-        let scalar = run(Path::Scalar);
-        assert_eq!(
-            run(Path::Base),
-            scalar,
-            "{act:?}/{output:?}: base vs scalar"
-        );
-        assert_eq!(
-            run(Path::Avx2),
-            scalar,
-            "{act:?}/{output:?}: avx2 vs scalar"
-        );
+        for std in [0.0, 0.1] {
+            let scalar = run(Path::Scalar, std);
+            assert_eq!(
+                run(Path::Base, std),
+                scalar,
+                "{act:?}/{output:?} noise {std}: base vs scalar"
+            );
+            assert_eq!(
+                run(Path::Avx2, std),
+                scalar,
+                "{act:?}/{output:?} noise {std}: avx2 vs scalar"
+            );
+        }
     }
 
     #[test]

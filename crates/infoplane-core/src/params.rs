@@ -11,8 +11,8 @@
 //! [`choices!`](crate::choices) enums, so each name is written once.
 
 use crate::config::{
-    ActTime, BatchOrder, DataChoice, EstimatorChoice, GradTime, MiRows, OptimizerChoice,
-    RangeChoice, ScheduleChoice, SplitKind,
+    ActTime, BatchOrder, ClusteringChoice, DataChoice, EstimatorChoice, GradTime, MiRows,
+    OptimizerChoice, RangeChoice, ScheduleChoice, SplitKind,
 };
 use crate::gradients::GradDefinition;
 use crate::network::{Activation, Init, Output};
@@ -299,7 +299,7 @@ pub static PARAMS: &[ParamSpec] = &[
         group: Group::Network,
         kind: Kind::Float { min: 0.0, min_incl: true, max: 1e3, max_incl: true },
         default: "0",
-        help: "Gaussian noise of this standard deviation added to each hidden layer's output, in training and when measuring (Goldfeld et al., ICML 2019); 0: none. Implemented so far only when measuring: > 0 needs estimator=noisy-sp, which adds the noise to every layer of the plane (the output layer too) in its estimate; the network itself still trains without noise",
+        help: "Gaussian noise N(0, noise_std²) added to each hidden layer's output after its nonlinearity, in training and at probes (Goldfeld et al., ICML 2019: T = f(W T_prev + b) + Z; the output layer gets none); 0: none. The probe records each hidden layer's noiseless S = f(W T_prev + b), its input T_prev noisy; estimator=noisy-sp measures T = S + Z (and the output layer's probabilities plus the same noise); every other estimator measures S as it would a deterministic layer",
     },
     ParamSpec {
         name: "optimizer",
@@ -420,6 +420,14 @@ pub static PARAMS: &[ParamSpec] = &[
         kind: Kind::Choice(EstimatorChoice::NAMES),
         default: "idnns-binning",
         help: "idnns-binning: IDNNs-exact; uniform-binning: bins by count or size over a range scope; adaptive-binning: equal-mass bins (Chelombiev); kde-upper/kde-lower: Kolchinsky & Tracey bounds (Saxe); exact-binning: every distinct activation vector its own bin (Saxe's machine-precision binning); net-input-binning: edges tanh(linspace(−L, L, edges)), uniform in net input (Saxe); knn: Kraskov (KSG) k-NN, its I(X;T) axis the entropy Ĥ(T) (Saxe's appendix); noisy-sp: Goldfeld et al.'s sample-propagation estimator for T + N(0, noise_std²)",
+    },
+    ParamSpec {
+        name: "clustering",
+        label: "Record class clustering",
+        group: Group::Logging,
+        kind: Kind::Choice(ClusteringChoice::NAMES),
+        default: "off",
+        help: "on: at each logged epoch also record each layer's class clustering on the MI rows, the geometry Goldfeld et al. (ICML 2019) relate compression to: mean Euclidean distance and mean cosine similarity within and between classes (O(N² d) per layer, like KDE); off: not computed",
     },
     ParamSpec {
         name: "mi_rows",

@@ -117,6 +117,18 @@ pub static PRESETS: &[Preset] = &[
             ("grad_def", "per-layer"),
         ],
     },
+    Preset {
+        name: "goldfeld-noisy-tanh",
+        description: "Goldfeld et al. (ICML 2019), noisy version of SZT's var_u network: 12-10-7-5-4-3-2 tanh with N(0, 0.005²) noise on each hidden layer's output in training and at probes, I(X;T) by their sample-propagation estimator (noisy-sp, 2 Monte Carlo samples per row, all 4096 rows), 40 logged epochs, each recording every layer's class clustering (within/between-class distances and cosines), the measure they relate compression to. Follows the paper: the network, the noise after each hidden activation, β = 0.005 for tanh (as this author recalls the paper; its text was not reachable here to check), the estimator. Does not: optimizer, batch, learning rate and 8000 epochs are IDNNs' defaults, not the paper's; I(X;T_l) for l ≥ 2 takes h(T_l|X) as h(Z_l) instead of sampling it (an upper estimate, see the estimator's notes)",
+        base: None,
+        assignments: &[
+            ("noise_std", "0.005"),
+            ("estimator", "noisy-sp"),
+            ("mc_samples", "2"),
+            ("log_samples", "40"),
+            ("clustering", "on"),
+        ],
+    },
 ];
 
 /// The preset called `name`.
@@ -267,6 +279,27 @@ mod tests {
             }
         );
         assert_eq!(c, Config::from_params(&Params::default()).unwrap());
+    }
+
+    #[test]
+    fn goldfeld_noisy_tanh_is_szts_network_with_noise() {
+        use crate::estimators::Estimator;
+        use crate::network::Activation;
+        let c = Config::from_params(&Params::from_preset(find("goldfeld-noisy-tanh").unwrap()))
+            .unwrap();
+        assert_eq!(c.hidden, [10, 7, 5, 4, 3]);
+        assert_eq!(c.activation, Activation::Tanh);
+        assert_eq!(c.noise_std, 0.005);
+        assert_eq!(
+            c.estimator,
+            Estimator::NoisyGaussian {
+                noise_std: 0.005,
+                mc_samples: 2,
+                seed: 0
+            }
+        );
+        assert_eq!(c.mi_rows, crate::config::MiRows::Full);
+        assert!(c.clustering);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use crate::data::{Dataset, Split};
 use crate::gradients::{layer_moments, LayerMoments};
-use crate::network::{Gradients, Network, Workspace};
+use crate::network::{Gradients, Network, Noise, Workspace};
 
 /// The state of the network at one moment of a logged epoch.
 #[derive(Clone, Debug, Default)]
@@ -26,7 +26,12 @@ pub struct Probe {
 
 impl Probe {
     /// Probes `net` on `mi_rows` (activations) and on both sides of `split`
-    /// (loss, accuracy). Reuses `self`'s buffers.
+    /// (loss, accuracy). Reuses `self`'s buffers. For a noisy network,
+    /// `noise` holds the draws of the three passes (MI rows, training rows,
+    /// test rows): the activations are then each hidden layer's noiseless
+    /// output S_l fed by the noisy layers below
+    /// ([`Workspace::forward_rows_with_noise`]), and the loss and accuracy
+    /// the noisy network's.
     pub fn take(
         &mut self,
         ws: &mut Workspace,
@@ -34,12 +39,16 @@ impl Probe {
         data: &Dataset,
         split: &Split,
         mi_rows: &[u32],
+        noise: [Option<Noise>; 3],
     ) {
+        let [mut mi, mut train, mut test] = noise;
         self.activations.resize(net.layers.len(), Vec::new());
-        ws.forward_rows(net, data, mi_rows, &mut self.activations);
+        ws.forward_rows_with_noise(net, data, mi_rows, &mut self.activations, mi.as_mut());
         self.wnorm = net.weight_norms();
-        (self.loss_train, self.acc_train) = ws.evaluate(net, data, &split.train);
-        (self.loss_test, self.acc_test) = ws.evaluate(net, data, &split.test);
+        (self.loss_train, self.acc_train) =
+            ws.evaluate_with_noise(net, data, &split.train, train.as_mut());
+        (self.loss_test, self.acc_test) =
+            ws.evaluate_with_noise(net, data, &split.test, test.as_mut());
     }
 }
 

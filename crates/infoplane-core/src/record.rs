@@ -149,6 +149,71 @@ pub struct SeedRecord {
     /// Test accuracy per logged epoch.
     #[serde(with = "nan_null")]
     pub acc_test: Vec<f64>,
+    /// Class clustering `[epoch][layer]` (`clustering=on`; absent
+    /// otherwise and in older records). Boxed: most records have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clustering: Option<Box<ClusteringSeries>>,
+}
+
+/// Each layer's class clustering ([`crate::estimators::Clustering`]) at
+/// each logged epoch, one `[epoch][layer]` grid per measure.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClusteringSeries {
+    /// Mean Euclidean distance between rows of the same class.
+    #[serde(with = "nan_null")]
+    pub within_distance: Vec<Vec<f64>>,
+    /// Mean Euclidean distance between rows of different classes.
+    #[serde(with = "nan_null")]
+    pub between_distance: Vec<Vec<f64>>,
+    /// Mean cosine similarity between rows of the same class.
+    #[serde(with = "nan_null")]
+    pub within_cosine: Vec<Vec<f64>>,
+    /// Mean cosine similarity between rows of different classes.
+    #[serde(with = "nan_null")]
+    pub between_cosine: Vec<Vec<f64>>,
+}
+
+impl ClusteringSeries {
+    /// Appends one logged epoch (one value per layer).
+    pub fn push(&mut self, layers: &[crate::estimators::Clustering]) {
+        self.within_distance
+            .push(layers.iter().map(|c| c.within_distance).collect());
+        self.between_distance
+            .push(layers.iter().map(|c| c.between_distance).collect());
+        self.within_cosine
+            .push(layers.iter().map(|c| c.within_cosine).collect());
+        self.between_cosine
+            .push(layers.iter().map(|c| c.between_cosine).collect());
+    }
+
+    /// The four grids, in field order.
+    pub fn grids_mut(&mut self) -> [&mut Vec<Vec<f64>>; 4] {
+        [
+            &mut self.within_distance,
+            &mut self.between_distance,
+            &mut self.within_cosine,
+            &mut self.between_cosine,
+        ]
+    }
+
+    /// Logged epochs held (the shortest grid's length).
+    pub fn len(&self) -> usize {
+        [
+            &self.within_distance,
+            &self.between_distance,
+            &self.within_cosine,
+            &self.between_cosine,
+        ]
+        .iter()
+        .map(|g| g.len())
+        .min()
+        .unwrap_or(0)
+    }
+
+    /// True when no epoch is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// One gradient definition's curves over a run, `[epoch][layer]`.
@@ -187,6 +252,7 @@ impl SeedRecord {
             loss_test: Vec::new(),
             acc_train: Vec::new(),
             acc_test: Vec::new(),
+            clustering: None,
         }
     }
 
@@ -236,6 +302,11 @@ impl SeedRecord {
             g.mean.truncate(n);
             g.std.truncate(n);
             g.snr.truncate(n);
+        }
+        if let Some(c) = &mut self.clustering {
+            for g in c.grids_mut() {
+                g.truncate(n);
+            }
         }
     }
 

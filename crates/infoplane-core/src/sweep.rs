@@ -15,14 +15,14 @@
 //! When the points' configurations differ only in what the MI estimate
 //! does, each seed trains once and every value's MI is computed from the
 //! same activations. Precisely: the points share training when their
-//! [`Config`]s are equal after setting `estimator` aside (and `noise_std`,
-//! which training does not read yet: only the `noisy-sp` estimator applies
-//! it). The parameters that qualify are therefore those whose only path into
-//! the configuration is [`Config::estimator`]: `estimator`, `edges`,
-//! `bin_lo`, `bin_hi`, `bins`, `bin_size`, `range`, `noise_var`,
-//! `netinput_limit`, `knn_k`, `knn_noise`, `mc_samples`, and `noise_std`
-//! (with `estimator=noisy-sp`). `mi_rows` does not qualify (it changes the
-//! rows the probe computes), nor does any parameter of another group.
+//! [`Config`]s are equal after setting `estimator` aside. The parameters
+//! that qualify are therefore those whose only path into the configuration
+//! is [`Config::estimator`]: `estimator`, `edges`, `bin_lo`, `bin_hi`,
+//! `bins`, `bin_size`, `range`, `noise_var`, `netinput_limit`, `knn_k`,
+//! `knn_noise` and `mc_samples`. `noise_std` does not qualify (it makes
+//! the network itself noisy, in training and at probes), nor does
+//! `mi_rows` (it changes the rows the probe computes), nor any parameter of
+//! another group.
 //!
 //! `range=run` points are handled as [`Trainer::finish`] does: the trainer
 //! keeps its weight snapshots and the run's range, and after the last epoch
@@ -202,11 +202,10 @@ fn canonical(params: &Params) -> Result<(Params, Sweep), ParamError> {
 }
 
 /// What training reads of a configuration: everything but the estimator
-/// and the network noise (applied so far only inside `noisy-sp`).
+/// (the network noise `noise_std` included).
 fn training_part(c: &Config) -> Config {
     Config {
         estimator: Estimator::ExactBinning,
-        noise_std: 0.0,
         ..c.clone()
     }
 }

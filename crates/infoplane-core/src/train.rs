@@ -10,9 +10,11 @@
 use crate::checkpoint::{fnv1a, AdamPart, Checkpoint, CheckpointError, LayerShape, RunRangePart};
 use crate::config::{ActTime, BatchOrder, Config, GradTime};
 use crate::data::{Dataset, Split};
-use crate::estimators::{estimate_layers, Estimator, LayerView, MiPair, RangeScope};
+use crate::estimators::{
+    class_clustering, estimate_layers, Clustering, Estimator, LayerView, MiPair, RangeScope,
+};
 use crate::mi_job::MiJob;
-use crate::network::{Gradients, Layer, Network, Output, Workspace};
+use crate::network::{Gradients, Layer, Network, Noise, Output, Workspace};
 use crate::optim::{AdamState, Optimizer, OptimizerState};
 use crate::params::ParamError;
 use crate::probe::{BatchGradients, Probe};
@@ -170,6 +172,46 @@ fn gradients_from_flat(net: &Network, flat: &[f32]) -> Gradients {
     g
 }
 
+/// The passes of a noisy network that draw noise, each from its own
+/// sub-stream of [`Stream::TrainNoise`] (see [`pass_noise`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NoisePass {
+    /// A training step's gradient (the one `grad_time=before` logs).
+    Step = 0,
+    /// `grad_time=ibsgd`'s logged gradient before a step.
+    IbsgdGrad = 1,
+    /// `grad_time=after`'s logged gradient after a step.
+    AfterGrad = 2,
+    /// The probe's activations on the MI rows.
+    ProbeMi = 3,
+    /// The probe's loss and accuracy on the training rows.
+    ProbeTrain = 4,
+    /// The probe's loss and accuracy on the test rows.
+    ProbeTest = 5,
+}
+
+/// The noise of one pass of a noisy network (`None` when `noise_std` is 0:
+/// nothing is drawn). Pass `pass` of batch `batch` (0 for probes) in epoch
+/// `epoch` draws from sub-stream `epoch·2²⁴ + batch·2³ + pass` of
+/// [`Stream::TrainNoise`]: every pass has its own generator, fixed by
+/// where it is in the run, so a run resumed from a checkpoint (taken
+/// between epochs) draws the same noise with no generator state saved, and
+/// the draws never depend on threads or workers.
+pub(crate) fn pass_noise(
+    cfg: &Config,
+    epoch: usize,
+    batch: usize,
+    pass: NoisePass,
+) -> Option<Noise> {
+    (cfg.noise_std > 0.0).then(|| {
+        let index = ((epoch as u64) << 24) | ((batch as u64) << 3) | pass as u64;
+        Noise::new(
+            cfg.noise_std,
+            Rng::for_substream(cfg.seed, Stream::TrainNoise, index),
+        )
+    })
+}
+
 /// Identifies a configuration in checkpoints (its full `Debug` text, so
 /// any parameter that differs is caught; checkpoints live within one build).
 fn fingerprint(cfg: &Config) -> u64 {
@@ -252,7 +294,10 @@ impl Trainer {
             batch_grads: BatchGradients::default(),
             run_range,
             defer_mi: false,
-            record: SeedRecord::new(cfg.seed),
+            record: SeedRecord {
+                clustering: cfg.clustering.then(Default::default),
+                ..SeedRecord::new(cfg.seed)
+            },
             cfg: cfg.clone(),
             data,
             split,
@@ -429,7 +474,19 @@ impl Trainer {
                 &record.acc_test,
             ]
             .iter()
-            .all(|v| v.len() == n);
+            .all(|v| v.len() == n)
+            && match (&record.clustering, cfg.clustering) {
+                (None, false) => true,
+                (Some(c), true) => [
+                    &c.within_distance,
+                    &c.between_distance,
+                    &c.within_cosine,
+                    &c.between_cosine,
+                ]
+                .iter()
+                .all(|g| g.len() == n),
+                _ => false,
+            };
         if record.seed != cfg.seed || record.epochs != t.logged[..n] || !series_ok {
             return mismatch(format!(
                 "the record (seed {}, {} logged epochs) is not this run's first {n} logged epochs",
@@ -566,7 +623,9 @@ impl Trainer {
         let mut net = self.net.clone();
         load_params(&mut net, snap);
         out.resize(net.layers.len(), Vec::new());
-        self.ws.forward_rows(&net, &self.data, &self.mi_rows, out);
+        let mut noise = pass_noise(&self.cfg, self.logged[k], 0, NoisePass::ProbeMi);
+        self.ws
+            .forward_rows_with_noise(&net, &self.data, &self.mi_rows, out, noise.as_mut());
         Ok(())
     }
 
@@ -578,13 +637,21 @@ impl Trainer {
         Ok(self.job_of(query, acts))
     }
 
-    fn take_probe(&mut self) {
+    /// Probes the network for logged epoch `e`.
+    fn take_probe(&mut self, e: usize) {
+        let noise = [
+            NoisePass::ProbeMi,
+            NoisePass::ProbeTrain,
+            NoisePass::ProbeTest,
+        ]
+        .map(|p| pass_noise(&self.cfg, e, 0, p));
         self.probe.take(
             &mut self.ws,
             &self.net,
             &self.data,
             &self.split,
             &self.mi_rows,
+            noise,
         );
         if self.run_range.is_some() {
             params_into(&self.net, &mut self.probe_params);
@@ -611,7 +678,7 @@ impl Trainer {
         let e = self.epoch;
         let logged = self.logged.get(self.next_log) == Some(&e);
         if logged && self.cfg.act_time == ActTime::Start {
-            self.take_probe();
+            self.take_probe(e);
         }
         if self.cfg.batch_order == BatchOrder::Reshuffle {
             self.batch_rng.shuffle(&mut self.order);
@@ -627,22 +694,41 @@ impl Trainer {
         // Both cut the training rows into slices of `bs`: as many slices as
         // batches, the last one the remainder.
         let mut grad_slices = self.grad_rows.chunks(bs);
-        for batch in self.order.chunks(bs) {
+        let cfg = &self.cfg;
+        for (b, batch) in self.order.chunks(bs).enumerate() {
             if let Some(rows) = grad_slices.next().filter(|_| ibsgd) {
-                self.ws
-                    .gradient(&self.net, &self.data, rows, &mut self.grad);
+                let mut noise = pass_noise(cfg, e, b, NoisePass::IbsgdGrad);
+                self.ws.gradient_with_noise(
+                    &self.net,
+                    &self.data,
+                    rows,
+                    &mut self.grad,
+                    noise.as_mut(),
+                );
                 self.batch_grads.push(&self.grad);
             }
-            self.ws
-                .gradient(&self.net, &self.data, batch, &mut self.grad);
-            if logged && self.cfg.grad_time == GradTime::Before {
+            let mut noise = pass_noise(cfg, e, b, NoisePass::Step);
+            self.ws.gradient_with_noise(
+                &self.net,
+                &self.data,
+                batch,
+                &mut self.grad,
+                noise.as_mut(),
+            );
+            if logged && cfg.grad_time == GradTime::Before {
                 self.batch_grads.push(&self.grad);
             }
             self.opt.step(&mut self.net, &self.grad);
-            if logged && self.cfg.grad_time == GradTime::After {
+            if logged && cfg.grad_time == GradTime::After {
                 // IDNNs evaluates the batch's gradient again after its update.
-                self.ws
-                    .gradient(&self.net, &self.data, batch, &mut self.grad);
+                let mut noise = pass_noise(cfg, e, b, NoisePass::AfterGrad);
+                self.ws.gradient_with_noise(
+                    &self.net,
+                    &self.data,
+                    batch,
+                    &mut self.grad,
+                    noise.as_mut(),
+                );
                 self.batch_grads.push(&self.grad);
             }
         }
@@ -658,7 +744,7 @@ impl Trainer {
             return Ok(None);
         }
         if self.cfg.act_time == ActTime::End {
-            self.take_probe();
+            self.take_probe(e);
         }
         if !self.probe.loss_train.is_finite() {
             return Err(self.fail(TrainError::NonFiniteLoss {
@@ -667,6 +753,16 @@ impl Trainer {
             }));
         }
         self.next_log += 1;
+        if let Some(series) = &mut self.record.clustering {
+            let widths = self.net.widths();
+            let views = Self::views(&self.probe.activations, &widths, self.mi_rows.len());
+            let n_classes = self.data.n_classes();
+            let c: Vec<Clustering> = views
+                .iter()
+                .map(|v| class_clustering(*v, &self.mi_labels, n_classes))
+                .collect();
+            series.push(&c);
+        }
         let mi = self.estimate();
         let moments = self.batch_grads.moments(self.net.layers.len());
         let rec = EpochRecord {

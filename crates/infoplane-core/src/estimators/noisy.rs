@@ -34,14 +34,39 @@
 //!        = mean_ij [LSE_{k in y_i} - LSE_k] + H(Y),
 //! LSE the log-sum-exp of -D_k/(2σ²) over the components named.
 //!
+//! # In a noisy network: what a run's record holds
+//!
+//! With `noise_std = β > 0` the network itself is noisy (Goldfeld et al.:
+//! T_l = S_l + Z_l, S_l = f(W_l T_{l-1} + b_l), Z_l ~ N(0, β² I);
+//! see [`crate::network`]). At each probe the MI rows go through the noisy
+//! network once (sample propagation: the noise of layers 1..l-1 drawn
+//! from [`Stream::TrainNoise`], one draw per row and unit), and layer l's
+//! record is this estimator on the μ_i = S_l(x_i) so obtained, with the
+//! same β: T_l = S_l + Z_l with Z_l fresh from [`Stream::MiNoise`].
+//!
+//! * h(T_l): the SP estimate from n samples of S_l, one per input, drawn
+//!   through the noisy layers below: Goldfeld et al.'s ĥ_SP of h(T_l)
+//!   (they too sample S_l by sending the inputs through the noisy net).
+//! * h(T_l | X): taken as h(Z_l) = (d/2) ln(2πeβ²) (estimated on the
+//!   same samples, above). For l = 1 this is exact: T_1 | X = x is
+//!   N(S_1(x), β² I). For l ≥ 2, T_l | X = x is itself a mixture (S_l | X
+//!   = x is spread by the noise below) and h(T_l | X) ≥ h(Z_l) (Z_l is
+//!   independent of S_l given X); Goldfeld et al. estimate each
+//!   h(T_l | X = x_i) from further noisy samples of S_l given x_i. This
+//!   estimator does not (its cost would grow by that many samples per
+//!   input), so for l ≥ 2 the value is an upper estimate of their
+//!   I(X;T_l): h(T_l) − h(Z_l) ≥ h(T_l) − h(T_l | X), the gap the
+//!   spread of S_l given X, which is small while β is small next to the
+//!   weights' gain (‖W_l‖ β ≪ the distances between the S_l(x_i)).
+//! * The output layer gets no noise in the network; its row in the plane is
+//!   its probabilities plus Z with the same β (a reference point).
+//!
 //! # Parameters
 //!
 //! σ (`noise_std`) sets the scale below which the mixture cannot tell
 //! inputs apart; the estimate depends on it strongly (Goldfeld et al. study
-//! several values). Their exact value for the SZT network was not
-//! reachable from here: check it against the paper before naming a preset
-//! after it. The number of samples m only trades time for Monte Carlo
-//! error (which falls as 1/sqrt(n m)).
+//! several values). The number of samples m only trades time for Monte
+//! Carlo error (which falls as 1/sqrt(n m)).
 //!
 //! # Randomness and computation
 //!

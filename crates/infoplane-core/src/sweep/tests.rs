@@ -156,8 +156,8 @@ fn plans_decide_shared_training_from_the_configurations() {
             "noise_std=0.1",
             "sweep=mc_samples:1,4",
         ],
-        // Training ignores noise_std so far; only noisy-sp reads it.
-        &["estimator=noisy-sp", "sweep=noise_std:0.1,0.5"],
+        // Binning and noisy-sp measure the same noisy network.
+        &["noise_std=0.1", "sweep=estimator:uniform-binning,noisy-sp"],
         &["sweep=bin_lo:-2,-1"],
     ] {
         assert!(plan(pairs).unwrap().shared, "{pairs:?}");
@@ -167,19 +167,14 @@ fn plans_decide_shared_training_from_the_configurations() {
         &["sweep=mi_rows:full,test"],
         &["sweep=activation:tanh,relu"],
         &["sweep=seed:0,1"],
+        // The network noise changes training.
+        &["estimator=noisy-sp", "sweep=noise_std:0.1,0.5"],
     ] {
         let p = plan(pairs).unwrap();
         assert!(!p.shared, "{pairs:?}");
         assert_eq!(p.trainings(), p.params.seeds() * p.points.len());
     }
     // Each point is checked; the error names the parameter and the point.
-    let e = plan(&["noise_std=0.1", "sweep=estimator:uniform-binning,noisy-sp"]).unwrap_err();
-    assert_eq!(e.param, "noise_std");
-    assert!(
-        e.message
-            .ends_with("(sweep point estimator=uniform-binning)"),
-        "{e}"
-    );
     let e = plan(&["sweep=estimator:idnns-binning,noisy-sp"]).unwrap_err();
     assert_eq!(e.param, "noise_std");
     assert!(e.message.starts_with("noisy-sp needs noise_std > 0"), "{e}");
@@ -285,8 +280,18 @@ fn shared_noisy_sp_and_unshared_sweeps_equal_separate_runs() {
             "seeds=2",
             "mi_rows=test",
             "estimator=noisy-sp",
-            "sweep=noise_std:0.1,0.5",
+            "noise_std=0.1",
+            "sweep=mc_samples:1,3",
         ][..],
+        // Unshared: the noise changes training.
+        &[
+            "epochs=12",
+            "log_samples=4",
+            "seeds=2",
+            "mi_rows=test",
+            "estimator=noisy-sp",
+            "sweep=noise_std:0.1,0.5",
+        ],
         &[
             "epochs=12",
             "log_samples=4",

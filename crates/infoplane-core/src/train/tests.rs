@@ -214,6 +214,8 @@ fn range_run_matches_rebinning_stored_activations() {
     for query in [
         "preset=saxe-relu&epochs=30",
         "estimator=uniform-binning&range=run&bins=40&activation=relu&epochs=30&log_samples=12",
+        // A noisy network: the snapshots redraw the probes' noise.
+        "estimator=uniform-binning&range=run&bins=40&noise_std=0.05&epochs=30&log_samples=12",
     ] {
         let cfg = cfg_of(query);
         let mut t = Trainer::new(&cfg, var_u()).unwrap();
@@ -295,6 +297,70 @@ fn deferred_mi_gives_the_normal_record() {
     check_deferred("preset=saxe-tanh&epochs=25");
     check_deferred("preset=saxe-relu&epochs=25");
     check_deferred("estimator=kde-upper&mi_rows=test&epochs=8&log_samples=4");
+    check_deferred("estimator=noisy-sp&noise_std=0.05&mi_rows=test&epochs=8&log_samples=4");
+}
+
+#[test]
+fn resume_is_bit_identical_for_a_noisy_network() {
+    // Every pass's noise comes from its place in the run, so a resumed run
+    // draws what the uninterrupted one drew: IDNNs' gradients after the
+    // step (grad_time=after) and ibsgd's, reshuffled batches.
+    check_resume("noise_std=0.05&epochs=40&log_samples=15");
+    check_resume("preset=saxe-tanh&noise_std=0.05&epochs=30");
+}
+
+#[test]
+fn a_noisy_network_trains_and_probes_with_noise() {
+    let plain = cfg_of("epochs=6&log_samples=3&act_time=start");
+    let noisy = cfg_of("epochs=6&log_samples=3&act_time=start&noise_std=0.05");
+    let mut a = Trainer::new(&plain, var_u()).unwrap();
+    let mut b = Trainer::new(&noisy, var_u()).unwrap();
+    // Epoch 0's probe, before any step: the same weights, so layer 1
+    // (fed by the data) is the same, but layer 2 is fed by the noisy
+    // layer 1 and differs.
+    a.step().unwrap().unwrap();
+    b.step().unwrap().unwrap();
+    assert_eq!(
+        bits(&a.last_activations()[..1]),
+        bits(&b.last_activations()[..1])
+    );
+    assert_ne!(a.last_activations()[1], b.last_activations()[1]);
+    // After a step the weights differ too (the gradients saw the noise).
+    a.step().unwrap();
+    b.step().unwrap();
+    assert_ne!(a.network().layers[0].w, b.network().layers[0].w);
+    // Two runs of the noisy configuration are bit-identical.
+    assert_eq!(
+        uninterrupted(&noisy).digest(),
+        uninterrupted(&noisy).digest()
+    );
+}
+
+#[test]
+fn a_noisy_run_set_does_not_depend_on_threads() {
+    use crate::run::run_set;
+    let q = Params::from_query(
+        "epochs=10&log_samples=4&seeds=2&noise_std=0.05&estimator=noisy-sp&mc_samples=2&mi_rows=test",
+        &[],
+    );
+    let cfg = Config::from_params(&q.params).unwrap();
+    let clock = || 0.0;
+    let run = |threads| {
+        let r = run_set(
+            &q.params,
+            &cfg,
+            var_u(),
+            threads,
+            &mut |_| {},
+            &|| false,
+            &clock,
+        )
+        .unwrap();
+        serde_json::to_string(&r.seeds).unwrap()
+    };
+    let one = run(1);
+    assert_eq!(one, run(2));
+    assert!(!one.contains("null"), "{one}");
 }
 
 #[test]
@@ -437,4 +503,122 @@ fn ibsgd_gradients_follow_loggingreporter() {
     assert_eq!(before.loss_train, rec.loss_train);
     assert_eq!(before.ixt, rec.ixt);
     assert_ne!(before.grad_m, rec.grad_m);
+}
+
+#[test]
+fn noisy_sp_measures_the_first_layer_as_goldfeld_define_it() {
+    // Layer 1 of a noisy net: T_1 = S_1(x) + Z, S_1 = tanh(W_1 x + b_1)
+    // from the data alone. Computed here in f64 from the initial weights
+    // (act_time=start: epoch 0's probe sees them), then estimated by
+    // noisy-sp directly; the record must hold the same value.
+    let cfg = cfg_of(
+        "epochs=2&log_samples=2&act_time=start&noise_std=0.1&estimator=noisy-sp&mc_samples=3&mi_rows=test",
+    );
+    let data = var_u();
+    let mut t = Trainer::new(&cfg, data.clone()).unwrap();
+    let l1 = t.network().layers[0].clone();
+    let rec = t.step().unwrap().unwrap();
+    let (rows, labels) = t.mi_rows();
+    let s1: Vec<f32> = rows
+        .iter()
+        .flat_map(|&r| {
+            let x = data.row(r as usize);
+            (0..l1.n_out)
+                .map(|j| {
+                    let w = &l1.w[j * l1.n_in..(j + 1) * l1.n_in];
+                    let z: f64 = w
+                        .iter()
+                        .zip(x)
+                        .map(|(&w, &x)| f64::from(w) * f64::from(x))
+                        .sum();
+                    (z + f64::from(l1.b[j])).tanh() as f32
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for (a, b) in s1.iter().zip(&t.last_activations()[0]) {
+        assert!((a - b).abs() < 1e-6, "{a} vs {b}");
+    }
+    let view = LayerView {
+        data: &s1,
+        rows: rows.len(),
+        width: l1.n_out,
+    };
+    let mi = estimate_layers(&cfg.estimator, &[view], labels, 2, None);
+    assert!(
+        (mi[0].ixt - rec.ixt[0]).abs() < 1e-6,
+        "{:?} vs {}",
+        mi[0],
+        rec.ixt[0]
+    );
+    assert!(
+        (mi[0].ity - rec.ity[0]).abs() < 1e-6,
+        "{:?} vs {}",
+        mi[0],
+        rec.ity[0]
+    );
+    // σ = 0.1 against ~0.5 spacing of 10-unit codes: most components
+    // barely overlap, so I(X;T_1) is near log2 of the 819 rows (9.68).
+    assert!(
+        rec.ixt[0] > 8.0 && rec.ixt[0] <= (rows.len() as f64).log2() + 1e-9,
+        "{:?}",
+        rec.ixt
+    );
+}
+
+#[test]
+fn clustering_is_recorded_on_request_and_round_trips() {
+    use crate::codec::Codec;
+    let query = "clustering=on&noise_std=0.05&epochs=20&log_samples=6";
+    let cfg = cfg_of(query);
+    assert!(cfg.clustering);
+    let mut t = Trainer::new(&cfg, var_u()).unwrap();
+    let mut want = Vec::new();
+    while !t.is_done() {
+        if t.step().unwrap().is_some() {
+            // The record's entry is class_clustering of the probe's own
+            // activations on the MI rows (an independent call here).
+            let (rows, labels) = t.mi_rows();
+            let widths = t.layer_widths();
+            let views = Trainer::views(t.last_activations(), &widths, rows.len());
+            want.push(
+                views
+                    .iter()
+                    .map(|v| class_clustering(*v, labels, 2))
+                    .collect::<Vec<_>>(),
+            );
+        }
+    }
+    let rec = t.finish(Status::Done, 0.0);
+    let c = rec.clustering.clone().expect("clustering=on records it");
+    assert_eq!(c.len(), rec.epochs.len());
+    for (k, layers) in want.iter().enumerate() {
+        for (l, w) in layers.iter().enumerate() {
+            assert_eq!(
+                c.within_distance[k][l].to_bits(),
+                w.within_distance.to_bits()
+            );
+            assert_eq!(c.between_cosine[k][l].to_bits(), w.between_cosine.to_bits());
+        }
+    }
+    // Training compresses var_u's classes apart: at the last logged epoch
+    // the output layer's rows of one class are closer than across classes.
+    let last = c.within_distance.len() - 1;
+    let out = c.within_distance[last].len() - 1;
+    assert!(c.within_distance[last][out] < c.between_distance[last][out]);
+    // The page/worker wire format and JSON keep it; a record without the
+    // field (older, or clustering=off) reads as None.
+    assert_eq!(SeedRecord::from_bytes(&rec.to_bytes()).unwrap(), rec);
+    let json = serde_json::to_string(&rec).unwrap();
+    let back: SeedRecord = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.digest(), rec.digest());
+    assert_eq!(back.clustering, rec.clustering);
+    let off = uninterrupted(&cfg_of("epochs=3&log_samples=2"));
+    assert!(off.clustering.is_none());
+    let json = serde_json::to_string(&off).unwrap();
+    assert!(!json.contains("clustering"));
+    let back: SeedRecord = serde_json::from_str(&json).unwrap();
+    assert!(back.clustering.is_none());
+    // Resuming keeps the series.
+    check_resume(query);
 }
