@@ -15,6 +15,20 @@
 // is the shape LLVM vectorises.
 #![allow(clippy::needless_range_loop)]
 
+/// Text for people (a parameter's label and help, a preset's
+/// description): compiled in with the `text` feature (the page's forms and
+/// the CLI show it), empty without (the Web Worker parses parameters but
+/// shows none of it, and its download is smaller by their bytes).
+macro_rules! text {
+    ($s:literal) => {
+        if cfg!(feature = "text") {
+            $s
+        } else {
+            ""
+        }
+    };
+}
+
 pub mod analysis;
 pub mod checkpoint;
 pub mod choice;

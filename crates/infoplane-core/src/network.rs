@@ -253,6 +253,19 @@ impl Noise {
         }
     }
 
+    /// Keeps each unit's noiseless block in `clean` and adds a draw to
+    /// each of its first `n` values, unit by unit, then row by row. Out of
+    /// line: every kernel instantiation calls this one copy.
+    #[inline(never)]
+    fn add_to(&mut self, out: &mut [Block], clean: &mut [Block], n: usize) {
+        for (o, c) in out.iter_mut().zip(clean) {
+            *c = *o;
+            for v in &mut o[..n.min(BLOCK)] {
+                *v += self.draw();
+            }
+        }
+    }
+
     /// The next value: β·N(0, 1) in f64 rounded to f32.
     #[inline]
     fn draw(&mut self) -> f32 {
@@ -854,13 +867,7 @@ impl Workspace {
                 let out = &mut rest[..layer.n_out];
                 dense::<V, A>(act, layer, &p.fwd, prev, out);
                 if let Some(nz) = noise.as_deref_mut() {
-                    let clean = &mut self.clean[self.offsets[l + 1]..];
-                    for (o, c) in out.iter_mut().zip(clean) {
-                        *c = *o;
-                        for v in &mut o[..n.min(BLOCK)] {
-                            *v += nz.draw();
-                        }
-                    }
+                    nz.add_to(out, &mut self.clean[self.offsets[l + 1]..], n);
                 }
             } else {
                 let out = &mut self.logits[..layer.n_out];

@@ -6,7 +6,8 @@
 pub struct Preset {
     /// Name in URLs and on the CLI.
     pub name: &'static str,
-    /// One line: what it is and where the settings come from.
+    /// One line: what it is and where the settings come from (empty
+    /// without the `text` feature).
     pub description: &'static str,
     /// Another preset this one starts from, if any.
     pub base: Option<&'static str>,
@@ -20,25 +21,25 @@ pub struct Preset {
 pub static PRESETS: &[Preset] = &[
     Preset {
         name: "idnns-default",
-        description: "What the letter ran: IDNNs main.py defaults at c4abb1d (12-10-7-5-4-3-2 tanh, Adam 4e-4, batch 512, 8000 epochs, 30 bin edges)",
+        description: text!("What the letter ran: IDNNs main.py defaults at c4abb1d (12-10-7-5-4-3-2 tanh, Adam 4e-4, batch 512, 8000 epochs, 30 bin edges)"),
         base: None,
         assignments: &[],
     },
     Preset {
         name: "idnns-relu",
-        description: "IDNNs main.py with -activation_function 1 (ReLU), the letter's ReLU runs; binned on IDNNs' [-1, 1] edges",
+        description: text!("IDNNs main.py with -activation_function 1 (ReLU), the letter's ReLU runs; binned on IDNNs' [-1, 1] edges"),
         base: None,
         assignments: &[("activation", "relu")],
     },
     Preset {
         name: "caption-12-10-8-6-4-2-1",
-        description: "SZT Fig. 3 caption's architecture 12-10-8-6-4-2-1: a single sigmoid output unit, otherwise IDNNs defaults",
+        description: text!("SZT Fig. 3 caption's architecture 12-10-8-6-4-2-1: a single sigmoid output unit, otherwise IDNNs defaults"),
         base: None,
         assignments: &[("hidden", "10,8,6,4,2"), ("output", "sigmoid")],
     },
     Preset {
         name: "saxe-tanh",
-        description: "Saxe et al. (2018) Fig. 1A with ibsgd's settings: tanh, ibsgd's init, Adam 4e-4 with ε 1e-7 (tf.keras's default: the notebook's learning_rate= argument is tf.keras's), batch 256, shuffled 80/20, 10000 epochs, gradients as loggingreporter.py takes them, bins of 0.07",
+        description: text!("Saxe et al. (2018) Fig. 1A with ibsgd's settings: tanh, ibsgd's init, Adam 4e-4 with ε 1e-7 (tf.keras's default: the notebook's learning_rate= argument is tf.keras's), batch 256, shuffled 80/20, 10000 epochs, gradients as loggingreporter.py takes them, bins of 0.07"),
         base: None,
         assignments: &[
             ("split", "shuffled"),
@@ -58,13 +59,13 @@ pub static PRESETS: &[Preset] = &[
     },
     Preset {
         name: "saxe-relu",
-        description: "Saxe et al. (2018) Fig. 1B: saxe-tanh with ReLU, 100 bins between the run's min and max activity",
+        description: text!("Saxe et al. (2018) Fig. 1B: saxe-tanh with ReLU, 100 bins between the run's min and max activity"),
         base: Some("saxe-tanh"),
         assignments: &[("activation", "relu"), ("bins", "100"), ("range", "run"), ("bin_size", "0")],
     },
     Preset {
         name: "szt-2017-stored-run",
-        description: "The run SZT stored in IDNNs' jobs/ (FACTS.md §5): 10-7-5-4-4-3 tanh, Adam 2e-4 full batch on 4095 shuffled rows, 10000 epochs, S=1800, 50 edges, 20 seeds",
+        description: text!("The run SZT stored in IDNNs' jobs/ (FACTS.md §5): 10-7-5-4-4-3 tanh, Adam 2e-4 full batch on 4095 shuffled rows, 10000 epochs, S=1800, 50 edges, 20 seeds"),
         base: None,
         assignments: &[
             ("split", "shuffled"),
@@ -80,7 +81,7 @@ pub static PRESETS: &[Preset] = &[
     },
     Preset {
         name: "letter-mnist-relu",
-        description: "The letter's first experiment, \"a simple ReLU network with two hidden layers, on MNIST\" (no widths given): 784-100-100-10, the textbook two-layer size that trains to 100 % on 4000 images in about 100 epochs and runs in a browser in about a minute; Adam 1e-3, batch 128, shuffled 80/20 of mnist5k; every epoch logged, gradients per layer as the step used them",
+        description: text!("The letter's first experiment, \"a simple ReLU network with two hidden layers, on MNIST\" (no widths given): 784-100-100-10, the textbook two-layer size that trains to 100 % on 4000 images in about 100 epochs and runs in a browser in about a minute; Adam 1e-3, batch 128, shuffled 80/20 of mnist5k; every epoch logged, gradients per layer as the step used them"),
         base: None,
         assignments: &[
             ("dataset", "mnist5k"),
@@ -100,7 +101,7 @@ pub static PRESETS: &[Preset] = &[
     },
     Preset {
         name: "digits-relu",
-        description: "A 2-hidden-layer ReLU network (32-16) on the UCI digits set, as the letter tried on MNIST; per-layer uniform bins",
+        description: text!("A 2-hidden-layer ReLU network (32-16) on the UCI digits set, as the letter tried on MNIST; per-layer uniform bins"),
         base: None,
         assignments: &[
             ("dataset", "digits"),
@@ -119,7 +120,7 @@ pub static PRESETS: &[Preset] = &[
     },
     Preset {
         name: "goldfeld-noisy-tanh",
-        description: "Goldfeld et al. (ICML 2019), noisy version of SZT's var_u network: 12-10-7-5-4-3-2 tanh with N(0, 0.005²) noise on each hidden layer's output in training and at probes, I(X;T) by their sample-propagation estimator (noisy-sp, 2 Monte Carlo samples per row, all 4096 rows), 40 logged epochs, each recording every layer's class clustering (within/between-class distances and cosines), the measure they relate compression to. Follows the paper: the network, the noise after each hidden activation, β = 0.005 for tanh (as this author recalls the paper; its text was not reachable here to check), the estimator. Does not: optimizer, batch, learning rate and 8000 epochs are IDNNs' defaults, not the paper's; I(X;T_l) for l ≥ 2 takes h(T_l|X) as h(Z_l) instead of sampling it (an upper estimate, see the estimator's notes)",
+        description: text!("Goldfeld et al. (ICML 2019), noisy version of SZT's var_u network: 12-10-7-5-4-3-2 tanh with N(0, 0.005²) noise on each hidden layer's output in training and at probes, I(X;T) by their sample-propagation estimator (noisy-sp, 2 Monte Carlo samples per row, all 4096 rows), 40 logged epochs, each recording every layer's class clustering (within/between-class distances and cosines), the measure they relate compression to. Follows the paper: the network, the noise after each hidden activation, β = 0.005 for tanh (as this author recalls the paper; its text was not reachable here to check), the estimator. Does not: optimizer, batch, learning rate and 8000 epochs are IDNNs' defaults, not the paper's; I(X;T_l) for l ≥ 2 takes h(T_l|X) as h(Z_l) instead of sampling it (an upper estimate, see the estimator's notes)"),
         base: None,
         assignments: &[
             ("noise_std", "0.005"),
