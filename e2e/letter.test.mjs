@@ -289,7 +289,8 @@ test('"Open in the lab" carries the card\'s configuration to the lab', async () 
   await page.fill('#relu-gradients-seed', '7');
   await page.fill('#relu-gradients-epochs', '1234');
   const link = page.locator('#relu-gradients [data-lab-link]');
-  assert.equal(await link.getAttribute('href'), './?preset=idnns-relu&seeds=4&epochs=1234&seed=7');
+  // Like every link the pages hand out, it names the engine version (v=, last).
+  assert.match(await link.getAttribute('href'), /^\.\/\?preset=idnns-relu&seeds=4&epochs=1234&seed=7&v=\d+\.\d+\.\d+$/);
   await link.click();
   await page.waitForSelector('#lab');
   const url = new URL(page.url());
@@ -303,7 +304,7 @@ test('"Open in the lab" carries the card\'s configuration to the lab', async () 
   assert.equal(await page.inputValue('#param-seed'), '7');
   // A card's figure options travel too (the axis card opens with the original labels).
   const { page: p4 } = await openLetter('#axis-labels');
-  assert.equal(await p4.locator('#axis-labels [data-lab-link]').getAttribute('href'), './?preset=idnns-default&seeds=4&labels=original');
+  assert.match(await p4.locator('#axis-labels [data-lab-link]').getAttribute('href'), /^\.\/\?preset=idnns-default&seeds=4&labels=original&v=\d+\.\d+\.\d+$/);
   // Bad input names the field and does not run.
   await p4.fill('#axis-labels-epochs', '0');
   await p4.locator('#axis-labels [data-card-run]').click();

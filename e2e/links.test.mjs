@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { launch, open, shot, waitForState, inkFraction, DIST, ROOT } from './lib/browser.mjs';
+import { launch, open, shot, waitForState, inkFraction, ARTIFACTS, DIST, ROOT } from './lib/browser.mjs';
 import { serve } from './lib/server.mjs';
 
 const VERSION = readFileSync(join(ROOT, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
@@ -38,6 +38,7 @@ test('links carry the version; an older v= says what may differ and links to it 
   assert.deepEqual(readdirSync(join(site, 'v')).sort(), ['0.0.7', '0.0.8', VERSION].sort());
   assert.match(readFileSync(join(site, 'v', VERSION, 'index.html'), 'utf8'), new RegExp(`infoplane-version" content="${esc(VERSION)}"`));
   assert.ok(existsSync(join(site, 'v', VERSION, 'letter', 'index.html')));
+  assert.ok(existsSync(join(site, 'v', VERSION, 'preview.png')), 'each version keeps its preview image');
   assert.match(readFileSync(join(site, 'v', '0.0.8', 'index.html'), 'utf8'), /published 0\.0\.8/);
   const host = await serve(site);
   try {
@@ -109,7 +110,14 @@ test('the page loads the worker of its own build; a stale worker gets a message 
     assert.equal(tag('twitter:title'), tag('og:title'));
     assert.ok(tag('og:description').length > 50, tag('og:description'));
     assert.equal(tag('og:type'), 'website');
-    assert.equal(tag('twitter:card'), 'summary');
+    // The preview image: the information plane of a real idnns-default run.
+    assert.equal(tag('twitter:card'), 'summary_large_image');
+    assert.equal(tag('og:image'), 'preview.png', 'relative to the site root without INFOPLANE_SITE_URL');
+    assert.equal(tag('twitter:image'), tag('og:image'));
+    assert.deepEqual([tag('og:image:width'), tag('og:image:height'), tag('og:image:type')], ['1200', '630', 'image/png']);
+    assert.match(tag('og:image:alt'), /^Information plane of an infoplane run \(idnns-default, seed 0, 8000 epochs\): I\(X;T\) in bits on the x axis against I\(T;Y\) in bits on the y axis; .*coloured by epoch/);
+    assert.equal(tag('twitter:image:alt'), tag('og:image:alt'));
+    assert.equal(tag('og:url'), undefined, 'no og:url without INFOPLANE_SITE_URL');
   }
 
   const srv = await serve(DIST);
@@ -129,6 +137,39 @@ test('the page loads the worker of its own build; a stale worker gets a message 
     // The letter page runs on the same worker files.
     const { page: lp, errors: lerr } = await openLetter(`${srv.url}/letter/`);
     assert.deepEqual(lerr, []);
+    // Both pages' preview image, resolved as a browser resolves the tag
+    // (the letter's page from its <base>): a 1200 × 630 PNG.
+    const imageOf = (p) => p.evaluate(() => new URL(document.querySelector('meta[property="og:image"]').content, document.baseURI).href);
+    const images = [await imageOf(page), await imageOf(lp)];
+    assert.deepEqual(images, [`${srv.url}/preview.png`, `${srv.url}/preview.png`]);
+    const res = await fetch(images[1]);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'image/png');
+    const png = Buffer.from(await res.arrayBuffer());
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'the PNG signature');
+    assert.equal(png.toString('latin1', 12, 16), 'IHDR');
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [1200, 630]);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(join(ARTIFACTS, 'og-preview.png'), png);
+    // Not blank: drawn in the page, it has the plot's ink and colours.
+    const drawn = await lp.evaluate(async (src) => {
+      const img = new Image();
+      img.src = src;
+      await img.decode();
+      const c = document.createElement('canvas');
+      [c.width, c.height] = [img.naturalWidth, img.naturalHeight];
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0);
+      const d = g.getImageData(0, 0, c.width, c.height).data;
+      const colours = new Set();
+      let ink = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+        if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) ink++;
+      }
+      return { colours: colours.size, ink: ink / (d.length / 4) };
+    }, images[1]);
+    assert.ok(drawn.colours > 500 && drawn.ink > 0.02 && drawn.ink < 0.5, JSON.stringify(drawn));
     await lp.close();
 
     // A worker of another build, as a cache could serve after a redeploy:
@@ -417,6 +458,21 @@ test('the image embed: a 2× PNG of the figure with its settings, and snippets t
     } finally {
       await blog.close();
     }
+    // A record URL (a heavy run's record next to the post): the links of
+    // both snippets show it instead of training; a relative one is refused.
+    const rec = 'https://blog.example/posts/run.json.gz';
+    await page.fill('#embed-record', rec);
+    const hrefOf = async (sel, attr) => new URL((await page.inputValue(sel)).match(new RegExp(`${attr}="([^"]+)"`))[1].replace(/&amp;/g, '&'));
+    const withRecord = await hrefOf('#embed-html', 'href');
+    assert.equal(withRecord.searchParams.get('record'), rec);
+    assert.equal(withRecord.searchParams.get('preset'), 'idnns-default');
+    assert.equal(withRecord.searchParams.get('v'), VERSION);
+    assert.equal((await hrefOf('#embed-code', 'src')).searchParams.get('record'), rec);
+    assert.equal(new URL((await page.inputValue('#embed-md')).match(/\]\((http[^)]+)\)$/)[1]).searchParams.get('record'), rec);
+    assert.equal(await page.locator('#embed-record-error').textContent(), '');
+    await page.fill('#embed-record', 'run.json');
+    assert.match(await page.locator('#embed-record-error').textContent(), /^record URL: "run\.json" is not a full http\(s\) URL/);
+    assert.equal((await hrefOf('#embed-html', 'href')).searchParams.get('record'), null);
     assert.deepEqual(errors, []);
   } finally {
     await srv.close();

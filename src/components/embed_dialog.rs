@@ -18,7 +18,25 @@ pub fn snippet(src: &str, height: u32) -> String {
     )
 }
 
-/// The button and its dialog.
+/// The record URL an author typed: none when empty, else an absolute
+/// http(s) URL (the lab resolves it from its own address, not the post's).
+pub fn record_url(text: &str) -> Result<Option<String>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let host = t
+        .split_once("://")
+        .filter(|(s, _)| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"))
+        .map(|(_, rest)| rest);
+    match host {
+        Some(rest) if !rest.is_empty() && !t.contains(char::is_whitespace) => Ok(Some(t.into())),
+        _ => Err(format!(
+            "record URL: \"{t}\" is not a full http(s) URL (e.g. https://example.org/run.json)"
+        )),
+    }
+}
+
 /// The HTML and Markdown snippets of an image embed: the picture `file`
 /// (saved next to the post) linking to the live lab at `link`.
 pub fn image_snippets(link: &str, file: &str, alt: &str) -> (String, String) {
@@ -68,6 +86,7 @@ pub fn caption_lines(head: &str, query: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// The button and its dialog.
 #[component]
 pub fn EmbedDialog() -> impl IntoView {
     let lab = expect_context::<Lab>();
@@ -76,12 +95,17 @@ pub fn EmbedDialog() -> impl IntoView {
     let autorun = RwSignal::new(true);
     let hide_runbar = RwSignal::new(false);
     let copied = RwSignal::new(None::<String>);
-    // A record the page shows (`record=URL`, e.g. a file next to a blog
-    // post): the embed shows it too instead of training.
-    let record = StoredValue::new(url::parse(&crate::browser::query()).record);
+    // A record to show instead of training (`record=URL`, e.g. a file next
+    // to a blog post): the one the page shows, or one the author names.
+    let record_text = RwSignal::new(
+        url::parse(&crate::browser::query())
+            .record
+            .unwrap_or_default(),
+    );
+    let record = move || record_url(&record_text.get()).ok().flatten();
     let src = move || {
         let mut page: Vec<(String, String)> = vec![("embed".into(), "1".into())];
-        if let Some(r) = record.get_value() {
+        if let Some(r) = record() {
             page.push(("record".into(), r));
         }
         let f = figures.get();
@@ -125,7 +149,7 @@ pub fn EmbedDialog() -> impl IntoView {
         let w = web_sys::window().expect("a window");
         let loc = w.location();
         let mut keys = Vec::new();
-        if let Some(r) = record.get_value() {
+        if let Some(r) = record() {
             keys.push(("record".to_string(), r));
         }
         let q = lab.params.with(|p| url::build(p, &url::versioned(&keys)));
@@ -191,6 +215,13 @@ pub fn EmbedDialog() -> impl IntoView {
                 </fieldset>
                 <label class="check"><input type="checkbox" id="embed-autorun" prop:checked=autorun on:change=move |ev| autorun.set(event_target_checked(&ev)) />"Start training when the reader opens the page (autorun)"</label>
                 <label class="check"><input type="checkbox" prop:checked=hide_runbar on:change=move |ev| hide_runbar.set(event_target_checked(&ev)) />"Hide the run bar"</label>
+                <div class="field">
+                    <label for="embed-record">"Record URL (optional)"</label>
+                    <input id="embed-record" type="url" placeholder="https://example.org/posts/run.json"
+                        prop:value=record_text on:input=move |ev| record_text.set(event_target_value(&ev)) />
+                    <span class="seed-error" id="embed-record-error" role="alert">{move || record_url(&record_text.get()).err()}</span>
+                </div>
+                <p class="help">"A run record (JSON export, gzip accepted) to show instead of training, e.g. a file next to your post: for heavy runs. Its site must allow CORS unless it is this one."</p>
                 <label for="embed-code">"Snippet"</label>
                 <textarea id="embed-code" readonly rows="6" prop:value=code></textarea>
                 <h3>"Image + link (for blogs that strip iframes)"</h3>
@@ -250,6 +281,29 @@ mod tests {
             caption_lines("Head", "", 20),
             ["Head", "Settings: the defaults"]
         );
+    }
+
+    #[test]
+    fn record_urls_must_be_full_http_urls() {
+        assert_eq!(record_url("  "), Ok(None));
+        assert_eq!(
+            record_url(" https://blog.example/p/run.json.gz "),
+            Ok(Some("https://blog.example/p/run.json.gz".into()))
+        );
+        assert_eq!(
+            record_url("HTTP://x/r.json"),
+            Ok(Some("HTTP://x/r.json".into()))
+        );
+        for bad in [
+            "run.json",
+            "/posts/run.json",
+            "ftp://x/r.json",
+            "https://",
+            "https://x/a b",
+        ] {
+            let e = record_url(bad).unwrap_err();
+            assert!(e.starts_with("record URL: \""), "{bad}: {e}");
+        }
     }
 
     #[test]

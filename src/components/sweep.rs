@@ -214,6 +214,7 @@ pub fn load_json(lab: Lab, text: &str, name: &str) -> Option<(bool, String)> {
         rec.values.len(),
         rec.points.first().map_or(0, |p| p.seeds.len()),
     );
+    let engine = rec.engine().to_string();
     let (sweep, errors) = SweepRuns::from_record(rec);
     if let Some(p) = &sweep.params {
         let view: Vec<(&str, String)> = lab.params.with_untracked(|v| {
@@ -230,6 +231,7 @@ pub fn load_json(lab: Lab, text: &str, name: &str) -> Option<(bool, String)> {
         lab.params.set(p);
     }
     lab.session.show_sweep(sweep);
+    crate::components::notices::notice_version(lab, "record", &engine);
     let not_read = if errors.is_empty() {
         String::new()
     } else {

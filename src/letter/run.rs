@@ -262,7 +262,7 @@ pub fn RunBody(
                 let p = Params::from_query(c.query, &[]).params;
                 view! {
                     " "
-                    <a href=crate::url::lab_href(&p, &[]) target=embedded.then_some("_blank")>{format!("{} in full in the lab", c.name)}</a>
+                    <a href=crate::url::lab_href(&p, &crate::url::versioned(&[])) target=embedded.then_some("_blank")>{format!("{} in full in the lab", c.name)}</a>
                 }
             })
             .collect_view();

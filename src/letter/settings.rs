@@ -73,13 +73,14 @@ pub fn readable(exp: &Params) -> String {
 }
 
 /// The lab link of a configuration: its experiment with the figure
-/// options the card asks for (`lab_view`, names of the table).
+/// options the card asks for (`lab_view`, names of the table), and this
+/// engine's version (`v=`), as every link the lab hands out.
 pub fn lab_href(exp: &Params, cfg: &RunConfig) -> String {
     let mut p = exp.clone();
     for pair in cfg.lab_view.split('&').filter(|s| !s.is_empty()) {
         p.set_pair(pair).expect("claims' view settings are valid");
     }
-    url::lab_href(&p, &[])
+    url::lab_href(&p, &url::versioned(&[]))
 }
 
 #[cfg(test)]
@@ -114,7 +115,10 @@ mod tests {
         );
         assert_eq!(
             lab_href(&exps[0], &spec.configs[0]),
-            "./?preset=idnns-relu&epochs=1234&seed=7&plane=polylines"
+            format!(
+                "./?preset=idnns-relu&epochs=1234&seed=7&plane=polylines&v={}",
+                infoplane_core::versions::CURRENT
+            )
         );
         assert_eq!(
             readable(&exps[2]),
@@ -124,7 +128,10 @@ mod tests {
         let e = experiments(axis, &text("0", "8000", "1")).unwrap();
         assert_eq!(
             lab_href(&e[0], &axis.configs[0]),
-            "./?preset=idnns-default&labels=original"
+            format!(
+                "./?preset=idnns-default&labels=original&v={}",
+                infoplane_core::versions::CURRENT
+            )
         );
         assert_eq!(readable(&e[0]), "all parameters at IDNNs' defaults");
     }

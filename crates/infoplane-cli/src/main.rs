@@ -9,13 +9,16 @@
 //! infoplane summary SWEEP.json [--epoch E]
 //! infoplane mi --estimator E [opts] ACTIVATIONS.csv LABELS.csv
 //! infoplane bench [--quick] [GROUP...]
+//! infoplane figure [--preset NAME] [--set k=v]... [--record FILE.json] [--figure plane] [--png FILE] [--svg FILE]
 //! ```
 
 mod alloc;
 mod bench;
+mod figure;
 mod merge;
 mod mi;
 mod progress;
+mod raster;
 mod run;
 mod summary;
 mod sweep;
@@ -46,7 +49,13 @@ fn usage() -> String {
                                          options (see `infoplane params`): {}
                                          (--lo/--hi: --bin-lo/--bin-hi)
   infoplane bench [--quick] [GROUP...]   print speed figures as `name: value unit` (groups:
-                                         idnns, idnns-4-lane, saxe-kde, szt, relu-memory)",
+                                         idnns, idnns-4-lane, saxe-kde, szt, relu-memory)
+  infoplane figure [--preset NAME] [--set name=value]... [--seeds N] [--threads N]
+                   [--record FILE.json] [--figure plane|gradients|snr|loss|norms]
+                   [--width W] [--height H] [--scale S] [--title TEXT] [--png FILE] [--svg FILE]
+                                         draw a figure of a run (run here, or a record's) as the lab
+                                         draws it, as PNG (text in the bundled DejaVu Sans) and/or SVG,
+                                         1200 × 630 unless set; prints its text alternative",
         mi::options_text()
     )
 }
@@ -112,6 +121,7 @@ fn main() -> ExitCode {
         Some("summary") => summary::main(&args[1..]),
         Some("mi") => mi::main(&args[1..]),
         Some("bench") => bench::main(&args[1..]),
+        Some("figure") => figure::main(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{}", usage());
             Ok(())

@@ -560,3 +560,117 @@ fn mi_takes_every_estimator_with_its_options() {
     assert!(!ok);
     assert!(err.contains("unknown option \"--mi-rows\" for mi"), "{err}");
 }
+
+/// A decoded PNG: width, height and RGBA pixels (8 bits per channel).
+fn decode_png(bytes: &[u8]) -> (u32, u32, Vec<[u8; 4]>) {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .expect("a PNG header");
+    let mut buf = vec![0; reader.output_buffer_size().expect("a size")];
+    let info = reader.next_frame(&mut buf).expect("a PNG frame");
+    assert_eq!(
+        (info.color_type, info.bit_depth),
+        (png::ColorType::Rgba, png::BitDepth::Eight)
+    );
+    let px = buf[..info.buffer_size()]
+        .chunks_exact(4)
+        .map(|p| [p[0], p[1], p[2], p[3]])
+        .collect();
+    (info.width, info.height, px)
+}
+
+#[test]
+fn figure_draws_a_real_run_as_a_readable_png_and_svg() {
+    let dir = std::env::temp_dir().join(format!("infoplane-figure-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (png_path, svg_path) = (dir.join("plane.png"), dir.join("plane.svg"));
+    let (ok, out, err) = infoplane(&[
+        "figure",
+        "--preset",
+        "idnns-default",
+        "--set",
+        "epochs=300",
+        "--figure",
+        "plane",
+        "--title",
+        "The plane of {run}",
+        "--png",
+        png_path.to_str().unwrap(),
+        "--svg",
+        svg_path.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(ok, "{err}");
+    // The text alternative on stdout names the run and the axes.
+    assert!(
+        out.starts_with(
+            "Information plane of an infoplane run (idnns-default, seed 0, 300 epochs): I(X;T) in bits on the x axis against I(T;Y) in bits on the y axis;"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("6 layers (L1 to L6)"), "{out}");
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    assert!(
+        svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1200\" height=\"630\"")
+    );
+    assert!(svg.contains(">The plane of idnns-default, seed 0, 300 epochs</text>"));
+    for label in [
+        ">I(X;T) (bits)</text>",
+        ">I(T;Y) (bits)</text>",
+        ">L6</text>",
+        ">epoch</text>",
+    ] {
+        assert!(svg.contains(label), "{label}");
+    }
+
+    let (w, h, px) = decode_png(&std::fs::read(&png_path).unwrap());
+    assert_eq!((w, h), (1200, 630), "the default size");
+    let at = |x: usize, y: usize| px[y * w as usize + x];
+    assert_eq!(at(0, 0), [255, 255, 255, 255], "white, opaque");
+    let mut colours = px.clone();
+    colours.sort_unstable();
+    colours.dedup();
+    // Anti-aliased text, frame and 300 epochs' worth of coloured markers.
+    assert!(colours.len() > 500, "{} colours", colours.len());
+    let near = |p: &[u8; 4], c: [u8; 3]| (0..3).all(|i| p[i].abs_diff(c[i]) <= 6);
+    // Pixels of colour `c` in the plot, left of the colour bar (which
+    // spans every epoch colour by itself, right of x = 1100).
+    let in_plot = |c: [u8; 3]| {
+        (0..h as usize)
+            .flat_map(|y| (0..1100).map(move |x| (x, y)))
+            .filter(|&(x, y)| near(&at(x, y), c))
+            .count()
+    };
+    // Epoch colours, viridis: the first epochs' markers dark purple
+    // (#440154, viridis at 0) and the last ones' yellow (#FDE725 at 1; the
+    // last logged epoch is within 1 % of the end, so within a few levels).
+    assert!(in_plot([0x44, 0x01, 0x54]) > 40, "early epochs");
+    assert!(in_plot([0xfd, 0xe7, 0x25]) > 40, "late epochs");
+    // The title in the band above the plot: ink (#222222) drawn by the
+    // bundled font; no font, no dark pixels there.
+    let title_ink = (0..40)
+        .flat_map(|y| (0..w as usize).map(move |x| (x, y)))
+        .filter(|&(x, y)| near(&at(x, y), [0x22, 0x22, 0x22]))
+        .count();
+    assert!(title_ink > 150, "title ink: {title_ink}");
+}
+
+#[test]
+fn figure_errors_are_named() {
+    let cases: [(&[&str], &str); 6] = [
+        (&["figure", "--preset", "idnns-default"], "name an output, --png FILE and/or --svg FILE"),
+        (&["figure", "--figure", "pie", "--png", "x.png"], "--figure: \"pie\" is not one of plane, gradients, snr, loss, norms"),
+        (&["figure", "--width", "50", "--png", "x.png"], "--width: 50 is outside 120 ..= 8000 pixels"),
+        (&["figure", "--scale", "abc", "--png", "x.png"], "--scale: \"abc\" is not a number"),
+        (&["figure", "--set", "epochs=0", "--png", "x.png"], "epochs"),
+        (
+            &["figure", "--record", "r.json", "--set", "epochs=3", "--png", "x.png"],
+            "epochs: --record draws the record's own experiment; only view settings may be set beside it",
+        ),
+    ];
+    for (args, msg) in cases {
+        let (ok, _, err) = infoplane(args);
+        assert!(!ok, "{args:?}");
+        assert!(err.contains(msg), "{args:?}: {err}");
+    }
+}

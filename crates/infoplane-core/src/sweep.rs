@@ -998,6 +998,11 @@ pub struct SweepRecord {
     pub format: String,
     /// Schema version.
     pub version: u32,
+    /// The engine version that computed it ([`crate::versions::CURRENT`]
+    /// of the CLI or page that ran it), as a run record's; absent in sweep
+    /// records made before the field ([`crate::versions::BEFORE_ENGINE_FIELD`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
     /// The sweep as a query string (its `sweep=NAME:...`, the preset and
     /// the other parameters; the swept parameter's own value omitted).
     pub query: String,
@@ -1044,12 +1049,21 @@ impl SweepRecord {
         Ok(SweepRecord {
             format: FORMAT.into(),
             version: VERSION,
+            engine: Some(crate::versions::CURRENT.into()),
             query: params.experiment_query(),
             param: sweep.param.to_string(),
             values,
             points,
             summary,
         })
+    }
+
+    /// The engine version that made it (sweep records before the field:
+    /// 0.1.0), as [`RunRecord::engine`].
+    pub fn engine(&self) -> &str {
+        self.engine
+            .as_deref()
+            .unwrap_or(crate::versions::BEFORE_ENGINE_FIELD)
     }
 
     /// The summary at logged epoch `epoch` (each point's last when `None`);

@@ -566,6 +566,33 @@ fn sweep_records_round_trip_and_bad_fields_are_named() {
 }
 
 #[test]
+fn sweep_records_name_their_engine_version_third_and_read_without_it() {
+    let (sweep, points) = hand_points();
+    let rec = SweepRecord::new(&sweep, points).unwrap();
+    assert_eq!(rec.engine.as_deref(), Some(crate::versions::CURRENT));
+    assert_eq!(rec.engine(), crate::versions::CURRENT);
+    // Written after format and version, as a run record writes it.
+    let text = serde_json::to_string(&rec).unwrap();
+    let head = format!(
+        "{{\"format\":\"infoplane-sweep\",\"version\":1,\"engine\":\"{}\",\"query\":",
+        crate::versions::CURRENT
+    );
+    assert!(text.starts_with(&head), "{}", &text[..120]);
+    // Another version's is kept as it is (the page notices it).
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["engine"] = "0.0.8".into();
+    let other = SweepRecord::from_json(&v.to_string()).unwrap();
+    assert_eq!(other.engine(), "0.0.8");
+    // A sweep record made before the field reads as 0.1.0 and is written
+    // back without it.
+    v.as_object_mut().unwrap().remove("engine");
+    let old = SweepRecord::from_json(&v.to_string()).unwrap();
+    assert_eq!((old.engine.as_deref(), old.engine()), (None, "0.1.0"));
+    let written = serde_json::to_value(&old).unwrap();
+    assert!(written.get("engine").is_none(), "{written:?}");
+}
+
+#[test]
 fn merge_rebuilds_the_record_in_any_order_and_names_what_differs() {
     let (sweep, points) = hand_points();
     let whole = SweepRecord::new(&sweep, points.clone()).unwrap();
