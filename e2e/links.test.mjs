@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { launch, open, shot, waitForState, inkFraction, ARTIFACTS, DIST, ROOT } from './lib/browser.mjs';
+import { launch, open, shot, waitForState, inkFraction, download, ARTIFACTS, DIST, ROOT } from './lib/browser.mjs';
 import { serve } from './lib/server.mjs';
 
 const VERSION = readFileSync(join(ROOT, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
@@ -200,13 +200,6 @@ test('the page loads the worker of its own build; a stale worker gets a message 
     await srv.close();
   }
 });
-
-async function download(page, selector) {
-  await page.locator(selector).scrollIntoViewIfNeeded();
-  await page.waitForTimeout(400);
-  const [d] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  return { name: d.suggestedFilename(), bytes: readFileSync(await d.path()) };
-}
 
 test('record=URL shows a record from another origin (gzip or not) with every figure; errors are named', async () => {
   const srv = await serve(DIST);

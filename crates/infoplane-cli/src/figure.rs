@@ -117,8 +117,7 @@ pub fn main(args: &[String]) -> Result<(), CliError> {
 fn run(params: &Params, threads: Option<usize>, quiet: bool) -> Result<RunRecord, CliError> {
     let cfg = Config::from_params(params)?;
     let dataset = cfg.dataset(None)?;
-    let threads =
-        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = crate::run::threads_or_all(threads);
     if !quiet {
         eprintln!("running {} …", params.to_query());
     }
