@@ -296,6 +296,7 @@ mod tests {
             Estimator::NoisyGaussian {
                 noise_std: 0.005,
                 mc_samples: 2,
+                cond_samples: 8,
                 seed: 0
             }
         );
