@@ -242,6 +242,69 @@ mod tests {
         assert_eq!((mi[1].ixt, mi[1].ity), (1.0, 1.0));
     }
 
+    /// A noisy-sp job with K = 2 conditional samples per row.
+    fn noisy_job() -> MiJob {
+        let mut j = job();
+        j.query = "estimator=noisy-sp&noise_std=0.1&cond_samples=2".into();
+        j.run_range = None;
+        j.cond_k = 2;
+        j.cond = j
+            .acts
+            .iter()
+            .map(|a| a.iter().chain(a).map(|v| v + 0.05).collect())
+            .collect();
+        j
+    }
+
+    #[test]
+    fn conditional_samples_travel_and_are_used() {
+        let j = noisy_job();
+        let bytes = j.to_bytes();
+        let back = MiJob::from_bytes(&bytes).unwrap();
+        assert_eq!(back, j);
+        for n in 0..bytes.len() {
+            assert!(MiJob::from_bytes(&bytes[..n]).is_err(), "prefix {n}");
+        }
+        let est = Estimator::NoisyGaussian {
+            noise_std: 0.1,
+            mc_samples: 3,
+            cond_samples: 2,
+            seed: 4,
+        };
+        // Both samples of each row are that row + 0.05: equal, so every
+        // mixture term is 0 and the result is the h(Z)-based one. A job
+        // whose second samples are moved 0.3 (3σ) has h(T|X) > h(Z).
+        let mut k = j.clone();
+        for c in &mut k.cond {
+            let half = c.len() / 2;
+            for v in &mut c[half..] {
+                *v += 0.3;
+            }
+        }
+        let plain = MiJob {
+            cond_k: 0,
+            cond: Vec::new(),
+            ..k.clone()
+        };
+        let (a, b) = (back.compute(&est), plain.compute(&est));
+        // Equal samples per row: the h(Z)-based value bit for bit.
+        assert_eq!(a, b);
+        // Samples 0.3 apart (3σ): h(T|X) > h(Z), so I(X;T) drops.
+        let c = MiJob::from_bytes(&k.to_bytes()).unwrap().compute(&est);
+        for l in 0..2 {
+            assert!(c[l].ixt < b[l].ixt, "{c:?} vs {b:?}");
+            assert_eq!(c[l].ity, b[l].ity);
+        }
+    }
+
+    #[test]
+    fn format_1_jobs_are_refused_by_name() {
+        let mut b = job().to_bytes();
+        b[4..8].copy_from_slice(&1u32.to_le_bytes());
+        let e = MiJob::from_bytes(&b).unwrap_err();
+        assert!(e.message.contains("format 1"), "{e}");
+    }
+
     #[test]
     fn malformed_bytes_are_errors_not_panics() {
         let bytes = job().to_bytes();

@@ -40,26 +40,55 @@
 //! T_l = S_l + Z_l, S_l = f(W_l T_{l-1} + b_l), Z_l ~ N(0, β² I);
 //! see [`crate::network`]). At each probe the MI rows go through the noisy
 //! network once (sample propagation: the noise of layers 1..l-1 drawn
-//! from [`Stream::TrainNoise`], one draw per row and unit), and layer l's
-//! record is this estimator on the μ_i = S_l(x_i) so obtained, with the
-//! same β: T_l = S_l + Z_l with Z_l fresh from [`Stream::MiNoise`].
+//! from [`Stream::TrainNoise`], one draw per row and unit), and K =
+//! `cond_samples` more times (K ≥ 2; sample k of a probe at epoch e from
+//! sub-stream e·2²⁴ + k·2³ + 6 of [`Stream::TrainNoise`], so the draws
+//! are fixed by the run, not by threads, workers or resumption). Layer l's
+//! record is [`noisy_mi_cond`] on the μ_i = S_l(x_i) of the first pass and
+//! the K samples S_l^{(i,k)}, with the same β (T_l = S_l + Z_l, Z_l fresh
+//! from [`Stream::MiNoise`]):
 //!
 //! * h(T_l): the SP estimate from n samples of S_l, one per input, drawn
 //!   through the noisy layers below: Goldfeld et al.'s ĥ_SP of h(T_l)
 //!   (they too sample S_l by sending the inputs through the noisy net).
-//! * h(T_l | X): taken as h(Z_l) = (d/2) ln(2πeβ²) (estimated on the
-//!   same samples, above). For l = 1 this is exact: T_1 | X = x is
-//!   N(S_1(x), β² I). For l ≥ 2, T_l | X = x is itself a mixture (S_l | X
-//!   = x is spread by the noise below) and h(T_l | X) ≥ h(Z_l) (Z_l is
-//!   independent of S_l given X); Goldfeld et al. estimate each
-//!   h(T_l | X = x_i) from further noisy samples of S_l given x_i. This
-//!   estimator does not (its cost would grow by that many samples per
-//!   input), so for l ≥ 2 the value is an upper estimate of their
-//!   I(X;T_l): h(T_l) − h(Z_l) ≥ h(T_l) − h(T_l | X), the gap the
-//!   spread of S_l given X, which is small while β is small next to the
-//!   weights' gain (‖W_l‖ β ≪ the distances between the S_l(x_i)).
+//! * h(T_l | X) = (1/n) Σ_i h(T_l | X = x_i): given x_i, T_l is the
+//!   mixture of N(s, β² I) over the law of S_l given x_i (spread by the
+//!   noise below). As Goldfeld et al. do, each term is the SP estimate
+//!   from samples of S_l given x_i, obtained by sending x_i through the
+//!   noisy net again: ĥ(T_l | X = x_i) is the entropy of
+//!   g_i = (1/K) Σ_k N(S_l^{(i,k)}, β² I), by the same Monte Carlo scheme
+//!   as h(T_l): m samples per component, component k of row i drawing
+//!   from sub-stream i·K + k of a seed derived from the layer's
+//!   (sub-stream 2⁶³ of it), the rows' sums added in row order.
+//!   Paired as above, per sample t = S^{(i,k)} + z:
+//!   log g_i(t) - log φ_β(z) = ln Σ_k' e^{-(|t - S^{(i,k')}|² - |z|²)/(2β²)}
+//!   - ln K, and I(X;T_l) = [ĥ(T_l) - ĥ_Z] - (1/n) Σ_i [ĥ(T_l | x_i) -
+//!   ĥ_Z,i], the two ĥ(Z) on their own samples (both unbiased, so the
+//!   estimate's expectation is that of ĥ(T_l) - (1/n) Σ_i ĥ(T_l | x_i)).
+//!   For l = 1 (nothing noisy below) the K samples coincide, every term
+//!   is exactly ln(K e⁰) - ln K = 0, and the value is the h(Z)-based one
+//!   bit for bit. K = 1 means the same for every layer: h(T_l | X) taken
+//!   as h(Z_l), an upper estimate of I(X;T_l) for l ≥ 2 (h(T_l | X) ≥
+//!   h(Z_l) as Z_l is independent of S_l given X).
+//! * The K-sample plug-in is biased low (the entropy of an empirical
+//!   mixture is concave in its weights, so its mean grows with K towards
+//!   h(T_l | X = x)): I(X;T_l) approaches its limit from above as K
+//!   grows. Cost per logged epoch: K forward passes of the n rows, and n K² m d_l
+//!   distance terms per layer (against n² m d_l for h(T_l)).
+//! * I(T_l;Y) = h(T_l) - Σ_y p(y) h(T_l | Y = y), each class's term the SP
+//!   estimate of its inputs' one-pass samples (Goldfeld et al. define it so,
+//!   T_l given Y = y being the mixture over that class's inputs); it does
+//!   not use the K samples.
 //! * The output layer gets no noise in the network; its row in the plane is
-//!   its probabilities plus Z with the same β (a reference point).
+//!   its probabilities plus Z with the same β (a reference point), given X
+//!   spread by the hidden layers' noise like any layer.
+//! * Still different from the paper, as far as this author knows it (its
+//!   full text was not reachable here): the numbers of samples (their K
+//!   and Monte Carlo sizes are not known here), and the one-pass samples
+//!   for h(T_l) are drawn separately from the K conditional ones.
+//! * Without conditional samples ([`noisy_mi`], e.g. `infoplane mi` on
+//!   stored activations, or a deterministic network where S_l given x is
+//!   a point) h(T_l | X) is h(Z_l).
 //!
 //! # Parameters
 //!
