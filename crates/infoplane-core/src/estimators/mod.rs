@@ -227,11 +227,15 @@ pub enum Estimator {
         /// Seed of the noise (a run's seed).
         seed: u64,
     },
-    /// Goldfeld et al.'s noisy-network estimator: T = f(X) + Z,
-    /// Z ~ N(0, σ² I), I(X;T) = h(T) - h(Z) with h(T) the entropy of the
-    /// Gaussian mixture by their sample-propagation estimator, integrated by
-    /// `mc_samples` Monte Carlo samples per component (see [`noisy_mi`]).
-    /// Each layer's samples come from `seed` and the layer's index.
+    /// Goldfeld et al.'s noisy-network estimator: T = S + Z,
+    /// Z ~ N(0, σ² I), I(X;T) = h(T) - h(T | X) with h(T) the entropy of
+    /// the Gaussian mixture by their sample-propagation estimator,
+    /// integrated by `mc_samples` Monte Carlo samples per component (see
+    /// [`noisy_mi`]); h(T | X) is h(Z) when S is a function of X, and in a
+    /// noisy network (S given X spread by the noise of the layers below)
+    /// the SP entropy of each input's `cond_samples` noisy samples of S
+    /// ([`noisy_mi_cond`], [`estimate_layers_cond`]). Each layer's samples
+    /// come from `seed` and the layer's index.
     NoisyGaussian {
         /// Standard deviation σ of the noise.
         noise_std: f64,

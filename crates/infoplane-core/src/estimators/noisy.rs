@@ -60,9 +60,9 @@
 //!   as h(T_l): m samples per component, component k of row i drawing
 //!   from sub-stream i·K + k of a seed derived from the layer's
 //!   (sub-stream 2⁶³ of it), the rows' sums added in row order.
-//!   Paired as above, per sample t = S^{(i,k)} + z:
-//!   log g_i(t) - log φ_β(z) = ln Σ_k' e^{-(|t - S^{(i,k')}|² - |z|²)/(2β²)}
-//!   - ln K, and I(X;T_l) = [ĥ(T_l) - ĥ_Z] - (1/n) Σ_i [ĥ(T_l | x_i) -
+//!   Paired as above, per sample t = S^{(i,k)} + z, log g_i(t) minus
+//!   log φ_β(z) is ln Σ_k' e^{-(|t - S^{(i,k')}|² - |z|²)/(2β²)} minus
+//!   ln K, and I(X;T_l) = [ĥ(T_l) - ĥ_Z] - (1/n) Σ_i [ĥ(T_l | x_i) -
 //!   ĥ_Z,i], the two ĥ(Z) on their own samples (both unbiased, so the
 //!   estimate's expectation is that of ĥ(T_l) - (1/n) Σ_i ĥ(T_l | x_i)).
 //!   For l = 1 (nothing noisy below) the K samples coincide, every term
@@ -582,7 +582,7 @@ pub(crate) fn noisy_mi_cond_with(
     let cond_ok = n > 0
         && cond.width == d
         && cond.rows >= n
-        && cond.rows % n == 0
+        && cond.rows.is_multiple_of(n)
         && cond.rows.checked_mul(d) == Some(cond.data.len())
         && cond.is_finite();
     if !cond_ok {
