@@ -692,7 +692,13 @@ impl Trainer {
     pub fn snapshot_mi_job(&mut self, k: usize, query: &str) -> Result<MiJob, TrainError> {
         let mut acts = Vec::new();
         self.snapshot_activations(k, &mut acts)?;
-        Ok(self.job_of(query, acts))
+        // Snapshots serve range=run's binning, which needs no conditional
+        // samples (those held are the last probe's, not epoch k's).
+        Ok(MiJob {
+            cond_k: 0,
+            cond: Vec::new(),
+            ..self.job_of(query, acts)
+        })
     }
 
     /// Probes the network for logged epoch `e`.
