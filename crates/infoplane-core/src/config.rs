@@ -312,6 +312,7 @@ impl Config {
                 Estimator::NoisyGaussian {
                     noise_std,
                     mc_samples: p.int("mc_samples") as usize,
+                    cond_samples: p.int("cond_samples") as usize,
                     seed,
                 }
             }
@@ -564,6 +565,7 @@ mod tests {
             "estimator=noisy-sp",
             "noise_std=0.2",
             "mc_samples=4",
+            "cond_samples=3",
             "seed=5",
         ])
         .unwrap();
@@ -572,6 +574,7 @@ mod tests {
             Estimator::NoisyGaussian {
                 noise_std: 0.2,
                 mc_samples: 4,
+                cond_samples: 3,
                 seed: 5
             }
         );
@@ -582,6 +585,7 @@ mod tests {
             Estimator::NoisyGaussian {
                 noise_std: 0.2,
                 mc_samples: 4,
+                cond_samples: 3,
                 seed: 9
             }
         );

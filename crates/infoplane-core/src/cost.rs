@@ -452,9 +452,12 @@ impl Cost {
             GradTime::Before => 0.0,
             GradTime::Ibsgd => pass + n_train as f64 * SHUFFLE_PER_ROW,
         };
+        // noisy-sp's K conditional passes of the MI rows (their entropies'
+        // n K² m d terms are not modelled, like the rest of noisy-sp's).
+        let cond_k = crate::train::cond_samples_of(cfg) as f64;
         let logged_extra = extra_grads
             + batches as f64 * weights * (1.0 + MOMENTS_PER_WEIGHT_BATCH)
-            + shape.forward(n_mi, true)
+            + (1.0 + cond_k) * shape.forward(n_mi, true)
             + shape.forward(n_train, false)
             + shape.forward(n_test, false)
             + 2.0 * weights
@@ -651,9 +654,14 @@ fn memory(
         },
         MemoryDriver {
             name: "activations of a logged epoch on the MI rows",
-            params: &["mi_rows", "rows", "hidden"],
-            // range=run's end holds a recomputed copy beside the probe's.
-            bytes: m * units * f * if run_range { 2 } else { 1 },
+            params: &["mi_rows", "rows", "hidden", "cond_samples"],
+            // range=run's end holds a recomputed copy beside the probe's;
+            // noisy-sp's K conditional samples and their pass, K + 1 more.
+            bytes: m * units * f * if run_range { 2 } else { 1 }
+                + match crate::train::cond_samples_of(cfg) as u64 {
+                    0 => 0,
+                    k => (k + 1) * m * units * f,
+                },
         },
         MemoryDriver {
             name: "per-batch gradients of a logged epoch",

@@ -2,7 +2,7 @@
 //! worker can do it (deferred MI, see
 //! [`Trainer::set_defer_mi`](crate::train::Trainer::set_defer_mi)).
 //!
-//! # Format (version 1), little-endian, checked as checkpoints are
+//! # Format (version 2), little-endian, checked as checkpoints are
 //!
 //! ```text
 //! magic "IPMJ", u32 version
@@ -11,16 +11,21 @@
 //! u64 rows, u32 classes, u32[] labels (rows of them)
 //! per layer f32[] activations (rows · width, row-major)
 //! u8 run range (0 none, 1 present), present: f32 lo, f32 hi
+//! u32 K conditional samples (0 none), K > 0: per layer
+//!     f32[] samples (K · rows · width; row k·rows + i is sample k of row i)
 //! ```
+//!
+//! Version 2 added the conditional samples (noisy-sp's h(T | X) in a noisy
+//! network); a version-1 job is refused with a message saying so.
 //!
 //! `T[]` is a u64 element count then the elements (see
 //! [`checkpoint`](crate::checkpoint)).
 
 use crate::checkpoint::{DecodeError, Reader, Writer};
-use crate::estimators::{estimate_layers, Estimator, LayerView, MiPair};
+use crate::estimators::{estimate_layers_cond, Estimator, LayerView, MiPair};
 
 const MAGIC: &[u8; 4] = b"IPMJ";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// The activations of one logged epoch and what is needed to estimate
 /// their MI anywhere.
@@ -41,11 +46,17 @@ pub struct MiJob {
     pub acts: Vec<Vec<f32>>,
     /// The range for `range=run` (None otherwise).
     pub run_range: Option<(f32, f32)>,
+    /// K, the conditional samples per row in `cond` (0: none).
+    pub cond_k: usize,
+    /// Per layer (empty when `cond_k` is 0), noisy-sp's conditional
+    /// samples: `cond_k · rows × widths[l]`, row k·rows + i sample k of row
+    /// i ([`estimate_layers_cond`]).
+    pub cond: Vec<Vec<f32>>,
 }
 
 impl MiJob {
     /// The MI of every layer, exactly as the trainer computes it
-    /// ([`estimate_layers`]); malformed shapes give NaN pairs.
+    /// ([`estimate_layers_cond`]); malformed shapes give NaN pairs.
     pub fn compute(&self, estimator: &Estimator) -> Vec<MiPair> {
         let views: Vec<LayerView<'_>> = self
             .acts
@@ -57,9 +68,23 @@ impl MiJob {
                 width: w,
             })
             .collect();
-        let mut mi = estimate_layers(
+        let cond: Vec<LayerView<'_>> = if self.cond_k == 0 {
+            Vec::new()
+        } else {
+            self.cond
+                .iter()
+                .zip(&self.widths)
+                .map(|(a, &w)| LayerView {
+                    data: a,
+                    rows: self.cond_k * self.rows,
+                    width: w,
+                })
+                .collect()
+        };
+        let mut mi = estimate_layers_cond(
             estimator,
             &views,
+            &cond,
             &self.labels,
             self.n_classes,
             self.run_range,
@@ -71,7 +96,7 @@ impl MiJob {
 
     /// The job in the binary format of the module docs.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let floats: usize = self.acts.iter().map(Vec::len).sum();
+        let floats: usize = self.acts.iter().chain(&self.cond).map(Vec::len).sum();
         let mut w = Writer::with_capacity(64 + self.query.len() + 4 * (floats + self.labels.len()));
         w.bytes(MAGIC);
         w.u32(VERSION);
@@ -94,6 +119,14 @@ impl MiJob {
                 w.f32(hi);
             }
         }
+        if self.cond_k == 0 {
+            w.u32(0);
+        } else {
+            w.u32(self.cond_k as u32);
+            for c in &self.cond {
+                w.f32s(c);
+            }
+        }
         w.buf
     }
 
@@ -102,6 +135,12 @@ impl MiJob {
     /// `rows × width` activations.
     pub fn from_bytes(bytes: &[u8]) -> Result<MiJob, DecodeError> {
         let mut r = Reader::new(bytes);
+        if bytes.len() >= 8 && &bytes[..4] == MAGIC && bytes[4..8] == 1u32.to_le_bytes() {
+            r.header(MAGIC, 1)?;
+            return Err(r.error(
+                "an MI job of format 1 (before noisy-sp's conditional samples) is not supported; recompute it with this version",
+            ));
+        }
         r.header(MAGIC, VERSION)?;
         let query = r.string("the query")?;
         let n_layers = r.u32("the layer count")? as usize;
@@ -136,6 +175,17 @@ impl MiJob {
             )),
             t => return Err(r.error(format!("run-range tag {t}"))),
         };
+        let cond_k = r.u32("the conditional sample count")? as usize;
+        let mut cond = Vec::new();
+        if cond_k > 0 {
+            for &w in &widths {
+                let n = cond_k
+                    .checked_mul(rows)
+                    .and_then(|x| x.checked_mul(w))
+                    .ok_or_else(|| r.error("K × rows × width overflows"))?;
+                cond.push(r.f32s(Some(n), "a layer's conditional samples")?);
+            }
+        }
         r.end()?;
         Ok(MiJob {
             query,
@@ -145,6 +195,8 @@ impl MiJob {
             n_classes,
             acts,
             run_range,
+            cond_k,
+            cond,
         })
     }
 }
@@ -167,6 +219,8 @@ mod tests {
                 vec![0.1, 0.1, 0.8, 0.8],
             ],
             run_range: Some((0.0, 1.0)),
+            cond_k: 0,
+            cond: Vec::new(),
         }
     }
 
@@ -186,6 +240,69 @@ mod tests {
         assert_eq!((mi[0].ixt, mi[0].ity), (2.0, 1.0));
         // Layer 2: patterns 0,0,1,1 = the labels: H(T) = I(T;Y) = 1 bit.
         assert_eq!((mi[1].ixt, mi[1].ity), (1.0, 1.0));
+    }
+
+    /// A noisy-sp job with K = 2 conditional samples per row.
+    fn noisy_job() -> MiJob {
+        let mut j = job();
+        j.query = "estimator=noisy-sp&noise_std=0.1&cond_samples=2".into();
+        j.run_range = None;
+        j.cond_k = 2;
+        j.cond = j
+            .acts
+            .iter()
+            .map(|a| a.iter().chain(a).map(|v| v + 0.05).collect())
+            .collect();
+        j
+    }
+
+    #[test]
+    fn conditional_samples_travel_and_are_used() {
+        let j = noisy_job();
+        let bytes = j.to_bytes();
+        let back = MiJob::from_bytes(&bytes).unwrap();
+        assert_eq!(back, j);
+        for n in 0..bytes.len() {
+            assert!(MiJob::from_bytes(&bytes[..n]).is_err(), "prefix {n}");
+        }
+        let est = Estimator::NoisyGaussian {
+            noise_std: 0.1,
+            mc_samples: 3,
+            cond_samples: 2,
+            seed: 4,
+        };
+        // Both samples of each row are that row + 0.05: equal, so every
+        // mixture term is 0 and the result is the h(Z)-based one. A job
+        // whose second samples are moved 0.3 (3σ) has h(T|X) > h(Z).
+        let mut k = j.clone();
+        for c in &mut k.cond {
+            let half = c.len() / 2;
+            for v in &mut c[half..] {
+                *v += 0.3;
+            }
+        }
+        let plain = MiJob {
+            cond_k: 0,
+            cond: Vec::new(),
+            ..k.clone()
+        };
+        let (a, b) = (back.compute(&est), plain.compute(&est));
+        // Equal samples per row: the h(Z)-based value bit for bit.
+        assert_eq!(a, b);
+        // Samples 0.3 apart (3σ): h(T|X) > h(Z), so I(X;T) drops.
+        let c = MiJob::from_bytes(&k.to_bytes()).unwrap().compute(&est);
+        for l in 0..2 {
+            assert!(c[l].ixt < b[l].ixt, "{c:?} vs {b:?}");
+            assert_eq!(c[l].ity, b[l].ity);
+        }
+    }
+
+    #[test]
+    fn format_1_jobs_are_refused_by_name() {
+        let mut b = job().to_bytes();
+        b[4..8].copy_from_slice(&1u32.to_le_bytes());
+        let e = MiJob::from_bytes(&b).unwrap_err();
+        assert!(e.message.contains("format 1"), "{e}");
     }
 
     #[test]

@@ -523,7 +523,15 @@ pub static PARAMS: &[ParamSpec] = &[
         group: Group::Estimator,
         kind: Kind::Int { min: 1, max: 1 << 20 },
         default: "1",
-        help: text!("noisy-sp: Monte Carlo samples per mixture component in Goldfeld et al.'s (ICML 2019) sample-propagation estimate of h(T); seeded by the run's seed; more samples only lower the Monte Carlo error"),
+        help: text!("noisy-sp: Monte Carlo samples per mixture component in Goldfeld et al.'s (ICML 2019) sample-propagation estimates of h(T) and h(T|X); seeded by the run's seed; more samples only lower the Monte Carlo error"),
+    },
+    ParamSpec {
+        name: "cond_samples",
+        label: text!("Noisy-SP samples per input for h(T|X)"),
+        group: Group::Estimator,
+        kind: Kind::Int { min: 1, max: 256 },
+        default: "8",
+        help: text!("noisy-sp in a noisy network (noise_std > 0): K noisy passes of each MI row per logged epoch, from which h(T_l|X = x) is estimated as Goldfeld et al. (ICML 2019) do, by the SP entropy of the mixture of the K samples of S_l given x with the noise; I(X;T_l) = h(T_l) − mean over x of h(T_l|X = x). 1: no extra passes, h(T_l|X) taken as h(Z) (exact for the first hidden layer, an upper estimate of I(X;T_l) deeper); larger K approaches the true h(T_l|X) from below (so I(X;T_l) from above) at a cost of K passes and n·K² Monte Carlo terms per layer"),
     },
     ParamSpec {
         name: "plane",

@@ -452,6 +452,25 @@ mod tests {
     #[test]
     fn deferred_mi_and_resumed_runs_give_the_plain_record() {
         let (p, cfg) = short();
+        deferred_and_resumed(p, cfg);
+        // A noisy network measured by noisy-sp: the jobs carry the K
+        // conditional samples of every layer.
+        let mut p = Params::default();
+        for (k, v) in [
+            ("epochs", "20"),
+            ("log_samples", "6"),
+            ("noise_std", "0.1"),
+            ("estimator", "noisy-sp"),
+            ("cond_samples", "4"),
+            ("mi_rows", "test"),
+        ] {
+            p.set(k, v).unwrap();
+        }
+        let cfg = Config::from_params(&p).unwrap();
+        deferred_and_resumed(p, cfg);
+    }
+
+    fn deferred_and_resumed(p: Params, cfg: Config) {
         let data = Arc::new(crate::data::var_u());
         let plain = run_seed(&cfg, data.clone(), &mut |_| {}, &|| false, &|| 0.0).unwrap();
         let query = p.experiment_query();

@@ -19,7 +19,9 @@
 //! that qualify are therefore those whose only path into the configuration
 //! is [`Config::estimator`]: `estimator`, `edges`, `bin_lo`, `bin_hi`,
 //! `bins`, `bin_size`, `range`, `noise_var`, `netinput_limit`, `knn_k`,
-//! `knn_noise` and `mc_samples`. `noise_std` does not qualify (it makes
+//! `knn_noise`, `mc_samples` and `cond_samples` (the trainer draws the
+//! largest point's conditional samples; each point uses its first K, see
+//! [`Trainer::set_cond_samples`]). `noise_std` does not qualify (it makes
 //! the network itself noisy, in training and at probes), nor does
 //! `mi_rows` (it changes the rows the probe computes), nor any parameter of
 //! another group.
@@ -32,7 +34,9 @@
 
 use crate::config::Config;
 use crate::data::Dataset;
-use crate::estimators::{estimate_layers, BinSpec, Estimator, LayerView, MiPair, RangeScope};
+use crate::estimators::{
+    estimate_layers, estimate_layers_cond, BinSpec, Estimator, LayerView, MiPair, RangeScope,
+};
 use crate::params::{self, Kind, ParamError, ParamSpec, Params, Value};
 use crate::record::{nan_null, EpochRecord, RunHeader, RunRecord, SeedRecord, Status};
 use crate::run::{Event, SeedRun};
@@ -554,6 +558,13 @@ impl SharedRun {
         let lead = run_scope.iter().position(|&r| r).unwrap_or(0);
         let mut t = Trainer::new(&cfgs[lead], data.clone())?;
         t.set_defer_mi(true);
+        // The largest K any point's noisy-sp needs; each uses its first K.
+        t.set_cond_samples(
+            cfgs.iter()
+                .map(crate::train::cond_samples_of)
+                .max()
+                .unwrap_or(0),
+        );
         for (i, &p) in job.points.iter().enumerate() {
             emit(SweepEvent {
                 point: p,
@@ -606,15 +617,24 @@ impl SharedRun {
                 width,
             })
             .collect();
+        let cond = t.cond_views(&self.widths);
         for (i, &p) in self.points.iter().enumerate() {
             let range = if self.run_scope[i] {
                 t.run_range()
             } else {
                 None
             };
-            let pairs = estimate_layers(
+            // A point without conditional samples of its own (K = 1, or
+            // not noisy-sp) estimates as its own run would: without them.
+            let own = if crate::train::cond_samples_of(&self.cfgs[i]) > 0 {
+                &cond[..]
+            } else {
+                &[]
+            };
+            let pairs = estimate_layers_cond(
                 &self.cfgs[i].estimator,
                 &views,
+                own,
                 labels,
                 self.n_classes,
                 range,

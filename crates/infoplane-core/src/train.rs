@@ -11,7 +11,8 @@ use crate::checkpoint::{fnv1a, AdamPart, Checkpoint, CheckpointError, LayerShape
 use crate::config::{ActTime, BatchOrder, Config, GradTime};
 use crate::data::{Dataset, Split};
 use crate::estimators::{
-    class_clustering, estimate_layers, Clustering, Estimator, LayerView, MiPair, RangeScope,
+    class_clustering, estimate_layers, estimate_layers_cond, Clustering, Estimator, LayerView,
+    MiPair, RangeScope,
 };
 use crate::mi_job::MiJob;
 use crate::network::{Gradients, Layer, Network, Noise, Output, Workspace};
@@ -129,6 +130,14 @@ pub struct Trainer {
     run_range: Option<RunRange>,
     defer_mi: bool,
     record: SeedRecord,
+    /// K: noisy passes of the MI rows per probe for noisy-sp's h(T | X)
+    /// (0: none; see [`Trainer::set_cond_samples`]).
+    cond_k: usize,
+    /// Per layer, the last probe's K conditional samples, k-major: row
+    /// k·n + i is sample k of MI row i (empty without them).
+    cond: Vec<Vec<f32>>,
+    /// Scratch: one conditional pass.
+    cond_pass: Vec<Vec<f32>>,
 }
 
 /// Every layer's `w` then `b`, concatenated, into `out`.
@@ -188,6 +197,10 @@ pub(crate) enum NoisePass {
     ProbeTrain = 4,
     /// The probe's loss and accuracy on the test rows.
     ProbeTest = 5,
+    /// One of the probe's K passes of the MI rows that sample S_l given
+    /// X for noisy-sp's h(T_l | X) ([`Trainer::set_cond_samples`]): the
+    /// batch slot holds the sample number k (0..K, K < 2²¹).
+    ProbeCond = 6,
 }
 
 /// The noise of one pass of a noisy network (`None` when `noise_std` is 0:
@@ -237,6 +250,19 @@ fn shapes_of(cfg: &Config, data: &Dataset) -> Vec<LayerShape> {
             s
         })
         .collect()
+}
+
+/// The conditional samples `cfg` needs per probe: noisy-sp's
+/// `cond_samples` in a noisy network when above 1, else 0.
+pub(crate) fn cond_samples_of(cfg: &Config) -> usize {
+    match cfg.estimator {
+        Estimator::NoisyGaussian { cond_samples, .. }
+            if cfg.noise_std > 0.0 && cond_samples > 1 =>
+        {
+            cond_samples
+        }
+        _ => 0,
+    }
 }
 
 fn uses_run_range(cfg: &Config) -> bool {
@@ -294,6 +320,9 @@ impl Trainer {
             batch_grads: BatchGradients::default(),
             run_range,
             defer_mi: false,
+            cond_k: cond_samples_of(cfg),
+            cond: Vec::new(),
+            cond_pass: Vec::new(),
             record: SeedRecord {
                 clustering: cfg.clustering.then(Default::default),
                 ..SeedRecord::new(cfg.seed)
@@ -547,6 +576,29 @@ impl Trainer {
         &self.probe.activations
     }
 
+    /// The last probe's conditional samples for noisy-sp (per layer,
+    /// k-major: row k·n + i is sample k of MI row i; each layer empty
+    /// when none are drawn, see [`Trainer::set_cond_samples`]).
+    pub fn last_cond_samples(&self) -> &[Vec<f32>] {
+        &self.cond
+    }
+
+    /// Draws `k` conditional samples per MI row at each later probe (0 or
+    /// 1: none), whatever the estimator asks for; a no-op unless the
+    /// network is noisy (`noise_std > 0`). Sample k of a probe at epoch e
+    /// comes from its own pass ([`NoisePass::ProbeCond`], sub-stream
+    /// e·2²⁴ + k·2³ + 6 of [`Stream::TrainNoise`]), so a smaller K draws
+    /// the first samples of a larger one: a sweep over `cond_samples`
+    /// draws its largest K once and each point uses its first K. Training
+    /// does not depend on it.
+    pub fn set_cond_samples(&mut self, k: usize) {
+        self.cond_k = if self.cfg.noise_std > 0.0 && k > 1 {
+            k.min(1 << 21)
+        } else {
+            0
+        };
+    }
+
     /// The record so far.
     pub fn record(&self) -> &SeedRecord {
         &self.record
@@ -597,6 +649,12 @@ impl Trainer {
             n_classes: self.data.n_classes(),
             acts,
             run_range: self.run_range(),
+            cond_k: self.cond_k,
+            cond: if self.cond_k == 0 {
+                Vec::new()
+            } else {
+                self.cond.clone()
+            },
         }
     }
 
@@ -634,7 +692,13 @@ impl Trainer {
     pub fn snapshot_mi_job(&mut self, k: usize, query: &str) -> Result<MiJob, TrainError> {
         let mut acts = Vec::new();
         self.snapshot_activations(k, &mut acts)?;
-        Ok(self.job_of(query, acts))
+        // Snapshots serve range=run's binning, which needs no conditional
+        // samples (those held are the last probe's, not epoch k's).
+        Ok(MiJob {
+            cond_k: 0,
+            cond: Vec::new(),
+            ..self.job_of(query, acts)
+        })
     }
 
     /// Probes the network for logged epoch `e`.
@@ -655,6 +719,34 @@ impl Trainer {
         );
         if self.run_range.is_some() {
             params_into(&self.net, &mut self.probe_params);
+        }
+        self.take_cond_samples(e);
+    }
+
+    /// The K noisy passes of the MI rows for noisy-sp's h(T | X), into
+    /// `self.cond` (emptied when K is 0).
+    fn take_cond_samples(&mut self, e: usize) {
+        let n_layers = self.net.layers.len();
+        self.cond.resize(n_layers, Vec::new());
+        for c in &mut self.cond {
+            c.clear();
+        }
+        if self.cond_k == 0 {
+            return;
+        }
+        self.cond_pass.resize(n_layers, Vec::new());
+        for k in 0..self.cond_k {
+            let mut noise = pass_noise(&self.cfg, e, k, NoisePass::ProbeCond);
+            self.ws.forward_rows_with_noise(
+                &self.net,
+                &self.data,
+                &self.mi_rows,
+                &mut self.cond_pass,
+                noise.as_mut(),
+            );
+            for (c, p) in self.cond.iter_mut().zip(&self.cond_pass) {
+                c.extend_from_slice(p);
+            }
         }
     }
 
@@ -816,14 +908,26 @@ impl Trainer {
             return vec![MiPair::NAN; self.net.layers.len()];
         }
         let widths = self.net.widths();
-        let views = Self::views(&self.probe.activations, &widths, self.mi_rows.len());
-        estimate_layers(
+        let n = self.mi_rows.len();
+        let views = Self::views(&self.probe.activations, &widths, n);
+        let cond = self.cond_views(&widths);
+        estimate_layers_cond(
             &self.cfg.estimator,
             &views,
+            &cond,
             &self.mi_labels,
             self.data.n_classes(),
             range,
         )
+    }
+
+    /// The last probe's conditional samples as views (K·n rows each;
+    /// empty when none were drawn).
+    pub(crate) fn cond_views<'a>(&'a self, widths: &[usize]) -> Vec<LayerView<'a>> {
+        if self.cond_k == 0 {
+            return Vec::new();
+        }
+        Self::views(&self.cond, widths, self.cond_k * self.mi_rows.len())
     }
 
     /// Ends the run with `status` and returns the seed's record. For

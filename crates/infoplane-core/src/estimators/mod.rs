@@ -42,7 +42,7 @@ pub use clustering::{class_clustering, Clustering};
 pub use entropy::{discrete_mi, label_entropy};
 pub use kde::kde_bounds;
 pub use knn::{digamma, knn_entropy, knn_mi, ksg_label_mi, ksg_mi};
-pub use noisy::noisy_mi;
+pub use noisy::{noisy_mi, noisy_mi_cond};
 
 use serde::{Deserialize, Serialize};
 
@@ -227,16 +227,27 @@ pub enum Estimator {
         /// Seed of the noise (a run's seed).
         seed: u64,
     },
-    /// Goldfeld et al.'s noisy-network estimator: T = f(X) + Z,
-    /// Z ~ N(0, σ² I), I(X;T) = h(T) - h(Z) with h(T) the entropy of the
-    /// Gaussian mixture by their sample-propagation estimator, integrated by
-    /// `mc_samples` Monte Carlo samples per component (see [`noisy_mi`]).
-    /// Each layer's samples come from `seed` and the layer's index.
+    /// Goldfeld et al.'s noisy-network estimator: T = S + Z,
+    /// Z ~ N(0, σ² I), I(X;T) = h(T) - h(T | X) with h(T) the entropy of
+    /// the Gaussian mixture by their sample-propagation estimator,
+    /// integrated by `mc_samples` Monte Carlo samples per component (see
+    /// [`noisy_mi`]); h(T | X) is h(Z) when S is a function of X, and in a
+    /// noisy network (S given X spread by the noise of the layers below)
+    /// the SP entropy of each input's `cond_samples` noisy samples of S
+    /// ([`noisy_mi_cond`], [`estimate_layers_cond`]). Each layer's samples
+    /// come from `seed` and the layer's index.
     NoisyGaussian {
         /// Standard deviation σ of the noise.
         noise_std: f64,
         /// Monte Carlo samples per mixture component (1..=2^20).
         mc_samples: usize,
+        /// K: noisy samples of each layer's output per input from which
+        /// h(T | X = x) is estimated in a noisy network (the conditional
+        /// samples passed to [`estimate_layers_cond`], see
+        /// [`noisy_mi_cond`]); 1 takes h(T | X) as h(Z). Without
+        /// conditional samples (a deterministic network, activations from
+        /// elsewhere) it is not used.
+        cond_samples: usize,
         /// Seed of the samples (a run's seed).
         seed: u64,
     },
@@ -262,6 +273,58 @@ impl Estimator {
 /// The seed of layer `index`'s noise for an estimator seeded by `seed`.
 fn layer_seed(seed: u64, index: usize) -> u64 {
     crate::rng::Rng::for_substream(seed, crate::rng::Stream::MiNoise, index as u64).next_u64()
+}
+
+/// [`estimate_layers`] with, for a noisy network, each layer's conditional
+/// samples: `cond[l]` holds at least K noisy samples of layer l's output
+/// per row, sample k of row r being its row k·n + r (n = the layers' row
+/// count), K the estimator's `cond_samples`; the first K·n rows are used.
+/// Only [`Estimator::NoisyGaussian`] uses them ([`noisy_mi_cond`], its
+/// Monte Carlo noise from the layer's seed); `cond` empty means none
+/// (h(T | X) taken as h(Z), [`noisy_mi`]), and a layer whose samples
+/// number fewer than K·n rows or are malformed gets NaN.
+pub fn estimate_layers_cond(
+    est: &Estimator,
+    layers: &[LayerView<'_>],
+    cond: &[LayerView<'_>],
+    labels: &[u32],
+    n_classes: usize,
+    run_range: Option<(f32, f32)>,
+) -> Vec<MiPair> {
+    match *est {
+        Estimator::NoisyGaussian {
+            noise_std,
+            mc_samples,
+            cond_samples,
+            seed,
+        } if !cond.is_empty() && entropy::labels_valid(labels, n_classes) => layers
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let rows = cond_samples.saturating_mul(l.rows);
+                match cond.get(i) {
+                    Some(c) if c.rows >= rows && c.data.len() >= rows.saturating_mul(c.width) => {
+                        let c = LayerView {
+                            data: &c.data[..rows * c.width],
+                            rows,
+                            width: c.width,
+                        };
+                        noisy::noisy_mi_cond(
+                            *l,
+                            c,
+                            labels,
+                            n_classes,
+                            noise_std,
+                            mc_samples,
+                            layer_seed(seed, i),
+                        )
+                    }
+                    _ => MiPair::NAN,
+                }
+            })
+            .collect(),
+        _ => estimate_layers(est, layers, labels, n_classes, run_range),
+    }
 }
 
 /// Estimates MI for every layer of one epoch (layers given in order;
@@ -299,6 +362,7 @@ pub fn estimate_layers(
             noise_std,
             mc_samples,
             seed,
+            ..
         } => layers
             .iter()
             .enumerate()

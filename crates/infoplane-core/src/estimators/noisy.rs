@@ -40,26 +40,55 @@
 //! T_l = S_l + Z_l, S_l = f(W_l T_{l-1} + b_l), Z_l ~ N(0, β² I);
 //! see [`crate::network`]). At each probe the MI rows go through the noisy
 //! network once (sample propagation: the noise of layers 1..l-1 drawn
-//! from [`Stream::TrainNoise`], one draw per row and unit), and layer l's
-//! record is this estimator on the μ_i = S_l(x_i) so obtained, with the
-//! same β: T_l = S_l + Z_l with Z_l fresh from [`Stream::MiNoise`].
+//! from [`Stream::TrainNoise`], one draw per row and unit), and K =
+//! `cond_samples` more times (K ≥ 2; sample k of a probe at epoch e from
+//! sub-stream e·2²⁴ + k·2³ + 6 of [`Stream::TrainNoise`], so the draws
+//! are fixed by the run, not by threads, workers or resumption). Layer l's
+//! record is [`noisy_mi_cond`] on the μ_i = S_l(x_i) of the first pass and
+//! the K samples S_l^{(i,k)}, with the same β (T_l = S_l + Z_l, Z_l fresh
+//! from [`Stream::MiNoise`]):
 //!
 //! * h(T_l): the SP estimate from n samples of S_l, one per input, drawn
 //!   through the noisy layers below: Goldfeld et al.'s ĥ_SP of h(T_l)
 //!   (they too sample S_l by sending the inputs through the noisy net).
-//! * h(T_l | X): taken as h(Z_l) = (d/2) ln(2πeβ²) (estimated on the
-//!   same samples, above). For l = 1 this is exact: T_1 | X = x is
-//!   N(S_1(x), β² I). For l ≥ 2, T_l | X = x is itself a mixture (S_l | X
-//!   = x is spread by the noise below) and h(T_l | X) ≥ h(Z_l) (Z_l is
-//!   independent of S_l given X); Goldfeld et al. estimate each
-//!   h(T_l | X = x_i) from further noisy samples of S_l given x_i. This
-//!   estimator does not (its cost would grow by that many samples per
-//!   input), so for l ≥ 2 the value is an upper estimate of their
-//!   I(X;T_l): h(T_l) − h(Z_l) ≥ h(T_l) − h(T_l | X), the gap the
-//!   spread of S_l given X, which is small while β is small next to the
-//!   weights' gain (‖W_l‖ β ≪ the distances between the S_l(x_i)).
+//! * h(T_l | X) = (1/n) Σ_i h(T_l | X = x_i): given x_i, T_l is the
+//!   mixture of N(s, β² I) over the law of S_l given x_i (spread by the
+//!   noise below). As Goldfeld et al. do, each term is the SP estimate
+//!   from samples of S_l given x_i, obtained by sending x_i through the
+//!   noisy net again: ĥ(T_l | X = x_i) is the entropy of
+//!   g_i = (1/K) Σ_k N(S_l^{(i,k)}, β² I), by the same Monte Carlo scheme
+//!   as h(T_l): m samples per component, component k of row i drawing
+//!   from sub-stream i·K + k of a seed derived from the layer's
+//!   (sub-stream 2⁶³ of it), the rows' sums added in row order.
+//!   Paired as above, per sample t = S^{(i,k)} + z, log g_i(t) minus
+//!   log φ_β(z) is ln Σ_k' e^{-(|t - S^{(i,k')}|² - |z|²)/(2β²)} minus
+//!   ln K, and I(X;T_l) = [ĥ(T_l) - ĥ_Z] - (1/n) Σ_i [ĥ(T_l | x_i) -
+//!   ĥ_Z,i], the two ĥ(Z) on their own samples (both unbiased, so the
+//!   estimate's expectation is that of ĥ(T_l) - (1/n) Σ_i ĥ(T_l | x_i)).
+//!   For l = 1 (nothing noisy below) the K samples coincide, every term
+//!   is exactly ln(K e⁰) - ln K = 0, and the value is the h(Z)-based one
+//!   bit for bit. K = 1 means the same for every layer: h(T_l | X) taken
+//!   as h(Z_l), an upper estimate of I(X;T_l) for l ≥ 2 (h(T_l | X) ≥
+//!   h(Z_l) as Z_l is independent of S_l given X).
+//! * The K-sample plug-in is biased low (the entropy of an empirical
+//!   mixture is concave in its weights, so its mean grows with K towards
+//!   h(T_l | X = x)): I(X;T_l) approaches its limit from above as K
+//!   grows. Cost per logged epoch: K forward passes of the n rows, and n K² m d_l
+//!   distance terms per layer (against n² m d_l for h(T_l)).
+//! * I(T_l;Y) = h(T_l) - Σ_y p(y) h(T_l | Y = y), each class's term the SP
+//!   estimate of its inputs' one-pass samples (Goldfeld et al. define it so,
+//!   T_l given Y = y being the mixture over that class's inputs); it does
+//!   not use the K samples.
 //! * The output layer gets no noise in the network; its row in the plane is
-//!   its probabilities plus Z with the same β (a reference point).
+//!   its probabilities plus Z with the same β (a reference point), given X
+//!   spread by the hidden layers' noise like any layer.
+//! * Still different from the paper, as far as this author knows it (its
+//!   full text was not reachable here): the numbers of samples (their K
+//!   and Monte Carlo sizes are not known here), and the one-pass samples
+//!   for h(T_l) are drawn separately from the K conditional ones.
+//! * Without conditional samples ([`noisy_mi`], e.g. `infoplane mi` on
+//!   stored activations, or a deterministic network where S_l given x is
+//!   a point) h(T_l | X) is h(Z_l).
 //!
 //! # Parameters
 //!
@@ -223,10 +252,36 @@ struct Params {
     seed: u64,
 }
 
-/// Σ over component k's m samples of (term for I(X;T), term for I(T;Y)):
-/// ln Σ_all e^{(D_min - D)/(2σ²)} + (|z|² - D_min)/(2σ²), and
-/// LSE over the class minus LSE over all (see the module doc). `buf` holds
-/// n floats, `z` d floats.
+/// One Monte Carlo sample t = μ_k + z of component k: (term for I(X;T),
+/// term for I(T;Y)), i.e. ln Σ_all e^{(D_min - D)/(2σ²)} + (|z|² -
+/// D_min)/(2σ²) = log g(t) - log φ_σ(z) + ln n, and LSE over the class
+/// minus LSE over all (see the module doc). `buf` holds n floats.
+#[inline(always)]
+fn sample_terms(lay: &Layout, p: &Params, k: usize, z: &[f32], buf: &mut [f32]) -> (f64, f64) {
+    let d = lay.d;
+    let (cs, ce) = lay.range[k];
+    let mu = &lay.rows[k * d..(k + 1) * d];
+    distances(lay, mu, z, buf);
+    // D_k for k = this component is |z|² exactly ((a - a) + z).
+    let d_self = buf[k];
+    let min_same = min_of(&buf[cs..ce]);
+    let min_other = min_of(&buf[..cs]).min(min_of(&buf[ce..]));
+    let min_all = min_same.min(min_other);
+    let s_same = f64::from(sum_exp(&mut buf[cs..ce], min_same, p.c2f));
+    let s_other = f64::from(
+        sum_exp(&mut buf[..cs], min_all, p.c2f) + sum_exp(&mut buf[ce..], min_all, p.c2f),
+    );
+    // The class sum rescaled to the overall minimum (a factor <= 1).
+    let shift = (f64::from(min_all) - f64::from(min_same)) * p.c2;
+    let ln_all = ln(s_same * libm::exp(shift) + s_other);
+    (
+        ln_all + (f64::from(d_self) - f64::from(min_all)) * p.c2,
+        ln(s_same) - ln_all + shift,
+    )
+}
+
+/// Σ over component k's m samples of [`sample_terms`]. `buf` holds n
+/// floats, `z` d floats.
 #[inline(always)]
 fn component_body(
     lay: &Layout,
@@ -235,30 +290,15 @@ fn component_body(
     buf: &mut [f32],
     z: &mut [f32],
 ) -> (f64, f64) {
-    let d = lay.d;
     let mut rng = Rng::for_substream(p.seed, Stream::MiNoise, lay.orig[k] as u64);
-    let (cs, ce) = lay.range[k];
-    let mu = &lay.rows[k * d..(k + 1) * d];
     let (mut tx, mut ty) = (0.0f64, 0.0f64);
     for _ in 0..p.m {
         for zu in z.iter_mut() {
             *zu = (p.sigma * rng.normal()) as f32;
         }
-        distances(lay, mu, z, buf);
-        // D_k for k = this component is |z|² exactly ((a - a) + z).
-        let d_self = buf[k];
-        let min_same = min_of(&buf[cs..ce]);
-        let min_other = min_of(&buf[..cs]).min(min_of(&buf[ce..]));
-        let min_all = min_same.min(min_other);
-        let s_same = f64::from(sum_exp(&mut buf[cs..ce], min_same, p.c2f));
-        let s_other = f64::from(
-            sum_exp(&mut buf[..cs], min_all, p.c2f) + sum_exp(&mut buf[ce..], min_all, p.c2f),
-        );
-        // The class sum rescaled to the overall minimum (a factor <= 1).
-        let shift = (f64::from(min_all) - f64::from(min_same)) * p.c2;
-        let ln_all = ln(s_same * libm::exp(shift) + s_other);
-        tx += ln_all + (f64::from(d_self) - f64::from(min_all)) * p.c2;
-        ty += ln(s_same) - ln_all + shift;
+        let (x, y) = sample_terms(lay, p, k, z, buf);
+        tx += x;
+        ty += y;
     }
     (tx, ty)
 }
@@ -397,6 +437,194 @@ pub(crate) fn noisy_mi_with(
     MiPair {
         ixt: log2(n as f64) - tx / samples / LN_2,
         ity: ty / samples / LN_2 + super::label_entropy(labels, n_classes),
+    }
+}
+
+/// Sub-stream of a layer's seed whose first value seeds the conditional
+/// samples' noise (the unconditional rows use sub-streams 0..n).
+const COND_SEED_INDEX: u64 = 1 << 63;
+
+/// The seed of the conditional mixtures' Monte Carlo noise for a layer
+/// whose unconditional samples are seeded by `seed`.
+fn cond_seed(seed: u64) -> u64 {
+    Rng::for_substream(seed, Stream::MiNoise, COND_SEED_INDEX).next_u64()
+}
+
+/// One thread's scratch for the conditional mixtures: a [`Layout`] of the
+/// K components of one row (all one class), K distances and one sample.
+struct CondScratch {
+    lay: Layout,
+    buf: Vec<f32>,
+    z: Vec<f32>,
+}
+
+impl CondScratch {
+    fn new(k: usize, d: usize) -> Self {
+        CondScratch {
+            lay: Layout {
+                n: k,
+                d,
+                cols: vec![0.0; k * d],
+                rows: vec![0.0; k * d],
+                orig: (0..k).collect(),
+                range: vec![(0, k); k],
+            },
+            buf: vec![0.0; k],
+            z: vec![0.0; d],
+        }
+    }
+
+    /// Loads row i's K samples: sample k is row k·n + i of `cond`.
+    #[inline(always)]
+    fn load(&mut self, cond: &[f32], n: usize, i: usize) {
+        let (k_n, d) = (self.lay.n, self.lay.d);
+        for k in 0..k_n {
+            let src = &cond[(k * n + i) * d..(k * n + i + 1) * d];
+            self.lay.rows[k * d..(k + 1) * d].copy_from_slice(src);
+            for (u, &v) in src.iter().enumerate() {
+                self.lay.cols[u * k_n + k] = v;
+            }
+        }
+    }
+}
+
+/// Σ over row i's K components and their m samples each of
+/// log g_i(t) - log φ_σ(z), g_i the mixture of the K components: the
+/// [`sample_terms`] value minus ln K, per sample (so a sample whose K
+/// components coincide gives exactly 0). Component k's samples come from
+/// sub-stream i·K + k of `p.seed`.
+#[inline(always)]
+fn cond_row_body(sc: &mut CondScratch, p: &Params, cond: &[f32], n: usize, i: usize) -> f64 {
+    sc.load(cond, n, i);
+    let k_n = sc.lay.n;
+    let ln_k = ln(k_n as f64);
+    let mut acc = 0.0f64;
+    for k in 0..k_n {
+        let mut rng = Rng::for_substream(p.seed, Stream::MiNoise, (i * k_n + k) as u64);
+        for _ in 0..p.m {
+            for zu in sc.z.iter_mut() {
+                *zu = (p.sigma * rng.normal()) as f32;
+            }
+            let (x, _) = sample_terms(&sc.lay, p, k, &sc.z, &mut sc.buf);
+            acc += x - ln_k;
+        }
+    }
+    acc
+}
+
+/// [`cond_row_body`] compiled for AVX2 (the same operations, no FMA).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn cond_row_avx2(sc: &mut CondScratch, p: &Params, cond: &[f32], n: usize, i: usize) -> f64 {
+    cond_row_body(sc, p, cond, n, i)
+}
+
+fn cond_row(sc: &mut CondScratch, p: &Params, cond: &[f32], n: usize, i: usize, simd: bool) -> f64 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if simd {
+            // SAFETY: `simd` is only true when the CPU has AVX2.
+            return unsafe { cond_row_avx2(sc, p, cond, n, i) };
+        }
+    }
+    let _ = simd;
+    cond_row_body(sc, p, cond, n, i)
+}
+
+/// [`noisy_mi`] for a layer of a noisy network, with h(T | X) estimated as
+/// Goldfeld et al. do (see the module doc): `cond` holds K noisy samples
+/// of the layer's output S given each input, sample k of row i being its
+/// row k·n + i (n = `layer.rows`, so `cond.rows` = K·n, the same width).
+/// I(X;T) = ĥ(T) - (1/n) Σ_i ĥ(T | X = x_i), each ĥ(T | X = x_i) the SP
+/// Monte Carlo entropy of the mixture (1/K) Σ_k N(S^{(i,k)}, σ² I) with
+/// `mc_samples` samples per component; I(T;Y) is [`noisy_mi`]'s. K = 1
+/// gives [`noisy_mi`] exactly (one component: ĥ(T | X = x_i) = h(Z)).
+/// NaN as [`noisy_mi`], and when `cond` is malformed (its width or data
+/// length wrong, its rows not a positive multiple of n) or not finite.
+pub fn noisy_mi_cond(
+    layer: LayerView<'_>,
+    cond: LayerView<'_>,
+    labels: &[u32],
+    n_classes: usize,
+    noise_std: f64,
+    mc_samples: usize,
+    seed: u64,
+) -> MiPair {
+    noisy_mi_cond_with(
+        layer,
+        cond,
+        labels,
+        n_classes,
+        noise_std,
+        mc_samples,
+        seed,
+        super::default_threads(),
+        true,
+    )
+}
+
+/// [`noisy_mi_cond`] with an explicit thread count and AVX2 choice (the
+/// results are the same).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn noisy_mi_cond_with(
+    layer: LayerView<'_>,
+    cond: LayerView<'_>,
+    labels: &[u32],
+    n_classes: usize,
+    noise_std: f64,
+    mc_samples: usize,
+    seed: u64,
+    threads: usize,
+    simd: bool,
+) -> MiPair {
+    let n = layer.rows;
+    let d = layer.width;
+    let cond_ok = n > 0
+        && cond.width == d
+        && cond.rows >= n
+        && cond.rows.is_multiple_of(n)
+        && cond.rows.checked_mul(d) == Some(cond.data.len())
+        && cond.is_finite();
+    if !cond_ok {
+        return MiPair::NAN;
+    }
+    let base = noisy_mi_with(
+        layer, labels, n_classes, noise_std, mc_samples, seed, threads, simd,
+    );
+    let k_n = cond.rows / n;
+    if base.ixt.is_nan() || k_n == 1 {
+        return base;
+    }
+    let c2 = 0.5 / (noise_std * noise_std);
+    let p = Params {
+        m: mc_samples,
+        sigma: noise_std,
+        c2,
+        c2f: c2 as f32,
+        seed: cond_seed(seed),
+    };
+    let simd = simd && has_avx2();
+    let threads = if n >= MIN_ROWS_FOR_THREADS {
+        threads
+    } else {
+        1
+    };
+    // Each chunk's rows summed in order, then the chunks in order.
+    let parts = super::parallel_map(
+        n.div_ceil(CHUNK),
+        threads,
+        || CondScratch::new(k_n, d),
+        |sc, c| {
+            (c * CHUNK..((c + 1) * CHUNK).min(n))
+                .map(|i| cond_row(sc, &p, cond.data, n, i, simd))
+                .fold(0.0f64, |a, x| a + x)
+        },
+    );
+    let total = parts.into_iter().fold(0.0f64, |a, x| a + x);
+    let samples = (n * k_n * mc_samples) as f64;
+    MiPair {
+        ixt: base.ixt + total / samples / LN_2,
+        ity: base.ity,
     }
 }
 
@@ -659,5 +887,250 @@ mod tests {
             1
         )));
         assert!(nan(noisy_mi(view(&[], 1), &[], 2, 0.1, 3, 1)));
+    }
+}
+
+#[cfg(test)]
+mod cond_tests {
+    use super::*;
+    use std::f64::consts::PI;
+
+    fn view(data: &[f32], width: usize) -> LayerView<'_> {
+        LayerView {
+            data,
+            rows: data.len() / width,
+            width,
+        }
+    }
+
+    /// A tiny noisy net 1 → 2 → 2 (tanh), written out in f64 in the test:
+    /// S_1 = tanh(W1 x + b1), T_1 = S_1 + β N, S_2 = tanh(W2 T_1 + b2).
+    /// Returns (S_2 from one noisy pass per input, K more samples of S_2
+    /// per input, k-major), rounded to f32 as the trainer records them.
+    fn tiny_net(xs: &[f64], beta: f64, k_n: usize, gain: f64) -> (Vec<f32>, Vec<f32>) {
+        let (w1, b1) = ([1.5, -0.7], [0.1, 0.3]);
+        let (w2, b2) = ([[gain, -0.8 * gain], [0.5 * gain, gain]], [0.0, -0.2]);
+        let mut rng = Rng::for_stream(77, Stream::TrainNoise);
+        let mut pass = |x: f64| -> [f32; 2] {
+            let t1: Vec<f64> = (0..2)
+                .map(|j| (w1[j] * x + b1[j]).tanh() + beta * rng.normal())
+                .collect();
+            std::array::from_fn(|j| (w2[j][0] * t1[0] + w2[j][1] * t1[1] + b2[j]).tanh() as f32)
+        };
+        let one: Vec<f32> = xs.iter().flat_map(|&x| pass(x)).collect();
+        let mut cond = Vec::new();
+        for _ in 0..k_n {
+            for &x in xs {
+                cond.extend(pass(x));
+            }
+        }
+        (one, cond)
+    }
+
+    /// ln Σ exp(a), the maximum taken out, in f64.
+    fn lse(a: &[f64]) -> f64 {
+        let mx = a.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        mx + a.iter().map(|&x| (x - mx).exp()).sum::<f64>().ln()
+    }
+
+    /// Per input i, (ĥ(T | X = x_i), the paired ĥ(Z) on the same draws) in
+    /// nats, from the densities in f64: the mixture g_i = (1/K) Σ_k
+    /// φ_σ(t - S^{(i,k)}), sampled at t = S^{(i,k)} + z with the draws the
+    /// estimator takes (sub-stream i·K + k of the conditional seed, m
+    /// samples of d values each).
+    fn naive_cond(
+        cond: &[f32],
+        n: usize,
+        d: usize,
+        sigma: f64,
+        m: usize,
+        seed: u64,
+    ) -> Vec<(f64, f64)> {
+        let k_n = cond.len() / (n * d);
+        let s = |k: usize, i: usize, u: usize| f64::from(cond[(k * n + i) * d + u]);
+        let log_phi = |v: &[f64]| -> f64 {
+            let q: f64 = v.iter().map(|x| x * x).sum();
+            -0.5 * d as f64 * (2.0 * PI * sigma * sigma).ln() - q / (2.0 * sigma * sigma)
+        };
+        let cseed = cond_seed(seed);
+        (0..n)
+            .map(|i| {
+                let (mut lg, mut lz) = (0.0, 0.0);
+                for k in 0..k_n {
+                    let mut rng = Rng::for_substream(cseed, Stream::MiNoise, (i * k_n + k) as u64);
+                    for _ in 0..m {
+                        let z: Vec<f64> = (0..d)
+                            .map(|_| f64::from((sigma * rng.normal()) as f32))
+                            .collect();
+                        let terms: Vec<f64> = (0..k_n)
+                            .map(|c| {
+                                let v: Vec<f64> =
+                                    (0..d).map(|u| s(k, i, u) + z[u] - s(c, i, u)).collect();
+                                log_phi(&v)
+                            })
+                            .collect();
+                        lg += lse(&terms) - (k_n as f64).ln();
+                        lz += log_phi(&z);
+                    }
+                }
+                let t = (k_n * m) as f64;
+                (-lg / t, -lz / t)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn conditional_term_matches_a_naive_f64_reference_on_a_tiny_noisy_net() {
+        let xs = [-1.0, -0.4, 0.0, 0.3, 0.9, 1.6];
+        let labels = [0u32, 0, 1, 0, 1, 1];
+        let (beta, k_n, m, seed) = (0.2, 5, 7, 11u64);
+        let (one, cond) = tiny_net(&xs, beta, k_n, 1.3);
+        let n = xs.len();
+        let base = noisy_mi_with(view(&one, 2), &labels, 2, beta, m, seed, 1, false);
+        let got = noisy_mi_cond_with(
+            view(&one, 2),
+            view(&cond, 2),
+            &labels,
+            2,
+            beta,
+            m,
+            seed,
+            1,
+            false,
+        );
+        let per_row = naive_cond(&cond, n, 2, beta, m, seed);
+        // I(X;T) = [ĥ(T) - ĥ_Z] - mean_i [ĥ(T | x_i) - ĥ_Z,i]: the h(Z)-based
+        // value minus the kernel's is the second bracket, in bits.
+        let excess: f64 = per_row.iter().map(|(h, hz)| h - hz).sum::<f64>() / n as f64 / LN_2;
+        // f32 distances and exponentials against f64: ~1e-6 relative on
+        // terms of order 1 nat, averaged; 1e-5 bits leaves 10× room.
+        assert!(
+            (base.ixt - got.ixt - excess).abs() < 1e-5,
+            "{base:?} {got:?} excess {excess}"
+        );
+        assert_eq!(got.ity.to_bits(), base.ity.to_bits());
+        // The noise below spreads S_2 given x (gain 1.3, β = 0.2), so the
+        // mean ĥ(T_2 | X = x_i) exceeds ĥ(Z), and I(X;T_2) drops.
+        assert!(excess > 0.0, "{per_row:?}");
+        assert!(got.ixt < base.ixt);
+        // Against the analytic h(Z) = ln(2πeσ²) (d = 2), each row's ĥ(Z) is
+        // off by Monte Carlo noise only: |z|²/(2σ²) averaged over K m = 35
+        // samples of a χ²_2/2 variable (sd 1) has sd 1/√35 ≈ 0.17 nats.
+        let h_z = (2.0 * PI * std::f64::consts::E * beta * beta).ln();
+        for (_, hz) in &per_row {
+            assert!((hz - h_z).abs() < 4.0 / 35f64.sqrt(), "{hz} vs {h_z}");
+        }
+    }
+
+    #[test]
+    fn coinciding_samples_give_the_h_z_value_bit_for_bit() {
+        // Layer 1 (or zero weights into layer l): the noise below does not
+        // move S, all K samples of S given x are equal, every sample's
+        // mixture term is ln(K · e⁰) - ln K = 0 exactly, and I(X;T) is the
+        // h(Z)-based value, bit for bit; so is K = 1.
+        let (one, _) = tiny_net(&[-1.0, 0.0, 0.5, 1.0, 2.0], 0.1, 1, 1.0);
+        let labels = [0u32, 1, 0, 1, 1];
+        let base = noisy_mi(view(&one, 2), &labels, 2, 0.1, 4, 3);
+        for k_n in [1, 2, 8] {
+            let cond: Vec<f32> = (0..k_n).flat_map(|_| one.iter().copied()).collect();
+            let got = noisy_mi_cond(view(&one, 2), view(&cond, 2), &labels, 2, 0.1, 4, 3);
+            assert_eq!(
+                (got.ixt.to_bits(), got.ity.to_bits()),
+                (base.ixt.to_bits(), base.ity.to_bits()),
+                "K = {k_n}"
+            );
+        }
+    }
+
+    #[test]
+    fn far_apart_samples_add_log_k_to_each_conditional_entropy() {
+        // σ = 1e-3 and the K samples of each S given x 0.5 apart (500 σ):
+        // the other components' kernels underflow, each sample's term is
+        // ln 1 - ln K, so ĥ(T | X = x) = ĥ_Z + ln K and I(X;T) = (h(Z)-based
+        // value) - log2 K, up to f64 rounding of the sums (< 1e-12 bits).
+        let n = 6;
+        let one: Vec<f32> = (0..n).flat_map(|i| [i as f32 * 10.0, 0.0]).collect();
+        let labels = [0u32, 1, 0, 1, 0, 1];
+        let base = noisy_mi(view(&one, 2), &labels, 2, 1e-3, 3, 9);
+        for k_n in [2usize, 4, 7] {
+            let cond: Vec<f32> = (0..k_n)
+                .flat_map(|k| (0..n).flat_map(move |i| [i as f32 * 10.0, k as f32 * 0.5]))
+                .collect();
+            let got = noisy_mi_cond(view(&one, 2), view(&cond, 2), &labels, 2, 1e-3, 3, 9);
+            let want = base.ixt - (k_n as f64).log2();
+            assert!((got.ixt - want).abs() < 1e-12, "K {k_n}: {got:?} vs {want}");
+        }
+    }
+
+    #[test]
+    fn conditional_entropy_approaches_the_quadrature_value() {
+        // S given x takes 0 or 1 (d = 1) by a fair seeded coin, σ = 0.3:
+        // h(T | X = x) tends to that of ½N(0, σ²) + ½N(1, σ²) (Simpson's
+        // rule below). With K = 64 draws per row the empirical weights are
+        // off by ~1/√64 per row, averaged over 20 rows, and the Monte Carlo
+        // error is ~1/√(64·40·20): together well below 0.03 nats.
+        let (n, k_n, m, sigma) = (20usize, 64usize, 40usize, 0.3f64);
+        let mut coin = Rng::for_stream(5, Stream::Init);
+        let cond: Vec<f32> = (0..k_n * n).map(|_| coin.below(2) as f32).collect();
+        let per_row = naive_cond(&cond, n, 1, sigma, m, 4);
+        let labels = vec![0u32; n];
+        let one = vec![0.0f32; n];
+        let base = noisy_mi(view(&one, 1), &labels, 1, sigma, m, 4);
+        let got = noisy_mi_cond(view(&one, 1), view(&cond, 1), &labels, 1, sigma, m, 4);
+        let g = |t: f64| {
+            0.5 * ((-(t * t) / (2.0 * sigma * sigma)).exp()
+                + (-((t - 1.0) * (t - 1.0)) / (2.0 * sigma * sigma)).exp())
+                / ((2.0 * PI).sqrt() * sigma)
+        };
+        let (lo, hi, steps) = (-4.0, 5.0, 90_000);
+        let h = (hi - lo) / steps as f64;
+        let f = |t: f64| -g(t) * g(t).ln();
+        let mut integral = f(lo) + f(hi);
+        for i in 1..steps {
+            integral += f(lo + i as f64 * h) * if i % 2 == 1 { 4.0 } else { 2.0 };
+        }
+        let h_mix = integral * h / 3.0;
+        let h_z = 0.5 * (2.0 * PI * std::f64::consts::E * sigma * sigma).ln();
+        let mean_h: f64 = per_row.iter().map(|p| p.0).sum::<f64>() / n as f64;
+        assert!((mean_h - h_mix).abs() < 0.03, "{mean_h} vs {h_mix}");
+        // All rows equal: ĥ(T) - ĥ_Z = 0 up to f64 rounding of the sums, so
+        // I(X;T) is minus the mean conditional excess, which the kernel
+        // matches to f32 precision.
+        assert!(base.ixt.abs() < 1e-12, "{base:?}");
+        let excess: f64 = per_row.iter().map(|(h, hz)| h - hz).sum::<f64>() / n as f64 / LN_2;
+        assert!((got.ixt + excess).abs() < 1e-5, "{got:?} vs {excess}");
+        // And the excess is h(mixture) - h(Z) up to the same errors plus
+        // the paired ĥ(Z)'s Monte Carlo noise (sd √(1/2/51200) nats).
+        assert!(((h_mix - h_z) / LN_2 - excess).abs() < 0.06, "{excess}");
+    }
+
+    #[test]
+    fn threads_and_simd_do_not_change_bits_and_bad_samples_are_nan() {
+        let (n, d, k_n) = (600, 3, 3);
+        let mut rng = Rng::for_stream(3, Stream::Init);
+        let one: Vec<f32> = (0..n * d).map(|_| rng.normal() as f32).collect();
+        let cond: Vec<f32> = (0..k_n * n * d)
+            .map(|j| one[j % (n * d)] + 0.05 * rng.normal() as f32)
+            .collect();
+        let labels: Vec<u32> = (0..n).map(|i| (i % 3) as u32).collect();
+        let (l, c) = (view(&one, d), view(&cond, d));
+        let base = noisy_mi_cond_with(l, c, &labels, 3, 0.1, 2, 42, 1, false);
+        for (t, simd) in [(1, true), (2, false), (3, true), (8, true)] {
+            let r = noisy_mi_cond_with(l, c, &labels, 3, 0.1, 2, 42, t, simd);
+            assert_eq!(
+                (r.ixt.to_bits(), r.ity.to_bits()),
+                (base.ixt.to_bits(), base.ity.to_bits())
+            );
+        }
+        let nan = |m: MiPair| m.ixt.is_nan() && m.ity.is_nan();
+        // Rows not a multiple of n, the wrong width, a NaN sample, none.
+        let short = view(&cond[..(2 * n - 1) * d], d);
+        assert!(nan(noisy_mi_cond(l, short, &labels, 3, 0.1, 2, 1)));
+        let narrow = view(&cond[..n * 2 * 2], 2);
+        assert!(nan(noisy_mi_cond(l, narrow, &labels, 3, 0.1, 2, 1)));
+        let mut bad = cond.clone();
+        bad[5] = f32::NAN;
+        assert!(nan(noisy_mi_cond(l, view(&bad, d), &labels, 3, 0.1, 2, 1)));
+        assert!(nan(noisy_mi_cond(l, view(&[], d), &labels, 3, 0.1, 2, 1)));
     }
 }

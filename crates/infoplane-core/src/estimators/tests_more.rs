@@ -53,6 +53,7 @@ fn new_estimators() -> Vec<Estimator> {
         Estimator::NoisyGaussian {
             noise_std: 0.1,
             mc_samples: 2,
+            cond_samples: 4,
             seed: 5,
         },
     ]

@@ -283,6 +283,17 @@ fn shared_noisy_sp_and_unshared_sweeps_equal_separate_runs() {
             "noise_std=0.1",
             "sweep=mc_samples:1,3",
         ][..],
+        // The trainer draws K = 5 conditional samples; the K = 2 point
+        // uses the first 2, as its own run draws them; K = 1 none.
+        &[
+            "epochs=12",
+            "log_samples=4",
+            "seeds=2",
+            "mi_rows=test",
+            "estimator=noisy-sp",
+            "noise_std=0.1",
+            "sweep=cond_samples:1,2,5",
+        ],
         // Unshared: the noise changes training.
         &[
             "epochs=12",
@@ -301,7 +312,7 @@ fn shared_noisy_sp_and_unshared_sweeps_equal_separate_runs() {
     ] {
         let plan = SweepPlan::new(&with(pairs)).unwrap();
         let rec = run(&plan, 3, &mut Vec::new());
-        for i in 0..2 {
+        for i in 0..plan.points.len() {
             assert_eq!(
                 results_json(&rec.points[i]),
                 results_json(&separately(&plan, i)),
