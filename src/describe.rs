@@ -207,7 +207,7 @@ pub fn columns(kind: FigureKind) -> &'static [&'static str] {
 /// per seed, epoch and layer.
 fn clustering_csv(runs: &Runs) -> String {
     use std::fmt::Write;
-    let mut out = String::from("seed,epoch,layer,within_distance,between_distance,ratio");
+    let mut out = columns(FigureKind::Clustering).join(",");
     for s in &runs.seeds {
         let r = &s.record;
         let Some(c) = &r.clustering else { continue };

@@ -161,7 +161,8 @@ pub fn Figures() -> impl IntoView {
     };
     let fixed = |h: u32| Signal::derive(move || h);
     // Clustering: shown when named in `view=`, else (all figures shown)
-    // while the form or a seed's record has clustering.
+    // while the experiment records it (a loaded record's experiment is
+    // the form's too).
     let clustering = FigureKind::Clustering;
     let named = !d.figures.is_empty();
     let clustered = move || {
@@ -169,7 +170,6 @@ pub fn Figures() -> impl IntoView {
             || lab
                 .params
                 .with(|p| matches!(p.get("clustering"), Value::Choice("on")))
-            || runs.with(|r| r.seeds.iter().any(|s| s.record.clustering.is_some()))
     };
     view! {
         <crate::components::sweep::SweepFigures />

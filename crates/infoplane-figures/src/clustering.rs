@@ -6,7 +6,7 @@ use crate::curves::{draw_layer_series, CurveOptions};
 use crate::hit::HitPoint;
 use crate::record::Area;
 use crate::theme::{centred_text, titled, Theme, MUTED};
-use crate::view::{at, RecordView};
+use crate::view::RecordView;
 use infoplane_core::record::SeedRecord;
 
 /// The text the clustering figure shows for a record without clustering.
@@ -24,27 +24,30 @@ pub const NO_CLUSTERING: &str = "no class clustering in this record (clustering=
 /// [`Aggregate::of`](infoplane_core::record::Aggregate::of)). `None` when
 /// no seed logged an epoch or one that did has no clustering.
 pub fn clustering_ratio(seeds: &[&SeedRecord]) -> Option<Vec<Vec<f64>>> {
-    let mut with = Vec::new();
-    for s in seeds {
-        if !s.epochs.is_empty() {
-            with.push(s.clustering.as_deref()?);
+    let mut sum: Vec<Vec<f64>> = Vec::new();
+    let mut n = 0;
+    for s in seeds.iter().filter(|s| !s.epochs.is_empty()) {
+        let c = s.clustering.as_deref()?;
+        let (w, b) = (&c.within_distance, &c.between_distance);
+        if n == 0 {
+            sum = w.clone();
         }
-    }
-    let n = with.iter().map(|c| c.len()).min()?;
-    let mut out = Vec::with_capacity(n);
-    for k in 0..n {
-        let layers = with[0].within_distance[k].len();
-        let mut row = vec![0.0; layers];
-        // Seed by seed in order, so the sum's order is fixed.
-        for c in &with {
+        n += 1;
+        // Seed by seed in order, so the sum's order is fixed; the epochs
+        // (and layers) all seeds have.
+        sum.truncate(w.len().min(b.len()));
+        for (k, row) in sum.iter_mut().enumerate() {
+            row.truncate(w[k].len().min(b[k].len()));
             for (l, v) in row.iter_mut().enumerate() {
-                *v += at(&c.within_distance, k, l) / at(&c.between_distance, k, l);
+                let r = w[k][l] / b[k][l];
+                *v = if n == 1 { r } else { *v + r };
             }
         }
-        row.iter_mut().for_each(|v| *v /= with.len() as f64);
-        out.push(row);
     }
-    Some(out)
+    for v in sum.iter_mut().flatten() {
+        *v /= f64::from(n);
+    }
+    (n > 0).then_some(sum)
 }
 
 /// I(X;T) per layer (left) and the class clustering `ratio` of
