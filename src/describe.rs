@@ -305,7 +305,7 @@ pub fn alt_text(kind: FigureKind, params: &Params) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use infoplane_core::record::{EpochRecord, RunHeader};
+    use infoplane_core::record::{ClusteringSeries, EpochRecord, RunHeader};
     use infoplane_core::run::Event;
     use infoplane_core::view::View;
 
@@ -417,6 +417,36 @@ mod tests {
             "{t}"
         );
         assert!(table_html(FigureKind::Norms, &Runs::default()).contains("No data yet"));
+    }
+
+    #[test]
+    fn clustering_summary_and_table() {
+        let mut r = runs();
+        // Without clustering the summary says so.
+        let s = input_summary(FigureKind::Clustering, &r);
+        assert!(
+            s.ends_with("at epoch 1 → epoch 10: no class clustering in this record (clustering=on records it)."),
+            "{s}"
+        );
+        // Within-class distances 1 and 3 over between-class 4 and 6 at
+        // both epochs: ratios 0.25 and 0.5; I(X;T) as in the plane.
+        r.seeds[0].record.clustering = Some(Box::new(ClusteringSeries {
+            within_distance: vec![vec![1.0, 3.0]; 2],
+            between_distance: vec![vec![4.0, 6.0]; 2],
+            within_cosine: vec![vec![0.5, 0.5]; 2],
+            between_cosine: vec![vec![0.0, 0.0]; 2],
+        }));
+        let s = input_summary(FigureKind::Clustering, &r);
+        assert!(
+            s.ends_with("For seed 7, at epoch 1 → epoch 10, I(X;T) in bits and within/between-class distance ratio per layer: L1 (2.00, 0.250) → (1.00, 0.250); L2 (1.00, 0.500) → (0.500, 0.500)."),
+            "{s}"
+        );
+        let t = table_html(FigureKind::Clustering, &r);
+        assert_eq!(t.matches("<tr><td>").count(), 2 * 2, "2 epochs × 2 layers");
+        assert!(
+            t.contains("<tr><td>7</td><td>9</td><td>2</td><td>3</td><td>6</td><td>0.5</td></tr>"),
+            "{t}"
+        );
     }
 
     #[test]

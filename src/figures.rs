@@ -149,7 +149,7 @@ pub fn draw_figure(
             input.with_subject(|v| fig::draw_weight_norms(area, &v, &o))
         }
         FigureKind::Clustering => {
-            let o = curve_opts(crate::describe::title(kind));
+            let o = curve_opts("I(X;T) and class clustering");
             let ratio = clustering_ratio(input.runs, input.subject);
             input.with_subject(|v| fig::draw_clustering(area, &v, ratio.as_deref(), &o))
         }
