@@ -6,7 +6,7 @@ use crate::figures::FigureInput;
 use crate::runs::Runs;
 use crate::view::{FigureKind, Subject};
 use infoplane_core::params::Params;
-use infoplane_figures::{grad_series, RecordView};
+use infoplane_figures::{grad_series, RecordView, NO_CLUSTERING};
 
 /// What the figure's axes show, in words.
 pub fn axes(kind: FigureKind) -> &'static str {
@@ -16,6 +16,7 @@ pub fn axes(kind: FigureKind) -> &'static str {
         FigureKind::Snr => "epoch on a log x axis; the gradients' signal-to-noise ratio per layer on a log y axis",
         FigureKind::Loss => "epoch on a log x axis; training and test loss and accuracy",
         FigureKind::Norms => "epoch on a log x axis; the Frobenius norm of each layer's weights",
+        FigureKind::Clustering => "epoch on a log x axis; per layer, I(X;T) in bits and the mean distance within classes over that between classes (smaller: tighter class clusters)",
     }
 }
 
@@ -27,6 +28,7 @@ pub fn title(kind: FigureKind) -> &'static str {
         FigureKind::Snr => "Gradient signal-to-noise ratio",
         FigureKind::Loss => "Loss and accuracy",
         FigureKind::Norms => "Weight norms",
+        FigureKind::Clustering => "I(X;T) and class clustering",
     }
 }
 
@@ -158,6 +160,19 @@ pub fn summary(kind: FigureKind, input: &FigureInput) -> String {
             "{at_epochs}, weight norm per layer: {}.",
             per_layer(layers, k, |e, l| num(at(view.wnorm, e, l)))
         ),
+        FigureKind::Clustering => match crate::figures::clustering_ratio(runs, input.subject) {
+            None => format!("{at_epochs}: {NO_CLUSTERING}."),
+            Some(r) => {
+                format!(
+                    "{at_epochs}, I(X;T) in bits and within/between-class distance ratio per layer: {}.",
+                    per_layer(layers, k, |e, l| format!(
+                        "({}, {})",
+                        num(at(view.ixt, e, l)),
+                        num(at(&r, e, l))
+                    ))
+                )
+            }
+        },
     };
     format!("{what} {body}")
 }
@@ -176,7 +191,45 @@ pub fn columns(kind: FigureKind) -> &'static [&'static str] {
             "acc_test",
         ],
         FigureKind::Norms => &["seed", "epoch", "layer", "units", "wnorm"],
+        FigureKind::Clustering => &[
+            "seed",
+            "epoch",
+            "layer",
+            "within_distance",
+            "between_distance",
+            "ratio",
+        ],
     }
+}
+
+/// The clustering figure's values as CSV (in the JSON record, not the CSV
+/// export): the within- and between-class mean distances and their ratio
+/// per seed, epoch and layer.
+fn clustering_csv(runs: &Runs) -> String {
+    use std::fmt::Write;
+    let mut out = columns(FigureKind::Clustering).join(",");
+    for s in &runs.seeds {
+        let r = &s.record;
+        let Some(c) = &r.clustering else { continue };
+        for (k, (w, b)) in c
+            .within_distance
+            .iter()
+            .zip(&c.between_distance)
+            .enumerate()
+        {
+            for (l, (w, b)) in w.iter().zip(b).enumerate() {
+                let _ = write!(
+                    out,
+                    "\n{},{},{},{w},{b},{}",
+                    r.seed,
+                    r.epochs[k],
+                    l + 1,
+                    w / b
+                );
+            }
+        }
+    }
+    out
 }
 
 /// The figure's data as an HTML table: the CSV export's rows and the
@@ -186,7 +239,11 @@ pub fn table_html(kind: FigureKind, runs: &Runs) -> String {
     let Some(rec) = runs.to_record() else {
         return "<p>No data yet: run an experiment first.</p>".into();
     };
-    let csv = rec.to_csv();
+    let csv = if kind == FigureKind::Clustering {
+        clustering_csv(runs)
+    } else {
+        rec.to_csv()
+    };
     let mut lines = csv.split('\n').filter(|l| !l.is_empty());
     let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
     let pick: Vec<usize> = columns(kind)
@@ -195,8 +252,13 @@ pub fn table_html(kind: FigureKind, runs: &Runs) -> String {
         .collect();
     let layer = header.iter().position(|h| *h == "layer");
     let mut out = format!(
-        "<table><caption>{}: the values of the CSV export (epoch = the record's 0-based index)</caption><thead><tr>",
-        title(kind)
+        "<table><caption>{}: the values of the {} (epoch = the record's 0-based index)</caption><thead><tr>",
+        title(kind),
+        if kind == FigureKind::Clustering {
+            "JSON record"
+        } else {
+            "CSV export"
+        }
     );
     for &i in &pick {
         out.push_str(&format!("<th scope=\"col\">{}</th>", header[i]));
@@ -243,7 +305,7 @@ pub fn alt_text(kind: FigureKind, params: &Params) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use infoplane_core::record::{EpochRecord, RunHeader};
+    use infoplane_core::record::{ClusteringSeries, EpochRecord, RunHeader};
     use infoplane_core::run::Event;
     use infoplane_core::view::View;
 
@@ -355,6 +417,36 @@ mod tests {
             "{t}"
         );
         assert!(table_html(FigureKind::Norms, &Runs::default()).contains("No data yet"));
+    }
+
+    #[test]
+    fn clustering_summary_and_table() {
+        let mut r = runs();
+        // Without clustering the summary says so.
+        let s = input_summary(FigureKind::Clustering, &r);
+        assert!(
+            s.ends_with("at epoch 1 → epoch 10: no class clustering in this record (clustering=on records it)."),
+            "{s}"
+        );
+        // Within-class distances 1 and 3 over between-class 4 and 6 at
+        // both epochs: ratios 0.25 and 0.5; I(X;T) as in the plane.
+        r.seeds[0].record.clustering = Some(Box::new(ClusteringSeries {
+            within_distance: vec![vec![1.0, 3.0]; 2],
+            between_distance: vec![vec![4.0, 6.0]; 2],
+            within_cosine: vec![vec![0.5, 0.5]; 2],
+            between_cosine: vec![vec![0.0, 0.0]; 2],
+        }));
+        let s = input_summary(FigureKind::Clustering, &r);
+        assert!(
+            s.ends_with("For seed 7, at epoch 1 → epoch 10, I(X;T) in bits and within/between-class distance ratio per layer: L1 (2.00, 0.250) → (1.00, 0.250); L2 (1.00, 0.500) → (0.500, 0.500)."),
+            "{s}"
+        );
+        let t = table_html(FigureKind::Clustering, &r);
+        assert_eq!(t.matches("<tr><td>").count(), 2 * 2, "2 epochs × 2 layers");
+        assert!(
+            t.contains("<tr><td>7</td><td>9</td><td>2</td><td>3</td><td>6</td><td>0.5</td></tr>"),
+            "{t}"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use crate::runs::Runs;
 use crate::view::{FigureKind, Subject};
-use infoplane_core::record::Aggregate;
+use infoplane_core::record::{Aggregate, SeedRecord};
 use infoplane_core::view::{AxisLabels, EpochColours, PlaneStyle, View};
 use infoplane_figures as fig;
 
@@ -58,6 +58,18 @@ impl FigureInput<'_> {
             scale,
         }
     }
+}
+
+/// The class clustering ratio ([`fig::clustering_ratio`]) of the record
+/// the single-record figures show for `subject`: of every seed for the
+/// mean, else of one seed.
+pub fn clustering_ratio(runs: &Runs, subject: Subject) -> Option<Vec<Vec<f64>>> {
+    let all: Vec<&SeedRecord> = runs.seeds.iter().map(|s| &s.record).collect();
+    fig::clustering_ratio(match subject {
+        Subject::Mean if all.len() > 1 => &all,
+        Subject::Seed(i) if i < all.len() => &all[i..=i],
+        _ => &all[..all.len().min(1)],
+    })
 }
 
 /// Draws figure `kind` on `area` at device pixel ratio `scale`.
@@ -135,6 +147,11 @@ pub fn draw_figure(
         FigureKind::Norms => {
             let o = curve_opts("Weight norms ‖W_l‖_F");
             input.with_subject(|v| fig::draw_weight_norms(area, &v, &o))
+        }
+        FigureKind::Clustering => {
+            let o = curve_opts("I(X;T) and class clustering");
+            let ratio = clustering_ratio(input.runs, input.subject);
+            input.with_subject(|v| fig::draw_clustering(area, &v, ratio.as_deref(), &o))
         }
     }
 }

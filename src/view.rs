@@ -17,16 +17,19 @@ pub enum FigureKind {
     Loss,
     /// Weight norms.
     Norms,
+    /// I(X;T) and class clustering against epoch (`clustering=on`).
+    Clustering,
 }
 
 impl FigureKind {
     /// Every figure, in page order.
-    pub const ALL: [FigureKind; 5] = [
+    pub const ALL: [FigureKind; 6] = [
         FigureKind::Plane,
         FigureKind::Gradients,
         FigureKind::Snr,
         FigureKind::Loss,
         FigureKind::Norms,
+        FigureKind::Clustering,
     ];
 
     /// Its name in `view=` and in file names.
@@ -37,6 +40,7 @@ impl FigureKind {
             FigureKind::Snr => "snr",
             FigureKind::Loss => "loss",
             FigureKind::Norms => "norms",
+            FigureKind::Clustering => "clustering",
         }
     }
 

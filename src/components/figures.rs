@@ -10,7 +10,7 @@ use crate::describe;
 use crate::figures::{draw_figure, FigureInput};
 use crate::lab::Lab;
 use crate::view::{FigureKind, Subject};
-use infoplane_core::params::spec;
+use infoplane_core::params::{spec, Value};
 use infoplane_core::view::View;
 use leptos::prelude::*;
 use std::rc::Rc;
@@ -160,6 +160,17 @@ pub fn Figures() -> impl IntoView {
         })
     };
     let fixed = |h: u32| Signal::derive(move || h);
+    // Clustering: shown when named in `view=`, else (all figures shown)
+    // while the experiment records it (a loaded record's experiment is
+    // the form's too).
+    let clustering = FigureKind::Clustering;
+    let named = !d.figures.is_empty();
+    let clustered = move || {
+        named
+            || lab
+                .params
+                .with(|p| matches!(p.get("clustering"), Value::Choice("on")))
+    };
     view! {
         <crate::components::sweep::SweepFigures />
         {d.shows(FigureKind::Plane).then(|| view! {
@@ -168,6 +179,12 @@ pub fn Figures() -> impl IntoView {
                 {caption("I(X;T) against I(T;Y) for every layer (L1 = first hidden layer … last = output), coloured by epoch; one panel per seed and their mean. Hover a point for its values. Epochs count from 1 (the record's 0-based index + 1).")}
                 {plane_options()}
                 {canvas(FigureKind::Plane, "Information plane: I(X;T) against I(T;Y) per layer, coloured by epoch", plane_height, deps.clone())}
+            </section>
+        })}
+        {d.shows(clustering).then(|| view! {
+            <section class="figure-panel" id="panel-clustering" aria-labelledby="h-clustering" hidden=move || !clustered()>
+                <h2 id="h-clustering">"I(X;T) and class clustering"</h2>
+                {canvas(clustering, "I(X;T) and class clustering per layer against epoch", fixed(400), deps.clone())}
             </section>
         })}
         {(d.shows(FigureKind::Gradients) || d.shows(FigureKind::Snr)).then(|| view! {

@@ -191,20 +191,31 @@ pub fn draw_weight_norms(
     view: &RecordView,
     opts: &CurveOptions,
 ) -> Result<Vec<HitPoint>, String> {
-    let t = Theme::new(opts.scale);
-    let layers = view.wnorm.iter().map(Vec::len).max().unwrap_or(0);
-    let y = Axis::linear_from_zero(view.wnorm.iter().flatten().copied(), "‖W‖ (Frobenius)");
-    let lines = layer_lines(view, view.wnorm, layers, false, "‖W‖");
-    let entries = layer_entries(layers);
+    draw_layer_series(area, view, view.wnorm, "‖W‖ (Frobenius)", "‖W‖", opts)
+}
+
+/// `series` (`[epoch][layer]`) per layer against epoch, log-x, y from 0
+/// and described by `desc`, with a legend on the right; tooltips name the
+/// values `what`.
+pub(crate) fn draw_layer_series(
+    area: &Area,
+    view: &RecordView,
+    series: &[Vec<f64>],
+    desc: &str,
+    what: &str,
+    opts: &CurveOptions,
+) -> Result<Vec<HitPoint>, String> {
+    let layers = series.iter().map(Vec::len).max().unwrap_or(0);
+    let y = Axis::linear_from_zero(series.iter().flatten().copied(), desc);
     draw_epoch_chart(
         area,
         view,
         &opts.title,
         y,
-        &lines,
-        &entries,
+        &layer_lines(view, series, layers, false, what),
+        &layer_entries(layers),
         total(view, opts),
-        t,
-        "no weight norms in this record",
+        Theme::new(opts.scale),
+        "no values in this record",
     )
 }

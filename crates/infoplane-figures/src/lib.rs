@@ -18,6 +18,8 @@
 //!   optionally with IDNNs' mislabelled y axis.
 //! - [`draw_loss_accuracy`], [`draw_loss`], [`draw_accuracy`],
 //!   [`draw_weight_norms`]: training curves.
+//! - [`draw_clustering`]: I(X;T) and class clustering per layer against
+//!   epoch (Goldfeld et al., ICML 2019).
 //! - [`draw_sweep_summary`]: a sweep's I(X;T) and I(T;Y) per layer against
 //!   the swept value (mean ± sd over seeds); [`draw_multiples`]: the grid
 //!   of its small multiples.
@@ -52,6 +54,7 @@
 
 mod axis;
 mod clip;
+mod clustering;
 mod colorbar;
 mod curves;
 mod frame;
@@ -68,6 +71,7 @@ mod sweep;
 mod theme;
 mod view;
 
+pub use clustering::{clustering_ratio, draw_clustering, NO_CLUSTERING};
 pub use colorbar::{draw_colour_bar, ColourBarOptions};
 pub use curves::{draw_accuracy, draw_loss, draw_loss_accuracy, draw_weight_norms, CurveOptions};
 pub use gradients::{draw_gradients, draw_snr, grad_series, GradOptions};

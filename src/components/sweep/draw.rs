@@ -118,6 +118,11 @@ pub fn draw_multiples(
             FigureKind::Snr => fig::draw_snr(cell, &v, &grad()),
             FigureKind::Loss => fig::draw_loss_accuracy(cell, &v, &curves),
             FigureKind::Norms => fig::draw_weight_norms(cell, &v, &curves),
+            FigureKind::Clustering => {
+                // The mean's when the panel shows the mean, as panel_view.
+                let ratio = crate::figures::clustering_ratio(runs, crate::view::Subject::Mean);
+                fig::draw_clustering(cell, &v, ratio.as_deref(), &curves)
+            }
         }
     })
 }
