@@ -737,7 +737,7 @@ fn calibration_data(rows: usize, features: usize) -> crate::data::Dataset {
         (0..rows).map(|i| (i % 2) as u32).collect(),
         vec!["0".into(), "1".into()],
     )
-    .expect("a well-formed set")
+    .unwrap_or_else(|_| unreachable!("a well-formed set"))
 }
 
 /// Repeats `work` until `budget` seconds have passed (at least once, at most

@@ -1083,7 +1083,22 @@ impl Workspace {
         acts_out: &mut [Vec<f32>],
         noise: Option<&mut Noise>,
     ) -> (f64, f64) {
-        let acts_out = Some(acts_out);
+        self.forward_any(net, data, rows, Some(acts_out), noise)
+    }
+
+    /// The one compiled forward pass behind [`Workspace::forward_rows`]
+    /// and [`Workspace::evaluate`] (and their noisy forms): out of line so
+    /// that the kernels are not compiled twice, once per caller (in wasm
+    /// that copy cost ~8 KB of the worker's gzipped download).
+    #[inline(never)]
+    fn forward_any(
+        &mut self,
+        net: &Network,
+        data: &Dataset,
+        rows: &[u32],
+        acts_out: Option<&mut [Vec<f32>]>,
+        noise: Option<&mut Noise>,
+    ) -> (f64, f64) {
         dispatch!(
             self,
             net,
@@ -1107,14 +1122,7 @@ impl Workspace {
         rows: &[u32],
         noise: Option<&mut Noise>,
     ) -> (f64, f64) {
-        let none = None;
-        dispatch!(
-            self,
-            net,
-            forward_rows_impl,
-            forward_rows_avx2,
-            (data, rows, none, noise)
-        )
+        self.forward_any(net, data, rows, None, noise)
     }
 
     #[cfg(target_arch = "x86_64")]

@@ -676,7 +676,8 @@ impl ParamSpec {
 
     /// The default value, parsed.
     pub fn default_value(&self) -> Value {
-        self.parse(self.default).expect("table defaults are valid")
+        self.parse(self.default)
+            .unwrap_or_else(|_| unreachable!("table defaults are valid"))
     }
 
     /// The values a menu offers (choices and presets; empty for free text).
@@ -760,7 +761,9 @@ impl Params {
             .map(Params::from_preset)
             .unwrap_or_default();
         for (k, v) in preset.assignments {
-            p.set(k, v).expect("preset assignments are valid");
+            if p.set(k, v).is_err() {
+                unreachable!("preset assignments are valid");
+            }
         }
         p.values[index_of("preset").expect("preset row")] = Value::Preset(Some(preset));
         p
@@ -806,7 +809,7 @@ impl Params {
     pub fn preset(&self) -> Option<&'static Preset> {
         match self.get("preset") {
             Value::Preset(p) => *p,
-            v => unreachable!("preset is a preset, got {v:?}"),
+            _ => unreachable!("preset is a preset"),
         }
     }
 
@@ -825,7 +828,7 @@ impl Params {
     pub fn sweep(&self) -> Option<&Sweep> {
         match self.get("sweep") {
             Value::Sweep(s) => s.as_ref(),
-            v => unreachable!("sweep is a sweep, got {v:?}"),
+            _ => unreachable!("sweep is a sweep"),
         }
     }
 
@@ -856,7 +859,7 @@ impl Params {
             Value::Choice(c) => T::from_name(c).unwrap_or_else(|| {
                 panic!("{name}: \"{c}\" is not a {}", std::any::type_name::<T>())
             }),
-            v => unreachable!("{name} is a choice, got {v:?}"),
+            _ => unreachable!("{name} is a choice"),
         }
     }
 
@@ -864,7 +867,7 @@ impl Params {
     pub fn int(&self, name: &str) -> i64 {
         match self.get(name) {
             Value::Int(v) => *v,
-            v => unreachable!("{name} is an integer, got {v:?}"),
+            _ => unreachable!("{name} is an integer"),
         }
     }
 
@@ -872,7 +875,7 @@ impl Params {
     pub fn float(&self, name: &str) -> f64 {
         match self.get(name) {
             Value::Float(v) => *v,
-            v => unreachable!("{name} is a number, got {v:?}"),
+            _ => unreachable!("{name} is a number"),
         }
     }
 
@@ -880,7 +883,7 @@ impl Params {
     pub fn widths(&self, name: &str) -> &[usize] {
         match self.get(name) {
             Value::Widths(w) => w,
-            v => unreachable!("{name} is a list of widths, got {v:?}"),
+            _ => unreachable!("{name} is a list of widths"),
         }
     }
 
@@ -888,7 +891,7 @@ impl Params {
     pub fn batch(&self, name: &str) -> Option<usize> {
         match self.get(name) {
             Value::Batch(b) => *b,
-            v => unreachable!("{name} is a batch size, got {v:?}"),
+            _ => unreachable!("{name} is a batch size"),
         }
     }
 

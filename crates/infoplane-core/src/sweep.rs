@@ -201,7 +201,9 @@ fn canonical(params: &Params) -> Result<(Params, Sweep), ParamError> {
         .cloned()
         .ok_or_else(|| ParamError::new("sweep", "no sweep is set (NAME:v1,v2,…)"))?;
     let base = p.base().text(sweep.param);
-    p.set(sweep.param, &base).expect("a base value parses");
+    if p.set(sweep.param, &base).is_err() {
+        unreachable!("a base value parses");
+    }
     Ok((p, sweep))
 }
 

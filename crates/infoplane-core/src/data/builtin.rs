@@ -24,7 +24,7 @@ pub fn var_u() -> Dataset {
         y.push(u32::from((VAR_U_LABELS[i / 8] >> (i % 8)) & 1));
     }
     Dataset::new("var_u", 12, x, y, vec!["0".into(), "1".into()])
-        .expect("the built-in var_u set is well formed")
+        .unwrap_or_else(|_| unreachable!("the built-in var_u set is well formed"))
 }
 
 /// A built-in image set stored as a file of records.
@@ -129,8 +129,10 @@ impl ImageSet {
 
     /// The set from the bytes compiled into this build (`None` without them).
     pub fn load_embedded(&self) -> Option<Dataset> {
-        self.embedded()
-            .map(|b| self.decode(b).expect("the shipped file is valid"))
+        self.embedded().map(|b| {
+            self.decode(b)
+                .unwrap_or_else(|_| unreachable!("the shipped file is valid"))
+        })
     }
 }
 

@@ -679,3 +679,45 @@ fn clustering_is_recorded_on_request_and_round_trips() {
     // Resuming keeps the series.
     check_resume(query);
 }
+
+#[test]
+fn checkpoint_fingerprints_tell_every_setting_apart() {
+    // Each query changes one setting (or one field of the estimator, the
+    // optimizer or the schedule) of the first; every fingerprint differs
+    // from every other, so a checkpoint never resumes another experiment.
+    let queries = [
+        "preset=idnns-default",
+        "preset=idnns-default&seed=1",
+        "preset=idnns-default&lr=0.001",
+        "preset=idnns-default&epochs=7",
+        "preset=idnns-default&hidden=10,7",
+        "preset=idnns-default&activation=relu",
+        "preset=idnns-default&batch_size=full",
+        "preset=idnns-default&batch_order=reshuffle",
+        "preset=idnns-default&optimizer=sgd",
+        "preset=idnns-default&beta1=0.8",
+        "preset=idnns-default&log_samples=100",
+        "preset=idnns-default&log_schedule=ibsgd",
+        "preset=idnns-default&edges=31",
+        "preset=idnns-default&bin_hi=2",
+        "preset=idnns-default&estimator=kde-upper",
+        "preset=idnns-default&estimator=kde-lower",
+        "preset=idnns-default&estimator=kde-upper&noise_var=0.2",
+        "preset=idnns-default&estimator=uniform-binning&bins=31",
+        "preset=idnns-default&estimator=uniform-binning&range=layer",
+        "preset=idnns-default&noise_std=0.01",
+        "preset=idnns-default&clustering=on",
+        "preset=idnns-default&mi_rows=test",
+        "preset=idnns-default&grad_time=before",
+        "preset=idnns-default&act_time=end",
+        "preset=idnns-default&train_pct=70",
+    ];
+    let prints: Vec<u64> = queries.iter().map(|q| fingerprint(&cfg_of(q))).collect();
+    for i in 0..prints.len() {
+        for j in 0..i {
+            assert_ne!(prints[i], prints[j], "{} vs {}", queries[i], queries[j]);
+        }
+    }
+    // The same settings give the same fingerprint.
+    assert_eq!(prints[0], fingerprint(&cfg_of("preset=idnns-default")));
+}
