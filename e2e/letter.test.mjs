@@ -138,9 +138,11 @@ test('the page lists the 14 cards in the letter\'s order, with contents, anchors
   await page.waitForFunction(() => /for its 16 runs/.test(document.querySelector('#axis-labels [data-card-estimate]').textContent));
   assert.ok((await seconds('axis-labels')) > before, 'sixteen seeds take longer than four');
   await page.fill('#axis-labels-seeds', '4');
-  // Saxe's KDE runs shortened and says why; no other card is shortened.
+  // Saxe's KDE runs at full length with one seed and says why; no other
+  // card runs fewer seeds or epochs than its presets.
   assert.deepEqual(await page.locator('.claim-reduced').evaluateAll((ps) => ps.map((p) => p.closest('.claim-card').id)), ['saxe']);
-  assert.match(await page.locator('#saxe .claim-reduced').textContent(), /cannot finish within 90 s on two cores/);
+  assert.match(await page.locator('#saxe .claim-reduced').textContent(), /^Fewer seeds: the KDE configurations run 1 seed at their presets' full 10000 epochs by default .*would not finish within 90 s on two cores/);
+  assert.equal(await page.inputValue('#saxe-kde-epochs'), '10000');
   // Headings in order: one h1, then h2 for the contents and each card, h3 inside cards.
   const levels = await page.locator('h1, h2, h3, h4, h5, h6').evaluateAll((hs) => hs.map((h) => Number(h.tagName[1])));
   for (let k = 1; k < levels.length; k++) assert.ok(levels[k] <= levels[k - 1] + 1, `heading jump at ${k}: ${levels}`);

@@ -254,29 +254,57 @@ pub fn RunBody(
     };
     let seeds_line = move || exps.get().ok().map(|l| seeds_summary(spec, &l));
     let shortened = spec.second.as_ref().map(|g| {
+        let second: Vec<Params> = spec
+            .configs
+            .iter()
+            .filter(|c| c.inputs == Inputs::Second)
+            .map(|c| Params::from_query(c.query, &[]).params)
+            .collect();
+        let full_length = second.iter().map(|p| p.int("epochs") as usize).max();
         let full: Vec<_> = spec
             .configs
             .iter()
             .filter(|c| c.inputs == Inputs::Second)
-            .map(|c| {
-                let p = Params::from_query(c.query, &[]).params;
+            .zip(&second)
+            .map(|(c, p)| {
                 view! {
                     " "
-                    <a href=crate::url::lab_href(&p, &crate::url::versioned(&[])) target=embedded.then_some("_blank")>{format!("{} in full in the lab", c.name)}</a>
+                    <a href=crate::url::lab_href(p, &crate::url::versioned(&[])) target=embedded.then_some("_blank")>{format!("{} in full in the lab", c.name)}</a>
                 }
             })
             .collect_view();
-        view! {
-            <p class="claim-reduced">
-                <strong>"Shortened: "</strong>
-                {format!(
+        // At full length only the seeds are fewer; otherwise the runs are
+        // shorter too.
+        let (head, text) = if full_length.is_some_and(|e| g.epochs >= e) {
+            (
+                "Fewer seeds: ",
+                format!(
+                    "the {} configurations run {} at their presets' full {} epochs by default (the other configurations {}), because {}. Raise the {} seeds to run more.",
+                    g.name,
+                    count(g.seeds, "seed"),
+                    g.epochs,
+                    count(spec.seeds, "seed"),
+                    g.why,
+                    g.name
+                ),
+            )
+        } else {
+            (
+                "Shortened: ",
+                format!(
                     "the {} configurations run {} of {} epochs by default, not their presets' full length, because {}: they cannot finish within {TIME_LIMIT_S} s on two cores. The other configurations run in full. Raise the {} inputs to run them longer.",
                     g.name,
                     count(g.seeds, "seed"),
                     g.epochs,
                     g.why,
                     g.name
-                )}
+                ),
+            )
+        };
+        view! {
+            <p class="claim-reduced">
+                <strong>{head}</strong>
+                {text}
                 {full}
             </p>
         }
@@ -463,7 +491,7 @@ pub fn RunBody(
     };
     let second_fields = spec.second.as_ref().zip(second_text).map(|(g, (e, s))| {
         view! {
-            {field(format!("{}-epochs", g.slug), format!("{} epochs", g.name), e, 1, "Shortened by default")}
+            {field(format!("{}-epochs", g.slug), format!("{} epochs", g.name), e, 1, "Set apart from the epochs above")}
             {field(format!("{}-seeds", g.slug), format!("{} seeds", g.name), s, 1, "Each seed adds its full cost")}
         }
     });

@@ -156,18 +156,24 @@ mod tests {
         // Saxe: binning on the main inputs, KDE on the second ones.
         let spec = spec_of("saxe");
         let mut t = InputText::defaults(spec);
-        assert_eq!(t.second, Some(("1500".into(), "1".into())));
+        assert_eq!(t.second, Some(("10000".into(), "1".into())));
         t.seed = "3".into();
         let e = experiments(spec, &t).unwrap();
         assert_eq!(e.len(), 6);
         assert_eq!(e[0].to_query(), "preset=saxe-tanh&seeds=4&seed=3");
         assert_eq!(
             e[2].to_query(),
-            "preset=saxe-tanh&epochs=1500&seed=3&estimator=kde-upper"
+            "preset=saxe-tanh&seed=3&estimator=kde-upper"
         );
         assert_eq!(
             e[5].to_query(),
-            "preset=saxe-relu&epochs=1500&seed=3&estimator=kde-upper&noise_var=0.1"
+            "preset=saxe-relu&seed=3&estimator=kde-upper&noise_var=0.1"
+        );
+        // Shorter KDE runs when asked.
+        t.second = Some(("1500".into(), "1".into()));
+        assert_eq!(
+            experiments(spec, &t).unwrap()[2].to_query(),
+            "preset=saxe-tanh&epochs=1500&seed=3&estimator=kde-upper"
         );
         t.second = Some(("1500".into(), "0".into()));
         assert!(experiments(spec, &t)
