@@ -471,12 +471,9 @@ fn chunk_body<V: Simd>(lay: &Layout, job: Job<'_>, scratch: &mut Scratch, prune:
         other: [oth_up, oth_lo],
     };
     // Wider tiles where the registers allow (the tile size never changes a
-    // result).
-    let tile = if V::REGISTERS >= 16 && V::LANES == 8 {
-        MAX_TILE
-    } else {
-        2
-    };
+    // result): 4 rows on 16 registers of 4 or 8 lanes (in the browser the
+    // letter's Saxe card took 82–83 s with 4 rows, 87–88 s with 2).
+    let tile = if V::REGISTERS >= 16 { MAX_TILE } else { 2 };
     let mut li = 0;
     while li < job.rows.len() {
         let i = job.base + li;
