@@ -10,6 +10,7 @@ use crate::figures::{draw_figure, figure_svg};
 use crate::lab::Lab;
 use crate::runs::Runs;
 use crate::view::FigureKind;
+use infoplane_core::params::{ParamError, Params};
 use infoplane_core::record::RunRecord;
 use infoplane_figures as fig;
 use leptos::prelude::*;
@@ -110,36 +111,48 @@ pub fn show_record(lab: Lab, rec: RunRecord, name: &str) -> (bool, String) {
     let engine = rec.engine().to_string();
     let (runs, errors) = Runs::from_record(rec);
     if let Some(p) = &runs.params {
-        // Keep the reader's view; take the record's experiment.
-        let view = lab.params.with_untracked(|v| {
-            v.iter()
-                .filter(|(s, _)| !s.group.is_experiment())
-                .map(|(s, v)| (s.name, v.to_string()))
-                .collect::<Vec<_>>()
-        });
-        let mut p = p.clone();
-        for (k, v) in view {
-            let _ = p.set(k, &v);
-        }
-        lab.params.set(p);
+        take_experiment(lab, p);
     }
     lab.session.show(runs);
     crate::components::notices::notice_version(lab, "record", &engine);
-    let not_read = if errors.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "; its query had fields this version does not read, shown with defaults: {}",
-            errors
-                .iter()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join("; ")
-        )
-    };
     (
         errors.is_empty(),
-        format!("Loaded {name}: {n} seed(s), shown without recomputing{not_read}"),
+        format!(
+            "Loaded {name}: {n} seed(s), shown without recomputing{}",
+            not_read(&errors)
+        ),
+    )
+}
+
+/// Puts a loaded record's experiment `p` into the form, keeping the
+/// reader's view options (run and sweep records alike).
+pub fn take_experiment(lab: Lab, p: &Params) {
+    let view = lab.params.with_untracked(|v| {
+        v.iter()
+            .filter(|(s, _)| !s.group.is_experiment())
+            .map(|(s, v)| (s.name, v.to_string()))
+            .collect::<Vec<_>>()
+    });
+    let mut p = p.clone();
+    for (k, v) in view {
+        let _ = p.set(k, &v);
+    }
+    lab.params.set(p);
+}
+
+/// The end of a "Loaded …" message naming the fields of a loaded record's
+/// query that this version does not read (empty when there are none).
+pub fn not_read(errors: &[ParamError]) -> String {
+    if errors.is_empty() {
+        return String::new();
+    }
+    format!(
+        "; its query had fields this version does not read, shown with defaults: {}",
+        errors
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("; ")
     )
 }
 

@@ -217,36 +217,17 @@ pub fn load_json(lab: Lab, text: &str, name: &str) -> Option<(bool, String)> {
     let engine = rec.engine().to_string();
     let (sweep, errors) = SweepRuns::from_record(rec);
     if let Some(p) = &sweep.params {
-        let view: Vec<(&str, String)> = lab.params.with_untracked(|v| {
-            v.iter()
-                .filter(|(s, _)| !s.group.is_experiment())
-                .map(|(s, v)| (s.name, v.to_string()))
-                .collect()
-        });
-        let mut p = p.clone();
-        for (k, v) in view {
-            let _ = p.set(k, &v);
-        }
         lab.field_errors.update(|f| f.clear());
-        lab.params.set(p);
+        crate::components::export::take_experiment(lab, p);
     }
     lab.session.show_sweep(sweep);
     crate::components::notices::notice_version(lab, "record", &engine);
-    let not_read = if errors.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "; its query had fields this version does not read, shown with defaults: {}",
-            errors
-                .iter()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join("; ")
-        )
-    };
     Some((
         errors.is_empty(),
-        format!("Loaded {name}: a sweep of {n} values, {seeds} seed(s) each, shown without recomputing{not_read}"),
+        format!(
+            "Loaded {name}: a sweep of {n} values, {seeds} seed(s) each, shown without recomputing{}",
+            crate::components::export::not_read(&errors)
+        ),
     ))
 }
 
