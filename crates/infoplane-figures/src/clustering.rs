@@ -64,11 +64,7 @@ pub fn draw_clustering(
     opts: &CurveOptions,
 ) -> Result<Vec<HitPoint>, String> {
     let t = Theme::new(opts.scale);
-    let body = if opts.title.is_empty() {
-        area.clone()
-    } else {
-        titled(area, &opts.title, t)?
-    };
+    let body = titled(area, &opts.title, t)?;
     let (w, h) = body.dim_in_pixel();
     let Some(ratio) = ratio.or(view.epochs.is_empty().then_some(&[])) else {
         let font = t.tick_font().color(&MUTED);

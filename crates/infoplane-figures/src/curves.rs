@@ -151,11 +151,7 @@ pub fn draw_loss_accuracy(
     opts: &CurveOptions,
 ) -> Result<Vec<HitPoint>, String> {
     let t = Theme::new(opts.scale);
-    let body = if opts.title.is_empty() {
-        area.clone()
-    } else {
-        titled(area, &opts.title, t)?
-    };
+    let body = titled(area, &opts.title, t)?;
     let (w, h) = body.dim_in_pixel();
     let (a, b) = if w >= h {
         body.split_horizontally(w / 2)

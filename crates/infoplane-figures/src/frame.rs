@@ -104,11 +104,7 @@ pub(crate) fn build<'a, 'm>(
         .map(|t| text_size(area, &t.1, &tick_font).map(|s| s.0))
         .try_fold(0, |m, w| w.map(|w| m.max(w)))?;
     let tick = theme.px(5.0);
-    let body = if title.is_empty() {
-        area.clone()
-    } else {
-        titled(area, title, theme)?
-    };
+    let body = titled(area, title, theme)?;
     let mut builder = ChartBuilder::on(&body);
     builder
         .margin_left(theme.px(6.0))

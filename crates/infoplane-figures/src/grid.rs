@@ -54,11 +54,7 @@ pub fn draw_plane_grid(
     opts: &GridOptions,
 ) -> Result<Vec<HitPoint>, String> {
     let t = Theme::new(opts.plane.scale);
-    let body = if opts.title.is_empty() {
-        area.clone()
-    } else {
-        titled(area, &opts.title, t)?
-    };
+    let body = titled(area, &opts.title, t)?;
     let total = if opts.plane.total_epochs > 0 {
         opts.plane.total_epochs
     } else {

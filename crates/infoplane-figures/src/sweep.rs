@@ -332,11 +332,7 @@ pub fn draw_sweep_summary(
     opts: &SummaryOptions,
 ) -> Result<Vec<HitPoint>, String> {
     let t = Theme::new(opts.scale);
-    let body = if opts.title.is_empty() {
-        area.clone()
-    } else {
-        titled(area, &opts.title, t)?
-    };
+    let body = titled(area, &opts.title, t)?;
     let layers = rows.iter().map(|r| r.layer).max().unwrap_or(0);
     let mut entries: Vec<Entry> = (0..layers)
         .map(|l| {

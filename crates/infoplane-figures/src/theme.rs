@@ -95,9 +95,13 @@ pub(crate) fn centred_text(
         .map_err(err)
 }
 
-/// Draws `text` centred at the top of `area` and returns the area below it.
-/// (plotters' own `titled` pads by at most 5 px, which does not scale.)
+/// Draws `text` centred at the top of `area` and returns the area below it;
+/// no title, the whole area. (plotters' own `titled` pads by at most 5 px,
+/// which does not scale.)
 pub(crate) fn titled<'m>(area: &Area<'m>, text: &str, t: Theme) -> Result<Area<'m>, String> {
+    if text.is_empty() {
+        return Ok(area.clone());
+    }
     let font = t.title_font();
     let (w, _) = area.dim_in_pixel();
     let (_, th) = text_size(area, text, &font)?;
