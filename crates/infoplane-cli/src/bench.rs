@@ -95,35 +95,74 @@ pub fn main(args: &[String]) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The idnns-default run (training, probes, binning MI, gradients), and
-/// both KDE bounds at noise 0.1 on every logged epoch, timed apart.
+/// The idnns-default run (training, probes, binning MI, gradients) as
+/// `infoplane run` does it, one seed on 2 threads (the second estimates the
+/// MI of logged epochs) and on 1, then both KDE bounds at noise 0.1 on
+/// every logged epoch, timed apart.
 fn idnns_default(quick: bool) -> Result<(), CliError> {
     let sets = if quick {
         vec![("epochs", "400".to_string())]
     } else {
         vec![]
     };
-    let (_, cfg) = config("idnns-default", &sets)?;
+    let (params, cfg) = config("idnns-default", &sets)?;
     let data = Arc::new(data::var_u());
+    let start = Instant::now();
+    let now = move || start.elapsed().as_secs_f64();
+    let mut digests = Vec::new();
+    for (threads, name) in [(2, "idnns_default_run"), (1, "idnns_default_run_1_thread")] {
+        let clock = Clock::start();
+        let rec = run_set(
+            &params,
+            &cfg,
+            data.clone(),
+            threads,
+            &mut |_| {},
+            &|| false,
+            &now,
+        )?;
+        let secs = clock.print(name);
+        let seed = rec.seeds.first().ok_or(CliError("no seed ran".into()))?;
+        digests.push(seed.digest());
+        if threads == 2 {
+            let samples = cfg.epochs as f64 * cfg.split_rows(data.len()).train.len() as f64;
+            println!("idnns_default_epochs: {} epochs", cfg.epochs);
+            println!("idnns_default_logged_epochs: {} epochs", seed.epochs.len());
+            println!(
+                "training_throughput: {:.2} M sample-epochs/s",
+                samples / secs / 1e6
+            );
+            println!(
+                "final_train_accuracy: {:.4} fraction",
+                seed.acc_train.last().copied().unwrap_or(f64::NAN)
+            );
+        }
+    }
+    // The thread count never changes a record.
+    if digests[0] != digests[1] {
+        return Err(CliError(format!(
+            "idnns-default: 2 threads gave record {}, 1 thread {}",
+            digests[0], digests[1]
+        )));
+    }
+    println!("record_digest: {} hex", digests[0]);
     let mut t = Trainer::new(&cfg, data.clone())?;
     let widths = t.layer_widths();
     let (rows, labels) = {
         let (r, l) = t.mi_rows();
         (r.len(), l.to_vec())
     };
-    let start = Instant::now();
-    let cpu0 = cpu_secs();
-    let (mut kde_secs, mut kde_cpu, mut logged) = (0.0f64, 0.0f64, 0usize);
+    let (mut kde_secs, mut logged) = (0.0f64, 0usize);
     let mut checksum = 0.0f64;
     while !t.is_done() {
         if t.step().map_err(|e| CliError(e.to_string()))?.is_some() {
             logged += 1;
-            // KDE is timed apart from the run: both bounds, every layer.
-            // In quick mode only every 32nd logged epoch.
+            // Both bounds, every layer; in quick mode only every 32nd
+            // logged epoch.
             if quick && logged % 32 != 1 {
                 continue;
             }
-            let k0 = Clock::start();
+            let k0 = Instant::now();
             for (l, acts) in t.last_activations().iter().enumerate() {
                 let (up, lo) = kde_bounds(
                     LayerView {
@@ -137,36 +176,14 @@ fn idnns_default(quick: bool) -> Result<(), CliError> {
                 );
                 checksum += up.ixt + lo.ixt;
             }
-            kde_secs += k0.wall.elapsed().as_secs_f64();
-            if let (Some(a), Some(b)) = (k0.cpu, cpu_secs()) {
-                kde_cpu += b - a;
-            }
+            kde_secs += k0.elapsed().as_secs_f64();
         }
     }
-    let run_secs = start.elapsed().as_secs_f64() - kde_secs;
-    let run_cpu = cpu0.zip(cpu_secs()).map(|(a, b)| b - a - kde_cpu);
-    let rec = t.finish(Status::Done, run_secs);
-    let samples = cfg.epochs as f64 * cfg.split_rows(data.len()).train.len() as f64;
-    println!("idnns_default_epochs: {} epochs", cfg.epochs);
-    println!("idnns_default_logged_epochs: {logged} epochs");
-    println!("idnns_default_run: {run_secs:.3} s");
-    if let Some(c) = run_cpu {
-        println!("idnns_default_run_cpu: {c:.2} s");
-    }
-    println!(
-        "training_throughput: {:.2} M sample-epochs/s",
-        samples / run_secs / 1e6
-    );
     println!("kde_upper_and_lower_all_logged_epochs: {kde_secs:.3} s");
     println!(
         "kde_per_logged_epoch: {:.1} ms",
         1e3 * kde_secs / logged.max(1) as f64
     );
-    println!(
-        "final_train_accuracy: {:.4} fraction",
-        rec.acc_train.last().copied().unwrap_or(f64::NAN)
-    );
-    println!("record_digest: {} hex", rec.digest());
     println!("kde_checksum: {checksum:.6} bits");
     Ok(())
 }

@@ -405,8 +405,9 @@ fn split_tiles_mut<T>(x: &mut [T], units: usize, t: usize, per: usize) -> (&mut 
     x.split_at_mut(at)
 }
 
-/// A weight repeated in every lane, so kernels read it as a vector operand.
-type Splat = [f32; W];
+/// A weight as the tiled kernels read it (broadcast to every lane at use:
+/// one load either way, and an eighth of the memory of a stored splat).
+type Splat = f32;
 
 /// Weights of one layer rearranged for the kernels (refreshed per call).
 #[derive(Clone, Debug, Default)]
@@ -432,13 +433,13 @@ fn tiles(n: usize) -> impl Iterator<Item = (usize, usize)> {
 impl Packed {
     fn pack(&mut self, l: &Layer) {
         let (n_in, n_out) = (l.n_in, l.n_out);
-        self.fwd.resize(l.w.len(), [0.0; W]);
-        self.bwd.resize(l.w.len(), [0.0; W]);
+        self.fwd.resize(l.w.len(), 0.0);
+        self.bwd.resize(l.w.len(), 0.0);
         for (j0, t) in tiles(n_out) {
             let dst = self.fwd[j0 * n_in..].chunks_exact_mut(t.max(1));
             for (i, d) in dst.take(n_in).enumerate() {
                 for (k, v) in d.iter_mut().enumerate() {
-                    *v = [l.w[(j0 + k) * n_in + i]; W];
+                    *v = l.w[(j0 + k) * n_in + i];
                 }
             }
         }
@@ -446,7 +447,7 @@ impl Packed {
             let dst = self.bwd[i0 * n_out..].chunks_exact_mut(t.max(1));
             for (row, d) in l.w.chunks_exact(n_in.max(1)).zip(dst) {
                 for (v, &w) in d.iter_mut().zip(&row[i0..]) {
-                    *v = [w; W];
+                    *v = w;
                 }
             }
         }
@@ -530,7 +531,7 @@ fn dense_tiles<V: Simd, A: Act, const T: usize>(
             for (a, w) in prev.iter().zip(w) {
                 let (a1, a2) = (V::load(&a[at..]), V::load(&a[at2..]));
                 for t in 0..T {
-                    let wt = V::load(&w[t]);
+                    let wt = V::splat(w[t]);
                     acc[t] = acc[t] + wt * a1;
                     acc2[t] = acc2[t] + wt * a2;
                 }
@@ -618,17 +619,23 @@ fn backward_tiles<V: Simd, A: Act, const T: usize>(
         .zip(bwd.chunks_exact((n_out * T).max(1)));
     for ((o, a), w) in tiles {
         let w = w.as_chunks::<T>().0;
-        for at in (0..BLOCK).step_by(V::LANES) {
+        // Two vectors of samples at a time, as in `dense_tiles`.
+        for at in (0..BLOCK).step_by(2 * V::LANES) {
+            let at2 = at + V::LANES;
             let mut acc = [V::splat(0.0); T];
+            let mut acc2 = [V::splat(0.0); T];
             for (dj, w) in d.iter().zip(w) {
-                let dv = V::load(&dj[at..]);
+                let (dv, dv2) = (V::load(&dj[at..]), V::load(&dj[at2..]));
                 for t in 0..T {
-                    acc[t] = acc[t] + V::load(&w[t]) * dv;
+                    let wt = V::splat(w[t]);
+                    acc[t] = acc[t] + wt * dv;
+                    acc2[t] = acc2[t] + wt * dv2;
                 }
             }
             for t in 0..T {
-                let av = V::load(&a[t][at..]);
+                let (av, av2) = (V::load(&a[t][at..]), V::load(&a[t][at2..]));
                 act.df(av, acc[t]).store(&mut o[t][at..]);
+                act.df(av2, acc2[t]).store(&mut o[t][at2..]);
             }
         }
     }
@@ -636,15 +643,74 @@ fn backward_tiles<V: Simd, A: Act, const T: usize>(
 
 /// `g[j][i] += d[j] · a[i]` lane-wise, the block's vectors added in order:
 /// lane l of weight (j, i) sums d·a over the samples ≡ l (mod 8), in order.
+/// Two units j at a time where the registers allow (each input vector then
+/// serves two accumulators); tiles never change a result.
 #[inline(always)]
 fn outer<V: Simd>(n_in: usize, g: &mut [Acc], d: &[Block], a: &[Block]) {
     let a = &a[..n_in.min(a.len())];
-    for (grow, dj) in g.chunks_exact_mut(n_in.max(1)).zip(d) {
-        // Wider tiles where the registers allow; tiles never change a result.
+    let n = n_in.max(1);
+    let mut d = d;
+    let mut g = g;
+    if V::REGISTERS >= 16 {
+        let pairs = g.len() / (2 * n);
+        let (g2, g_rest) = g.split_at_mut(pairs * 2 * n);
+        let (d2, d_rest) = d.split_at(pairs.min(d.len() / 2) * 2);
+        for (gg, dd) in g2.chunks_exact_mut(2 * n).zip(d2.as_chunks::<2>().0) {
+            let (g0, g1) = gg.split_at_mut(n);
+            outer_pair::<V>(g0, g1, dd, a);
+        }
+        (g, d) = (g_rest, d_rest);
+    }
+    for (grow, dj) in g.chunks_exact_mut(n).zip(d) {
         if V::REGISTERS >= 16 {
             outer_row::<V, 4>(grow, dj, a);
         } else {
             outer_row::<V, 2>(grow, dj, a);
+        }
+    }
+}
+
+#[inline(always)]
+fn outer_pair<V: Simd>(g0: &mut [Acc], g1: &mut [Acc], d: &[Block; 2], a: &[Block]) {
+    let n = g0.len();
+    let (g04, g0r) = split_tiles_mut(g0, n, 4, 1);
+    let (g14, g1r) = split_tiles_mut(g1, n, 4, 1);
+    let (a4, ar) = split_tiles(a, n, 4, 1);
+    outer_tiles2::<V, 4>(g04, g14, d, a4);
+    remainder!(g0r.len(), outer_tiles2::<V>(g0r, g1r, d, ar));
+}
+
+/// [`outer_tiles`] for two units j (rows `g0`, `g1`, deltas `d[0]`, `d[1]`).
+#[inline(always)]
+fn outer_tiles2<V: Simd, const I: usize>(
+    g0: &mut [Acc],
+    g1: &mut [Acc],
+    d: &[Block; 2],
+    a: &[Block],
+) {
+    let tiles = g0
+        .as_chunks_mut::<I>()
+        .0
+        .iter_mut()
+        .zip(g1.as_chunks_mut::<I>().0)
+        .zip(a.as_chunks::<I>().0);
+    for ((g0, g1), a) in tiles {
+        for h in (0..W).step_by(V::LANES) {
+            let mut acc0: [V; I] = std::array::from_fn(|i| V::load(&g0[i][h..]));
+            let mut acc1: [V; I] = std::array::from_fn(|i| V::load(&g1[i][h..]));
+            for c in (h..BLOCK).step_by(W) {
+                let d0 = V::load(&d[0][c..]);
+                let d1 = V::load(&d[1][c..]);
+                for i in 0..I {
+                    let ai = V::load(&a[i][c..]);
+                    acc0[i] = acc0[i] + d0 * ai;
+                    acc1[i] = acc1[i] + d1 * ai;
+                }
+            }
+            for i in 0..I {
+                acc0[i].store(&mut g0[i][h..]);
+                acc1[i].store(&mut g1[i][h..]);
+            }
         }
     }
 }
@@ -677,6 +743,31 @@ fn outer_tiles<V: Simd, const I: usize>(g: &mut [Acc], dj: &Block, a: &[Block]) 
             }
             for i in 0..I {
                 acc[i].store(&mut g[i][h..]);
+            }
+        }
+    }
+}
+
+/// Copies `rows` (at most `BLOCK`) of `data` into the input blocks, lane c
+/// = row c: a fixed window of `N` values per row, unrolled (the values past
+/// the row's own features land in input blocks the first layer never
+/// reads); rows too close to the end of the data copy their own features
+/// only.
+#[inline(always)]
+fn gather<const N: usize>(blocks: &mut [Block; FAST_INPUTS], rows: &[u32], data: &Dataset) {
+    let (x, nf) = (data.x(), data.n_features());
+    for (c, &r) in rows.iter().enumerate() {
+        let c = c & (BLOCK - 1);
+        match x.get(r as usize * nf..).and_then(|t| t.first_chunk::<N>()) {
+            Some(w) => {
+                for f in 0..N {
+                    blocks[f][c] = w[f];
+                }
+            }
+            None => {
+                for (b, &v) in blocks.iter_mut().zip(data.row(r as usize)) {
+                    b[c] = v;
+                }
             }
         }
     }
@@ -745,6 +836,10 @@ pub struct Workspace {
     /// With noise: each hidden layer's noiseless output S (same offsets as
     /// `acts`, which then holds T = S + Z).
     clean: Vec<Block>,
+    /// When set, forward passes over rows keep each row's (loss, correct)
+    /// in `row_outcomes` (see [`Workspace::keep_row_outcomes`]).
+    keep_outcomes: bool,
+    row_outcomes: Vec<(f64, bool)>,
 }
 
 impl Workspace {
@@ -784,7 +879,23 @@ impl Workspace {
             target: vec![[0.0; BLOCK]; n_out],
             packed: vec![Packed::default(); net.layers.len()],
             clean: vec![[0.0; BLOCK]; total],
+            keep_outcomes: false,
+            row_outcomes: Vec::new(),
         }
+    }
+
+    /// From now on, [`Workspace::forward_rows`] (and its noisy form) also
+    /// keeps each row's loss and correctness, in row order, for
+    /// [`Workspace::row_outcomes`]; `false` stops it.
+    pub fn keep_row_outcomes(&mut self, on: bool) {
+        self.keep_outcomes = on;
+    }
+
+    /// Takes each row's (loss, correct) from the last forward pass over rows
+    /// while [`Workspace::keep_row_outcomes`] was on (empty otherwise): the
+    /// terms whose sums in row order are that pass's mean loss and accuracy.
+    pub fn take_row_outcomes(&mut self) -> Vec<(f64, bool)> {
+        std::mem::take(&mut self.row_outcomes)
     }
 
     fn pack(&mut self, net: &Network) {
@@ -802,30 +913,14 @@ impl Workspace {
         if rows.len() < BLOCK {
             self.acts[..nf].iter_mut().for_each(|b| *b = [0.0; BLOCK]);
         }
-        let x = data.x();
-        // Up to FAST_INPUTS features: copy a fixed-size window per row
-        // (the extra values land in input blocks the first layer never
-        // reads), unrolled; rows too close to the end of the data copy
-        // their own features only.
+        // Up to FAST_INPUTS features: a fixed window per row ([`gather`]),
+        // the features rounded up to 4.
         let (head, _) = self.acts.split_at_mut(self.offsets[1]);
         match head.first_chunk_mut::<FAST_INPUTS>() {
-            Some(blocks) if nf <= FAST_INPUTS => {
-                for (c, &r) in rows.iter().enumerate() {
-                    let start = r as usize * nf;
-                    match x.get(start..).and_then(|t| t.first_chunk::<FAST_INPUTS>()) {
-                        Some(w) => {
-                            for f in 0..FAST_INPUTS {
-                                blocks[f][c & (BLOCK - 1)] = w[f];
-                            }
-                        }
-                        None => {
-                            for (b, &v) in blocks.iter_mut().zip(data.row(r as usize)) {
-                                b[c & (BLOCK - 1)] = v;
-                            }
-                        }
-                    }
-                }
-            }
+            Some(blocks) if nf <= 4 => gather::<4>(blocks, rows, data),
+            Some(blocks) if nf <= 8 => gather::<8>(blocks, rows, data),
+            Some(blocks) if nf <= 12 => gather::<12>(blocks, rows, data),
+            Some(blocks) if nf <= FAST_INPUTS => gather::<FAST_INPUTS>(blocks, rows, data),
             _ => {
                 for (c, &r) in rows.iter().enumerate() {
                     for (b, &v) in head.iter_mut().zip(data.row(r as usize)) {
@@ -1170,6 +1265,8 @@ impl Workspace {
         }
         let mut loss = 0.0f64;
         let mut correct = 0usize;
+        let keep = self.keep_outcomes && acts_out.is_some();
+        self.row_outcomes.clear();
         for (bi, chunk) in rows.chunks(BLOCK).enumerate() {
             self.load(net, data, chunk);
             self.forward_block::<V, A>(act, net, noise.as_deref_mut(), chunk.len());
@@ -1177,6 +1274,10 @@ impl Workspace {
             for c in 0..chunk.len() {
                 loss += o.loss[c];
                 correct += usize::from(o.correct[c]);
+            }
+            if keep {
+                let it = o.loss.iter().zip(o.correct).take(chunk.len());
+                self.row_outcomes.extend(it.map(|(&l, c)| (l, c)));
             }
             let Some(out) = acts_out.as_deref_mut() else {
                 continue;

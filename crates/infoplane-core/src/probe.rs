@@ -22,6 +22,28 @@ pub struct Probe {
     pub acc_train: f64,
     /// Test accuracy.
     pub acc_test: f64,
+    /// Scratch: each data row's position among the MI rows (`u32::MAX`:
+    /// not an MI row).
+    at: Vec<u32>,
+}
+
+/// Mean loss and accuracy over `rows` from per-row outcomes of the MI
+/// pass (`at`: a row's position in it), summed in `rows`' order exactly as
+/// [`Workspace::evaluate`] sums them; `None` if a row was not in the pass.
+fn mean_of(outcomes: &[(f64, bool)], at: &[u32], rows: &[u32]) -> Option<(f64, f64)> {
+    let (mut loss, mut correct) = (0.0f64, 0usize);
+    for &r in rows {
+        let i = *at.get(r as usize)? as usize;
+        let &(l, c) = outcomes.get(i)?;
+        loss += l;
+        correct += usize::from(c);
+    }
+    let n = rows.len() as f64;
+    Some(if rows.is_empty() {
+        (f64::NAN, f64::NAN)
+    } else {
+        (loss / n, correct as f64 / n)
+    })
 }
 
 impl Probe {
@@ -42,13 +64,31 @@ impl Probe {
         noise: [Option<Noise>; 3],
     ) {
         let [mut mi, mut train, mut test] = noise;
+        // Without noise a row's outputs are the same in every pass (lanes
+        // are independent), so the loss and accuracy of rows that are MI
+        // rows come from the MI pass, bit for bit, instead of a pass of
+        // their own.
+        let reuse = mi.is_none() && train.is_none() && test.is_none();
         self.activations.resize(net.layers.len(), Vec::new());
+        ws.keep_row_outcomes(reuse);
         ws.forward_rows_with_noise(net, data, mi_rows, &mut self.activations, mi.as_mut());
+        ws.keep_row_outcomes(false);
+        if reuse {
+            self.at.clear();
+            self.at.resize(data.len(), u32::MAX);
+            for (i, &r) in mi_rows.iter().enumerate() {
+                if let Some(a) = self.at.get_mut(r as usize) {
+                    *a = i as u32;
+                }
+            }
+        }
+        let outcomes = ws.take_row_outcomes();
+        let from_mi = |rows: &[u32]| reuse.then(|| mean_of(&outcomes, &self.at, rows)).flatten();
         self.wnorm = net.weight_norms();
-        (self.loss_train, self.acc_train) =
-            ws.evaluate_with_noise(net, data, &split.train, train.as_mut());
-        (self.loss_test, self.acc_test) =
-            ws.evaluate_with_noise(net, data, &split.test, test.as_mut());
+        (self.loss_train, self.acc_train) = from_mi(&split.train)
+            .unwrap_or_else(|| ws.evaluate_with_noise(net, data, &split.train, train.as_mut()));
+        (self.loss_test, self.acc_test) = from_mi(&split.test)
+            .unwrap_or_else(|| ws.evaluate_with_noise(net, data, &split.test, test.as_mut()));
     }
 }
 

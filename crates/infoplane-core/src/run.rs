@@ -4,12 +4,16 @@
 use crate::checkpoint::{Checkpoint, CheckpointError};
 use crate::config::Config;
 use crate::data::Dataset;
+use crate::estimators::MiPair;
 use crate::mi_job::MiJob;
 use crate::params::{ParamError, Params};
 use crate::record::{EpochRecord, RunHeader, RunRecord, SeedRecord, Status};
 use crate::train::Trainer;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+
+#[cfg(not(target_arch = "wasm32"))]
+mod helped;
 
 /// What a run reports, in order: `Started`, then `Progress` and `Epoch`
 /// events, then `Finished` (also after a stop or a failure).
@@ -152,6 +156,14 @@ impl SeedRun {
     /// epochs, job).
     pub fn take_deferred(&mut self) -> Vec<(usize, MiJob)> {
         std::mem::take(&mut self.deferred)
+    }
+
+    /// Writes logged epoch `k`'s deferred MI (one pair per layer) into the
+    /// seed's record (ignored once finished, or if `k` or `mi` do not fit).
+    pub fn fill_mi(&mut self, k: usize, mi: &[MiPair]) {
+        if let Some(t) = self.trainer.as_mut() {
+            let _ = t.fill_mi(k, mi);
+        }
     }
 
     /// True once `Finished` has been emitted.
@@ -308,6 +320,8 @@ fn run_seeds(
         .collect()
 }
 
+/// Natively: seeds on up to `threads` threads; threads beyond the seeds
+/// estimate the seeds' MI ([`helped`]).
 #[cfg(not(target_arch = "wasm32"))]
 fn run_seeds(
     cfg: &Config,
@@ -319,9 +333,10 @@ fn run_seeds(
     now: &(dyn Fn() -> f64 + Sync),
 ) -> Result<Vec<SeedRecord>, ParamError> {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::mpsc;
-    let threads = threads.clamp(1, seeds.len().max(1));
-    if threads == 1 {
+    use std::sync::{mpsc, Mutex};
+    let trainers = threads.clamp(1, seeds.len().max(1));
+    let helpers = threads.saturating_sub(seeds.len());
+    if trainers == 1 && helpers == 0 {
         return seeds
             .iter()
             .map(|&s| run_seed(&cfg.with_seed(s), data.clone(), emit, stop, now))
@@ -329,10 +344,16 @@ fn run_seeds(
     }
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<Event>();
+    let (task_tx, task_rx) = mpsc::channel::<helped::Task>();
+    let task_rx = Mutex::new(task_rx);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
+        for _ in 0..helpers {
+            scope.spawn(|| helped::serve(&task_rx));
+        }
+        let handles: Vec<_> = (0..trainers)
             .map(|_| {
                 let tx = tx.clone();
+                let task_tx = task_tx.clone();
                 let next = &next;
                 scope.spawn(move || -> Result<Vec<SeedRecord>, ParamError> {
                     let mut out = Vec::new();
@@ -342,19 +363,26 @@ fn run_seeds(
                         let mut send = |e: Event| {
                             let _ = tx.send(e);
                         };
-                        out.push(run_seed(
-                            &cfg.with_seed(s),
-                            data.clone(),
-                            &mut send,
-                            stop,
-                            now,
-                        )?);
+                        let cfg = cfg.with_seed(s);
+                        out.push(if helpers > 0 {
+                            helped::run_seed_helped(
+                                &cfg,
+                                data.clone(),
+                                &task_tx,
+                                &mut send,
+                                stop,
+                                now,
+                            )?
+                        } else {
+                            run_seed(&cfg, data.clone(), &mut send, stop, now)?
+                        });
                     }
                     Ok(out)
                 })
             })
             .collect();
-        drop(tx);
+        // Helpers end once every seed's thread has dropped its sender.
+        drop((tx, task_tx));
         for e in rx {
             emit(e);
         }
@@ -393,6 +421,74 @@ mod tests {
         assert_eq!(a.seeds[0].status, Status::Done);
         assert_eq!(a.seeds[0].epochs.len(), a.seeds[0].ixt.len());
         assert_eq!(a.layers, vec![10, 7, 5, 4, 3, 2]);
+    }
+
+    /// Fewer seeds than threads: the spare threads estimate the seeds' MI.
+    /// Records are those of one thread, and every `Epoch` event still
+    /// carries its MI, in order.
+    #[test]
+    fn idle_threads_estimate_mi_and_records_do_not_change() {
+        let (mut exp, _) = short();
+        exp.set("seeds", "1").unwrap();
+        let cfg = Config::from_params(&exp).unwrap();
+        let data = Arc::new(crate::data::var_u());
+        let clock = || 0.0;
+        let one = run_set(&exp, &cfg, data.clone(), 1, &mut |_| {}, &|| false, &clock).unwrap();
+        for threads in [2, 4] {
+            let mut epochs = Vec::new();
+            let mut finished = 0;
+            let rec = run_set(
+                &exp,
+                &cfg,
+                data.clone(),
+                threads,
+                &mut |e| match e {
+                    Event::Epoch { record, .. } => epochs.push(record),
+                    Event::Finished { .. } => finished += 1,
+                    _ => {}
+                },
+                &|| false,
+                &clock,
+            )
+            .unwrap();
+            assert_eq!(
+                rec.seeds[0].digest(),
+                one.seeds[0].digest(),
+                "{threads} threads"
+            );
+            assert_eq!(finished, 1);
+            let seed = &one.seeds[0];
+            assert_eq!(epochs.len(), seed.epochs.len());
+            for (k, e) in epochs.iter().enumerate() {
+                assert_eq!(e.epoch, seed.epochs[k]);
+                assert_eq!(e.ixt, seed.ixt[k], "epoch {}", e.epoch);
+                assert!(e.ixt.iter().all(|v| v.is_finite()));
+            }
+        }
+        // Two seeds on three threads: one helper serves both.
+        exp.set("seeds", "2").unwrap();
+        let a = run_set(&exp, &cfg, data.clone(), 1, &mut |_| {}, &|| false, &clock).unwrap();
+        let b = run_set(&exp, &cfg, data, 3, &mut |_| {}, &|| false, &clock).unwrap();
+        for (x, y) in a.seeds.iter().zip(&b.seeds) {
+            assert_eq!(x.digest(), y.digest());
+        }
+    }
+
+    /// A stop while helpers hold jobs still ends with one `Finished`.
+    #[test]
+    fn a_helped_seed_stops_cleanly() {
+        let (mut exp, _) = short();
+        exp.set("seeds", "1").unwrap();
+        let cfg = Config::from_params(&exp).unwrap();
+        let data = Arc::new(crate::data::var_u());
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let stop = || calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 5;
+        let rec = run_set(&exp, &cfg, data, 2, &mut |_| {}, &stop, &|| 0.0).unwrap();
+        let seed = &rec.seeds[0];
+        assert_eq!(seed.status, Status::Stopped);
+        assert!(!seed.epochs.is_empty() && seed.epochs.len() < 30);
+        // The MI of every epoch logged before the stop came back.
+        assert!(seed.ixt.iter().flatten().all(|v| v.is_finite()));
     }
 
     #[test]
