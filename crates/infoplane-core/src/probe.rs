@@ -141,3 +141,41 @@ impl BatchGradients {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::{Activation, Output};
+    use crate::rng::{Rng, Stream};
+
+    /// The loss and accuracy taken from the MI pass equal those of passes
+    /// of their own, bit for bit, whether the MI rows hold every row (the
+    /// MI pass serves) or only the test rows (the training rows get their
+    /// own pass).
+    #[test]
+    fn loss_and_accuracy_from_the_mi_pass_are_a_passes_own() {
+        let data = crate::data::var_u();
+        let split = Split::first(data.len(), 80.0);
+        let mut rng = Rng::for_stream(3, Stream::Init);
+        let net = Network::new(
+            12,
+            &[10, 7, 5, 4, 3],
+            2,
+            Activation::Tanh,
+            Output::Softmax,
+            &mut rng,
+        );
+        let mut ws = Workspace::new(&net);
+        let train = ws.evaluate(&net, &data, &split.train);
+        let test = ws.evaluate(&net, &data, &split.test);
+        let all: Vec<u32> = (0..data.len() as u32).collect();
+        for mi_rows in [&all[..], &split.test[..]] {
+            let mut p = Probe::default();
+            p.take(&mut ws, &net, &data, &split, mi_rows, [None, None, None]);
+            assert_eq!(p.loss_train.to_bits(), train.0.to_bits());
+            assert_eq!(p.acc_train.to_bits(), train.1.to_bits());
+            assert_eq!(p.loss_test.to_bits(), test.0.to_bits());
+            assert_eq!(p.acc_test.to_bits(), test.1.to_bits());
+        }
+    }
+}
