@@ -474,7 +474,8 @@ mod tests {
         }
     }
 
-    /// A stop while helpers hold jobs still ends with one `Finished`.
+    /// A stop while helpers hold jobs ends the seed as stopped, with the MI
+    /// of every epoch logged before it.
     #[test]
     fn a_helped_seed_stops_cleanly() {
         let (mut exp, _) = short();
