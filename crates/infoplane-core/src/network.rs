@@ -665,9 +665,10 @@ fn outer<V: Simd>(n_in: usize, g: &mut [Acc], d: &[Block], a: &[Block]) {
     // 8-lane builds only: the 4-lane kernels (wasm) gain nothing from it
     // and it would cost the worker's download.
     if V::LANES >= 8 {
-        let pairs = g.len() / (2 * n);
+        // Whole pairs of rows that have their deltas (all rows, as called).
+        let pairs = (g.len() / (2 * n)).min(d.len() / 2);
         let (g2, g_rest) = g.split_at_mut(pairs * 2 * n);
-        let (d2, d_rest) = d.split_at(pairs.min(d.len() / 2) * 2);
+        let (d2, d_rest) = d.split_at(pairs * 2);
         for (gg, dd) in g2.chunks_exact_mut(2 * n).zip(d2.as_chunks::<2>().0) {
             let (g0, g1) = gg.split_at_mut(n);
             outer_pair::<V>(g0, g1, dd, a);
@@ -899,7 +900,7 @@ impl Workspace {
 
     /// From now on, [`Workspace::forward_rows`] (and its noisy form) also
     /// keeps each row's loss and correctness, in row order, for
-    /// [`Workspace::row_outcomes`]; `false` stops it.
+    /// [`Workspace::take_row_outcomes`]; `false` stops it.
     pub fn keep_row_outcomes(&mut self, on: bool) {
         self.keep_outcomes = on;
     }
