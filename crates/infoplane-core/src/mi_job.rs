@@ -94,9 +94,14 @@ impl MiJob {
         mi
     }
 
+    /// Activations and conditional samples the job carries (f32 values).
+    pub fn floats(&self) -> usize {
+        self.acts.iter().chain(&self.cond).map(Vec::len).sum()
+    }
+
     /// The job in the binary format of the module docs.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let floats: usize = self.acts.iter().chain(&self.cond).map(Vec::len).sum();
+        let floats = self.floats();
         let mut w = Writer::with_capacity(64 + self.query.len() + 4 * (floats + self.labels.len()));
         w.bytes(MAGIC);
         w.u32(VERSION);

@@ -50,19 +50,6 @@ pub(super) fn serve(tasks: &Mutex<Receiver<Task>>) {
     }
 }
 
-fn job_bytes(job: &MiJob) -> usize {
-    let floats: usize = job.acts.iter().chain(&job.cond).map(Vec::len).sum();
-    4 * floats
-}
-
-/// Writes `mi` into logged epoch `k` of `rec`.
-fn fill(rec: &mut SeedRecord, k: usize, mi: &[MiPair]) {
-    if let (Some(x), Some(y)) = (rec.ixt.get_mut(k), rec.ity.get_mut(k)) {
-        *x = mi.iter().map(|p| p.ixt).collect();
-        *y = mi.iter().map(|p| p.ity).collect();
-    }
-}
-
 /// [`super::run_seed`] with the MI of logged epochs sent to helpers over
 /// `tasks` while there is room (see [`MAX_WAITING_BYTES`]). `Epoch` events
 /// are held until their MI is back, so every event carries it, in order.
@@ -103,7 +90,7 @@ pub(super) fn run_seed_helped(
         }
         for (k, job) in run.take_deferred() {
             let Some(reply) = &reply else { break };
-            waiting.push((k, job_bytes(&job)));
+            waiting.push((k, 4 * job.floats()));
             let task = Task {
                 k,
                 job,
@@ -154,7 +141,9 @@ pub(super) fn run_seed_helped(
             waiting.retain(|w| w.0 != k);
             // Into the seed's record, and the epoch's event if still held.
             match finished.as_mut() {
-                Some(rec) => fill(rec, k, &mi),
+                Some(rec) => {
+                    rec.set_mi(k, &mi);
+                }
                 None => run.fill_mi(k, &mi),
             }
             if let Some(slot) = k.checked_sub(held_from).and_then(|i| held.get_mut(i)) {
