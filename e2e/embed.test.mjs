@@ -71,9 +71,14 @@ test('embed=1&autorun=1 in a cross-origin iframe draws, reports its height and p
   await page.waitForFunction(() => window.__msgs.at(-1)?.state === 'running', null, { timeout: 10000 });
   await page.waitForFunction(() => window.__msgs.at(-1)?.state === 'done', null, { timeout: 60000 });
   assert.equal(await lastState(page), 'done');
-  const heights = await page.evaluate(() => window.__msgs.map((m) => m.height));
+  // Read together: a height message may still arrive after `done` (the
+  // page's last layout), and it would land between two separate reads.
+  const [heights, style] = await page.evaluate(() => [
+    window.__msgs.map((m) => m.height),
+    document.getElementById('infoplane').style.height,
+  ]);
   assert.ok(heights.every((h) => h > 200), `heights ${heights}`);
-  assert.equal(await page.evaluate(() => document.getElementById('infoplane').style.height), `${heights.at(-1)}px`);
+  assert.equal(style, `${heights.at(-1)}px`);
   await shot(page, 'embed-host-done');
   assert.deepEqual(errors, []);
 });
