@@ -105,6 +105,24 @@ test('idle workers estimate a seed\'s MI, and 1, 2 or 4 workers give the same re
   assert.ok(one.rec.seeds[0].ixt.flat().every((v) => v !== null), 'every logged epoch has its MI');
 });
 
+test('binned MI stays with its trainer: shipping activations costs more than binning them', async () => {
+  const { page, errors } = await open(ctx, `${srv.url}/?preset=idnns-default&epochs=1500&log_samples=100&workers=2`);
+  // Every text the worker line shows during the run.
+  await page.evaluate(() => {
+    window.seen = [];
+    const el = document.querySelector('#workers');
+    new MutationObserver(() => window.seen.push(el.textContent)).observe(el, { childList: true, subtree: true, characterData: true });
+  });
+  await page.click('#run');
+  assert.equal(await waitForState(page, ['done', 'error'], 300000), 'done');
+  const seen = await page.evaluate(() => window.seen);
+  assert.ok(seen.some((t) => /training/.test(t)), `the worker line showed the run: ${JSON.stringify(seen)}`);
+  assert.ok(!seen.some((t) => /estimating MI/.test(t)), `no worker estimated MI: ${JSON.stringify(seen)}`);
+  const rec = await exportRecord(page);
+  assert.ok(rec.seeds[0].ixt.flat().every((v) => v !== null), 'every logged epoch has its MI');
+  assert.deepEqual(errors, []);
+});
+
 test('pausing, stepping and resuming a run changes no number', async () => {
   const q = 'preset=idnns-default&epochs=1500&log_samples=100&seeds=2&workers=2';
   const plain = await runToEnd(`${srv.url}/?${q}`);

@@ -1,7 +1,8 @@
 //! The workers of one run: up to one Web Worker per core. Seeds queue for
 //! a worker; a worker with no seed to train estimates the mutual
 //! information of logged epochs that trainers defer to it (so one seed on
-//! a four-core machine uses all four). No SharedArrayBuffer, so the page
+//! a four-core machine uses all four), when the estimator's work outweighs
+//! copying the activations over (KDE, noisy-sp; not binning). No SharedArrayBuffer, so the page
 //! works on static hosting and inside third-party iframes. Each
 //! `Session` (session.rs) owns one.
 //!
@@ -145,10 +146,22 @@ struct Inner {
     graveyard: Vec<Slot>,
     /// Stepping one epoch while paused.
     stepping: bool,
+    /// Whether idle workers take the trainers' MI ([`Pool::start`]).
+    defer_mi: bool,
     status: Option<WorkerStatus>,
     /// Last (training, estimating) counts reported.
     counts: (usize, usize),
     sink: Option<Sink>,
+}
+
+/// How a run uses workers.
+#[derive(Clone, Copy, Debug)]
+pub struct Workers {
+    /// Workers at most (one per seed, up to this).
+    pub count: usize,
+    /// Whether workers without a seed estimate the trainers' logged
+    /// epochs' MI ([`infoplane_core::cost::Cost::deferral_pays`]).
+    pub defer_mi: bool,
 }
 
 /// Workers running one experiment's seeds.
@@ -196,22 +209,23 @@ impl Pool {
         retire(&self.0, dead);
     }
 
-    /// Runs `seeds` of the experiment `query` on up to `workers` workers;
-    /// `data` is the data set's bytes (none for var_u).
+    /// Runs `seeds` of the experiment `query` on `workers`; `data` is the
+    /// data set's bytes (none for var_u).
     pub fn start(
         &self,
         query: String,
         seeds: Vec<u64>,
         data: Option<&[u8]>,
-        workers: usize,
+        workers: Workers,
         sink: Sink,
         status: WorkerStatus,
     ) {
         self.reset();
-        let n = workers.max(1);
+        let (n, defer_mi) = (workers.count.max(1), workers.defer_mi);
         {
             let mut p = self.0.borrow_mut();
             p.query = query;
+            p.defer_mi = defer_mi;
             p.data = data.map(js_sys::Uint8Array::from);
             p.seeds = seeds.iter().map(|&s| (s, SeedState::Queued)).collect();
             p.order = seeds;
@@ -236,6 +250,11 @@ impl Pool {
         status: WorkerStatus,
     ) {
         let units = (0..jobs.len() as u64).collect();
+        // A sweep's trainings defer no MI.
+        let workers = Workers {
+            count: workers,
+            defer_mi: false,
+        };
         self.start(query, units, data, workers, sink, status);
         self.0.borrow_mut().sweep_jobs = Some(jobs);
     }
@@ -561,9 +580,13 @@ fn notify(pool: &Rc<RefCell<Inner>>) {
 }
 
 /// How many logged epochs a trainer starting now may defer: two per
-/// worker that has no seed to train (none when every worker trains).
+/// worker that has no seed to train (none when every worker trains, or
+/// when the run's MI costs less in place than in transit).
 fn idle_capacity(pool: &Rc<RefCell<Inner>>, starting: u64) -> usize {
     let p = pool.borrow();
+    if !p.defer_mi {
+        return 0;
+    }
     let training = p
         .seeds
         .iter()

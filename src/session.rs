@@ -3,10 +3,11 @@
 //! above the run state ([`Runs`]) and the worker pool, and below the lab.
 
 use crate::browser;
+use crate::estimate::{Speed, SpeedsCopy};
 use crate::pool::{self, Pool, Sink, WorkerStatus};
 use crate::runs::{Report, RunState, Runs};
 use infoplane_core::config::Config;
-use infoplane_core::cost::{Cost, MemoryError};
+use infoplane_core::cost::{Cost, MemoryError, Speeds};
 use infoplane_core::data::{Dataset, ImageSet};
 use infoplane_core::params::{ParamError, Params};
 use infoplane_core::record::{SeedRecord, Status};
@@ -128,6 +129,8 @@ pub struct Session {
     /// Workers training, and estimating MI for them.
     pub workers: RwSignal<(usize, usize)>,
     pool: StoredValue<Pool, LocalStorage>,
+    /// This browser's measured speeds (from the context, when provided).
+    speed: Option<Speed>,
 }
 
 impl Default for Session {
@@ -197,6 +200,7 @@ impl Session {
             sweep: RwSignal::new(None),
             workers: RwSignal::new((0, 0)),
             pool: StoredValue::new_local(Pool::default()),
+            speed: use_context::<Speed>(),
         }
     }
 
@@ -218,9 +222,17 @@ impl Session {
             Ok(c) => c,
             Err(e) => return fail(e.to_string()),
         };
-        if let Err(e) = check_memory(&params, custom.as_deref()) {
-            return fail(e);
-        }
+        let cost = match check_memory(&params, custom.as_deref()) {
+            Ok(c) => c,
+            Err(e) => return fail(e),
+        };
+        // Idle workers take logged epochs' MI only where that saves time
+        // (KDE, noisy-sp), judged at this browser's speeds once measured.
+        let speeds = self
+            .speed
+            .and_then(|s| s.0.get_untracked())
+            .map_or(Speeds::REFERENCE, SpeedsCopy::speeds);
+        let defer_mi = cost.deferral_pays(&speeds);
         runs.set(Runs::queued(params.clone()));
         let pool = self.pool;
         let workers = self.workers;
@@ -237,7 +249,10 @@ impl Session {
                     params.experiment_query(),
                     params.seed_list(),
                     bytes.as_deref(),
-                    pool::worker_limit(),
+                    pool::Workers {
+                        count: pool::worker_limit(),
+                        defer_mi,
+                    },
                     sink,
                     status,
                 )

@@ -327,6 +327,9 @@ pub struct Cost {
     pub logged_extra_flops: f64,
     /// MI work of each logged epoch.
     pub mi_per_logged_epoch: MiWork,
+    /// Values (f32) of one logged epoch's MI job: the activations of the
+    /// MI rows, and noisy-sp's conditional samples.
+    pub mi_job_floats: f64,
     /// Dense flops at the end of the run (`range=run`'s forward passes).
     pub finish_flops: f64,
     /// MI work at the end of the run (`range=run`'s re-estimates).
@@ -334,6 +337,14 @@ pub struct Cost {
     /// Memory by driver, one seed.
     pub memory: Vec<MemoryDriver>,
 }
+
+/// Handing one value (f32) of a deferred MI job from the trainer to an
+/// idle worker, in binning value-equivalents: the trainer's copy out of
+/// wasm memory, the page's relay and the helper's copy in. Measured in
+/// headless Chromium on idnns-default (274 jobs of 126 976 values): about
+/// 0.8 s of CPU in transit against 0.2 s to bin them in place, that is
+/// about 7 value-equivalents per value shipped.
+pub const SHIP_PER_FLOAT: f64 = 8.0;
 
 /// Measured speeds of this machine's kernels.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -344,6 +355,17 @@ pub struct Speeds {
     pub bin_values_per_s: f64,
     /// KDE pair-dimensions per second.
     pub kde_pair_dims_per_s: f64,
+}
+
+impl Speeds {
+    /// [`calibrate`]'s figures natively on the development machine (2
+    /// cores, AVX2), for decisions taken before a browser's own
+    /// measurement is in: only their ratios matter there.
+    pub const REFERENCE: Speeds = Speeds {
+        dense_flops_per_s: 5.0e10,
+        bin_values_per_s: 3.9e8,
+        kde_pair_dims_per_s: 2.1e10,
+    };
 }
 
 /// A run would need more memory than allowed.
@@ -514,6 +536,7 @@ impl Cost {
             train_flops_per_epoch: train,
             logged_extra_flops: logged_extra,
             mi_per_logged_epoch: mi,
+            mi_job_floats: (1.0 + cond_k) * n_mi as f64 * widths.iter().sum::<usize>() as f64,
             finish_flops,
             finish_mi,
             memory: memory(
@@ -541,14 +564,25 @@ impl Cost {
             + self.finish_mi.seconds(speeds)
     }
 
+    /// Whether the page's idle workers should take this run's logged
+    /// epochs' MI: only when estimating one costs more than handing its
+    /// activations over ([`SHIP_PER_FLOAT`] each). KDE and noisy-sp jobs
+    /// do (their work grows with the square of the rows); binning, which
+    /// touches each value about once, costs less in place than in transit.
+    pub fn deferral_pays(&self, speeds: &Speeds) -> bool {
+        let ship = self.mi_job_floats * SHIP_PER_FLOAT / speeds.bin_values_per_s;
+        self.mi_per_logged_epoch.seconds(speeds) > ship
+    }
+
     /// Wall seconds of `seeds` seeds on `workers` workers as the page runs
     /// them: each seed trains on one worker; with more workers than seeds,
-    /// the idle ones compute the logged epochs' MI, so the work spreads over
-    /// every worker, but a seed's training stays sequential.
+    /// the idle ones compute the logged epochs' MI when that pays
+    /// ([`Cost::deferral_pays`]), so the work spreads over every worker,
+    /// but a seed's training stays sequential.
     pub fn wall_seconds(&self, speeds: &Speeds, seeds: usize, workers: usize) -> f64 {
         let (seeds, workers) = (seeds.max(1), workers.max(1));
         let one = self.seconds(speeds).1;
-        if seeds >= workers {
+        if seeds >= workers || !self.deferral_pays(speeds) {
             return one * seeds.div_ceil(workers) as f64;
         }
         let mi = self.mi_seconds(speeds);
@@ -1030,17 +1064,20 @@ mod tests {
 
     #[test]
     fn wall_seconds_spread_mi_over_idle_workers_only() {
-        let c = small(&[]);
+        let c = small(&[("estimator", "kde-upper")]);
         let s = Speeds {
             dense_flops_per_s: 1e6,
             bin_values_per_s: 1e3,
-            kde_pair_dims_per_s: 1.0,
+            kde_pair_dims_per_s: 1e3,
         };
         let one = c.seconds(&s).1;
-        // MI: 3 logged epochs of 1300 value-equivalents at 1e3 per second.
-        let mi = 3.0 * 1300.0 / 1e3;
+        // MI: 3 logged epochs, each 2 layers of C(100, 2) = 4950 pairs
+        // times (width + 18) pair-dimensions, at 1e3 per second.
+        let mi = 3.0 * 4950.0 * ((3.0 + 18.0) + (2.0 + 18.0)) / 1e3;
+        assert!((c.mi_seconds(&s) - mi).abs() < 1e-9);
         let train = one - mi;
         assert!(mi > train, "the test needs MI to dominate");
+        assert!(c.deferral_pays(&s));
         // As many seeds as workers, or more: whole rounds of one seed's time.
         assert_eq!(c.wall_seconds(&s, 2, 2), one);
         assert_eq!(c.wall_seconds(&s, 5, 2), 3.0 * one);
@@ -1049,6 +1086,42 @@ mod tests {
         assert!((c.wall_seconds(&s, 1, 2) - one / 2.0).abs() < 1e-12);
         // ...but with many workers, training bounds it.
         assert!((c.wall_seconds(&s, 1, 1000) - train).abs() < 1e-12);
+    }
+
+    #[test]
+    fn deferral_pays_for_kde_and_not_for_binning() {
+        // 100 rows × (3 + 2) units: 500 values to ship, 4000
+        // value-equivalents at SHIP_PER_FLOAT = 8.
+        let binned = small(&[]);
+        assert_eq!(binned.mi_job_floats, 500.0);
+        // Binning: 500 values + 4 per row and layer = 1300 value-equivalents,
+        // less than shipping them: no deferral, whatever the workers.
+        let s = Speeds::REFERENCE;
+        assert_eq!(binned.mi_per_logged_epoch.bin_values, 1300.0);
+        assert!(!binned.deferral_pays(&s));
+        let one = binned.seconds(&s).1;
+        assert_eq!(binned.wall_seconds(&s, 1, 4), one);
+        // KDE on the same rows: 4950 pairs × 41 pair-dimensions, worth
+        // 203 k / 21e9 · 3.9e8 ≈ 3770 value-equivalents at the reference
+        // speeds, under 4000: no deferral either...
+        let kde = small(&[("estimator", "kde-upper")]);
+        assert!(!kde.deferral_pays(&s));
+        // ...but on 1000 rows (100× the pairs, 10× the values) it pays.
+        let big = Cost::estimate(&cfg(&[("estimator", "kde-upper")]), 1000, 2, 2);
+        assert!(big.deferral_pays(&s));
+        // noisy-sp ships its 4 conditional samples of each row too (IDNNs'
+        // layers: 31 units).
+        let noisy = Cost::estimate(
+            &cfg(&[
+                ("estimator", "noisy-sp"),
+                ("noise_std", "0.1"),
+                ("cond_samples", "4"),
+            ]),
+            100,
+            2,
+            2,
+        );
+        assert_eq!(noisy.mi_job_floats, (1.0 + 4.0) * 100.0 * 31.0);
     }
 
     #[test]
