@@ -744,6 +744,24 @@ fn memory(
             },
         },
         MemoryDriver {
+            name: "cached input blocks (fixed batch order)",
+            params: &["batch_order", "batch_size", "rows", "features"],
+            bytes: {
+                // Each batch's blocks of 64 rows: their rows' indexes and
+                // the inputs, targets and mask; ibsgd's reshuffled gradient
+                // passes add blocks up to the cache's bound.
+                let bs = cfg.batch_size.unwrap_or(n_train).max(1);
+                let blocks = (n_train / bs) * bs.div_ceil(BLOCK) + (n_train % bs).div_ceil(BLOCK);
+                let per = (shape.n_in() + shape.n_out() + 1) * BLOCK;
+                let floats = match (cfg.batch_order, cfg.grad_time) {
+                    (BatchOrder::Reshuffle, _) => 0,
+                    (_, GradTime::Ibsgd) => crate::network::BLOCK_CACHE_FLOATS,
+                    _ => (blocks * per).min(crate::network::BLOCK_CACHE_FLOATS),
+                };
+                (floats + floats / per * BLOCK) as u64 * f
+            },
+        },
+        MemoryDriver {
             name: "MI estimator buffers",
             params: &["estimator", "mi_rows", "hidden"],
             bytes: estimator,

@@ -392,7 +392,12 @@ impl Trainer {
         });
         Trainer {
             opt: Optimizer::new(cfg.optimizer, cfg.lr, &net),
-            ws: Workspace::new(&net),
+            ws: {
+                let mut ws = Workspace::new(&net);
+                // IDNNs' batches are the same slices every epoch.
+                ws.cache_blocks(cfg.batch_order == BatchOrder::Fixed);
+                ws
+            },
             grad: Gradients::zeros_like(&net),
             order: split.train.clone(),
             batch_rng: Rng::for_stream(cfg.seed, Stream::Batches),
