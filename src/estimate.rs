@@ -7,7 +7,7 @@
 use crate::protocol::{build_id, FromWorker, ToWorker};
 use crate::session::{check_memory, data_shape, parallel_seeds};
 use infoplane_core::config::Config;
-use infoplane_core::cost::{format_bytes, format_seconds, Cost, Speeds};
+use infoplane_core::cost::{format_bytes, format_seconds, Cost};
 use infoplane_core::data::Dataset;
 use infoplane_core::params::Params;
 use infoplane_core::sweep::SweepPlan;
@@ -20,25 +20,7 @@ pub const HEAVY_SECONDS: f64 = 300.0;
 /// See [`HEAVY_SECONDS`].
 pub const HEAVY_BYTES: u64 = 1_000_000_000;
 
-/// This browser's measured speeds, shared by the page (`None` while the
-/// one-off measurement runs).
-#[derive(Clone, Copy)]
-pub struct Speed(pub RwSignal<Option<SpeedsCopy>>);
-
-/// [`Speeds`] as a plain value a signal can hold.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct SpeedsCopy(pub [f64; 3]);
-
-impl SpeedsCopy {
-    /// As the core's type.
-    pub fn speeds(self) -> Speeds {
-        Speeds {
-            dense_flops_per_s: self.0[0],
-            bin_values_per_s: self.0[1],
-            kde_pair_dims_per_s: self.0[2],
-        }
-    }
-}
+pub use crate::speed::{Speed, SpeedsCopy};
 
 const CACHE_KEY: &str = "infoplane-speeds";
 

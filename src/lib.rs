@@ -18,6 +18,7 @@ pub mod letter;
 pub mod pool;
 pub mod runs;
 pub mod session;
+pub mod speed;
 pub mod stored;
 pub mod url;
 pub mod view;

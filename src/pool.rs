@@ -2,7 +2,8 @@
 //! a worker; a worker with no seed to train estimates the mutual
 //! information of logged epochs that trainers defer to it (so one seed on
 //! a four-core machine uses all four), when the estimator's work outweighs
-//! copying the activations over (KDE, noisy-sp; not binning). No SharedArrayBuffer, so the page
+//! handing the job over (a replay job's weights always; activations for
+//! KDE and noisy-sp, not for binning). No SharedArrayBuffer, so the page
 //! works on static hosting and inside third-party iframes. Each
 //! `Session` (session.rs) owns one.
 //!

@@ -3,9 +3,9 @@
 //! above the run state ([`Runs`]) and the worker pool, and below the lab.
 
 use crate::browser;
-use crate::estimate::{Speed, SpeedsCopy};
 use crate::pool::{self, Pool, Sink, WorkerStatus};
 use crate::runs::{Report, RunState, Runs};
+use crate::speed::{Speed, SpeedsCopy};
 use infoplane_core::config::Config;
 use infoplane_core::cost::{Cost, MemoryError, Speeds};
 use infoplane_core::data::{Dataset, ImageSet};

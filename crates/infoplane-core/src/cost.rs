@@ -328,7 +328,8 @@ pub struct Cost {
     /// MI work of each logged epoch.
     pub mi_per_logged_epoch: MiWork,
     /// Values (f32) of one logged epoch's MI job: the activations of the
-    /// MI rows, and noisy-sp's conditional samples.
+    /// MI rows, and noisy-sp's conditional samples; a replay job's weights
+    /// where [`crate::mi_job::replayable`].
     pub mi_job_floats: f64,
     /// Dense flops at the end of the run (`range=run`'s forward passes).
     pub finish_flops: f64,
@@ -536,7 +537,11 @@ impl Cost {
             train_flops_per_epoch: train,
             logged_extra_flops: logged_extra,
             mi_per_logged_epoch: mi,
-            mi_job_floats: (1.0 + cond_k) * n_mi as f64 * widths.iter().sum::<usize>() as f64,
+            mi_job_floats: if crate::mi_job::replayable(cfg) {
+                shape.params() as f64
+            } else {
+                (1.0 + cond_k) * n_mi as f64 * widths.iter().sum::<usize>() as f64
+            },
             finish_flops,
             finish_mi,
             memory: memory(
@@ -565,10 +570,11 @@ impl Cost {
     }
 
     /// Whether the page's idle workers should take this run's logged
-    /// epochs' MI: only when estimating one costs more than handing its
-    /// activations over ([`SHIP_PER_FLOAT`] each). KDE and noisy-sp jobs
-    /// do (their work grows with the square of the rows); binning, which
-    /// touches each value about once, costs less in place than in transit.
+    /// epochs' MI: only when estimating one costs more than handing its job
+    /// over ([`SHIP_PER_FLOAT`] per value). A replay job (the weights) is
+    /// nearly free to hand over; activations are not: KDE and noisy-sp jobs
+    /// still pay (their work grows with the square of the rows), binning,
+    /// which touches each value about once, costs less in place.
     pub fn deferral_pays(&self, speeds: &Speeds) -> bool {
         let ship = self.mi_job_floats * SHIP_PER_FLOAT / speeds.bin_values_per_s;
         self.mi_per_logged_epoch.seconds(speeds) > ship
@@ -1107,14 +1113,20 @@ mod tests {
     }
 
     #[test]
-    fn deferral_pays_for_kde_and_not_for_binning() {
-        // 100 rows × (3 + 2) units: 500 values to ship, 4000
-        // value-equivalents at SHIP_PER_FLOAT = 8.
-        let binned = small(&[]);
-        assert_eq!(binned.mi_job_floats, 500.0);
-        // Binning: 500 values + 4 per row and layer = 1300 value-equivalents,
-        // less than shipping them: no deferral, whatever the workers.
+    fn deferral_pays_for_replay_jobs_and_kde_not_for_shipped_binning() {
         let s = Speeds::REFERENCE;
+        // var_u without noise replays: the job is the 17 weights, so even
+        // binning's MI is worth handing over.
+        let replayed = small(&[]);
+        assert_eq!(replayed.mi_job_floats, 17.0);
+        assert!(replayed.deferral_pays(&s));
+        // Class clustering needs the activations in the trainer, so jobs
+        // carry them: 100 rows × (3 + 2) units, 500 values, 4000
+        // value-equivalents to ship at SHIP_PER_FLOAT = 8. Binning them:
+        // 500 values + 4 per row and layer = 1300, less than shipping: no
+        // deferral, whatever the workers.
+        let binned = small(&[("clustering", "on")]);
+        assert_eq!(binned.mi_job_floats, 500.0);
         assert_eq!(binned.mi_per_logged_epoch.bin_values, 1300.0);
         assert!(!binned.deferral_pays(&s));
         let one = binned.seconds(&s).1;
@@ -1122,10 +1134,15 @@ mod tests {
         // KDE on the same rows: 4950 pairs × 41 pair-dimensions, worth
         // 203 k / 21e9 · 3.9e8 ≈ 3770 value-equivalents at the reference
         // speeds, under 4000: no deferral either...
-        let kde = small(&[("estimator", "kde-upper")]);
+        let kde = small(&[("estimator", "kde-upper"), ("clustering", "on")]);
         assert!(!kde.deferral_pays(&s));
         // ...but on 1000 rows (100× the pairs, 10× the values) it pays.
-        let big = Cost::estimate(&cfg(&[("estimator", "kde-upper")]), 1000, 2, 2);
+        let big = Cost::estimate(
+            &cfg(&[("estimator", "kde-upper"), ("clustering", "on")]),
+            1000,
+            2,
+            2,
+        );
         assert!(big.deferral_pays(&s));
         // noisy-sp ships its 4 conditional samples of each row too (IDNNs'
         // layers: 31 units).

@@ -2,30 +2,56 @@
 //! worker can do it (deferred MI, see
 //! [`Trainer::set_defer_mi`](crate::train::Trainer::set_defer_mi)).
 //!
-//! # Format (version 2), little-endian, checked as checkpoints are
+//! A job carries either the activations themselves or, for a *replay*
+//! job, the weights they came from: the receiver runs the same forward
+//! pass over the same rows (the kernels give the same bits everywhere) and
+//! then the same estimate. A replay job is a few hundred values where
+//! the activations are hundreds of thousands, so the browser can hand
+//! binned MI to an idle worker too ([`replayable`]).
+//!
+//! # Format (version 3), little-endian, checked as checkpoints are
 //!
 //! ```text
 //! magic "IPMJ", u32 version
 //! u8[] query (UTF-8)
 //! u32 layers, then u32 width per layer
 //! u64 rows, u32 classes, u32[] labels (rows of them)
-//! per layer f32[] activations (rows · width, row-major)
+//! per layer f32[] activations (rows · width, row-major; none in a replay job)
 //! u8 run range (0 none, 1 present), present: f32 lo, f32 hi
 //! u32 K conditional samples (0 none), K > 0: per layer
 //!     f32[] samples (K · rows · width; row k·rows + i is sample k of row i)
+//! u64 seed, f32[] parameters (every layer's w then b; empty: not a replay)
 //! ```
 //!
 //! Version 2 added the conditional samples (noisy-sp's h(T | X) in a noisy
-//! network); a version-1 job is refused with a message saying so.
+//! network), version 3 replay jobs; older jobs are refused with a message
+//! saying so.
 //!
 //! `T[]` is a u64 element count then the elements (see
 //! [`checkpoint`](crate::checkpoint)).
 
 use crate::checkpoint::{DecodeError, Reader, Writer};
+use crate::config::{Config, DataChoice};
+use crate::data::Dataset;
 use crate::estimators::{estimate_layers_cond, Estimator, LayerView, MiPair};
+use crate::network::{Network, Workspace};
+use crate::rng::{Rng, Stream};
 
 const MAGIC: &[u8; 4] = b"IPMJ";
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
+
+/// Whether `cfg`'s logged epochs can be handed over as replay jobs: the
+/// activations must follow from the weights and the configuration alone
+/// (no noise, no conditional samples), the receiver must be able to build
+/// the data set itself (var_u, compiled in), and the trainer must not need
+/// them itself (class clustering, `range=run`'s running range).
+pub fn replayable(cfg: &Config) -> bool {
+    cfg.data == DataChoice::VarU
+        && cfg.noise_std == 0.0
+        && !cfg.clustering
+        && crate::train::cond_samples_of(cfg) == 0
+        && !crate::train::uses_run_range(cfg)
+}
 
 /// The activations of one logged epoch and what is needed to estimate
 /// their MI anywhere.
@@ -52,9 +78,52 @@ pub struct MiJob {
     /// samples: `cond_k · rows × widths[l]`, row k·rows + i sample k of row
     /// i ([`estimate_layers_cond`]).
     pub cond: Vec<Vec<f32>>,
+    /// The run's seed (its split and MI rows), for a replay job.
+    pub seed: u64,
+    /// A replay job's weights (every layer's `w` then `b`); empty when the
+    /// job carries its activations.
+    pub params: Vec<f32>,
 }
 
 impl MiJob {
+    /// For a replay job, computes its activations: `cfg` (the job's query
+    /// with its seed) and `data` rebuild the network and the MI rows, and
+    /// the trainer's probe pass runs again. Other jobs are left as they are.
+    /// Fails when the job does not fit them.
+    pub fn replay(&mut self, cfg: &Config, data: &Dataset) -> Result<(), String> {
+        if self.params.is_empty() {
+            return Ok(());
+        }
+        let cfg = cfg.with_seed(self.seed);
+        cfg.check_data(data).map_err(|e| e.to_string())?;
+        // The initialisation is overwritten by the job's weights.
+        let mut rng = Rng::for_stream(0, Stream::Init);
+        let mut net = Network::new(
+            data.n_features(),
+            &cfg.hidden,
+            data.n_classes(),
+            cfg.activation,
+            cfg.output,
+            &mut rng,
+        );
+        if net.widths() != self.widths || crate::train::param_count(&net) != self.params.len() {
+            return Err("a replay job's weights do not fit its experiment's network".into());
+        }
+        crate::train::load_params(&mut net, &self.params);
+        let split = cfg.split_rows(data.len());
+        let rows = cfg.mi_rows_of(data.len(), &split);
+        if rows.len() != self.rows {
+            return Err(format!(
+                "a replay job for {} MI rows where its experiment has {}",
+                self.rows,
+                rows.len()
+            ));
+        }
+        self.acts = vec![Vec::new(); net.layers.len()];
+        Workspace::new(&net).forward_rows_with_noise(&net, data, &rows, &mut self.acts, None);
+        Ok(())
+    }
+
     /// The MI of every layer, exactly as the trainer computes it
     /// ([`estimate_layers_cond`]); malformed shapes give NaN pairs.
     pub fn compute(&self, estimator: &Estimator) -> Vec<MiPair> {
@@ -94,9 +163,15 @@ impl MiJob {
         mi
     }
 
-    /// Activations and conditional samples the job carries (f32 values).
+    /// Activations, conditional samples and weights the job carries (f32
+    /// values).
     pub fn floats(&self) -> usize {
-        self.acts.iter().chain(&self.cond).map(Vec::len).sum()
+        self.acts
+            .iter()
+            .chain(&self.cond)
+            .map(Vec::len)
+            .sum::<usize>()
+            + self.params.len()
     }
 
     /// The job in the binary format of the module docs.
@@ -132,6 +207,8 @@ impl MiJob {
                 w.f32s(c);
             }
         }
+        w.u64(self.seed);
+        w.f32s(&self.params);
         w.buf
     }
 
@@ -140,11 +217,16 @@ impl MiJob {
     /// `rows × width` activations.
     pub fn from_bytes(bytes: &[u8]) -> Result<MiJob, DecodeError> {
         let mut r = Reader::new(bytes);
-        if bytes.len() >= 8 && &bytes[..4] == MAGIC && bytes[4..8] == 1u32.to_le_bytes() {
-            r.header(MAGIC, 1)?;
-            return Err(r.error(
-                "an MI job of format 1 (before noisy-sp's conditional samples) is not supported; recompute it with this version",
-            ));
+        for (old, what) in [
+            (1u32, "before noisy-sp's conditional samples"),
+            (2, "before replay jobs"),
+        ] {
+            if bytes.len() >= 8 && &bytes[..4] == MAGIC && bytes[4..8] == old.to_le_bytes() {
+                r.header(MAGIC, old)?;
+                return Err(r.error(format!(
+                    "an MI job of format {old} ({what}) is not supported; recompute it with this version"
+                )));
+            }
         }
         r.header(MAGIC, VERSION)?;
         let query = r.string("the query")?;
@@ -170,7 +252,12 @@ impl MiJob {
             let n = rows
                 .checked_mul(w)
                 .ok_or_else(|| r.error("rows × width overflows"))?;
-            acts.push(r.f32s(Some(n), "a layer's activations")?);
+            let a = r.f32s(None, "a layer's activations")?;
+            // Checked against the weights below: none in a replay job.
+            if !a.is_empty() && a.len() != n {
+                return Err(r.error(format!("{} activations for {rows} × {w}", a.len())));
+            }
+            acts.push(a);
         }
         let run_range = match r.u8("the run-range tag")? {
             0 => None,
@@ -191,8 +278,17 @@ impl MiJob {
                 cond.push(r.f32s(Some(n), "a layer's conditional samples")?);
             }
         }
+        let seed = r.u64("the seed")?;
+        let params = r.f32s(None, "the weights")?;
+        let complete = acts.iter().zip(&widths).all(|(a, &w)| a.len() == rows * w);
+        let replay = !params.is_empty() && acts.iter().all(Vec::is_empty);
+        if !(complete && params.is_empty() || replay) {
+            return Err(r.error("a job needs either every layer's activations or its weights"));
+        }
         r.end()?;
         Ok(MiJob {
+            seed,
+            params,
             query,
             widths,
             rows,
@@ -226,6 +322,8 @@ mod tests {
             run_range: Some((0.0, 1.0)),
             cond_k: 0,
             cond: Vec::new(),
+            seed: 0,
+            params: Vec::new(),
         }
     }
 
@@ -303,11 +401,56 @@ mod tests {
     }
 
     #[test]
-    fn format_1_jobs_are_refused_by_name() {
-        let mut b = job().to_bytes();
-        b[4..8].copy_from_slice(&1u32.to_le_bytes());
-        let e = MiJob::from_bytes(&b).unwrap_err();
-        assert!(e.message.contains("format 1"), "{e}");
+    fn older_formats_are_refused_by_name() {
+        for v in [1u32, 2] {
+            let mut b = job().to_bytes();
+            b[4..8].copy_from_slice(&v.to_le_bytes());
+            let e = MiJob::from_bytes(&b).unwrap_err();
+            assert!(e.message.contains(&format!("format {v}")), "{e}");
+        }
+    }
+
+    #[test]
+    fn replay_jobs_travel_and_recompute_the_probe() {
+        // A trainer's probe at epoch 0 of a short var_u run: its replay job
+        // (weights, seed) rebuilds the same activations elsewhere.
+        let query = "split=shuffled&seed=3&epochs=3&log_samples=3";
+        let cfg =
+            Config::from_params(&crate::params::Params::from_query(query, &[]).params).unwrap();
+        let data = std::sync::Arc::new(crate::data::var_u());
+        let mut t = crate::train::Trainer::new(&cfg, data.clone()).unwrap();
+        t.step().unwrap().expect("epoch 0 is logged");
+        let acts = t.last_activations().to_vec();
+        let mut t2 = crate::train::Trainer::new(&cfg, data.clone()).unwrap();
+        t2.set_defer_mi(true);
+        t2.set_defer_replay(true);
+        t2.step().unwrap();
+        let job = t2.mi_job("split=shuffled&epochs=3&log_samples=3");
+        assert!(job.acts.iter().all(Vec::is_empty) && !job.params.is_empty());
+        assert_eq!(job.seed, 3);
+        // A few hundred weights instead of 4096 rows × 31 units.
+        assert!(
+            job.to_bytes().len() < 20_000 + 4 * 4096,
+            "{}",
+            job.to_bytes().len()
+        );
+        let mut back = MiJob::from_bytes(&job.to_bytes()).unwrap();
+        assert_eq!(back, job);
+        // The job's query lacks the seed: the job's own is used.
+        let unseeded =
+            Config::from_params(&crate::params::Params::from_query(&back.query, &[]).params)
+                .unwrap();
+        back.replay(&unseeded, &data).unwrap();
+        let bits = |a: &[Vec<f32>]| a.iter().flatten().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&back.acts), bits(&acts));
+        // Weights that do not fit the experiment's network are refused.
+        let mut bad = job.clone();
+        bad.params.pop();
+        assert!(bad.replay(&unseeded, &data).is_err());
+        // A job with both activations and weights is malformed.
+        let mut both = back.clone();
+        both.params = job.params.clone();
+        assert!(MiJob::from_bytes(&both.to_bytes()).is_err());
     }
 
     #[test]

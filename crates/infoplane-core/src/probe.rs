@@ -54,6 +54,11 @@ impl Probe {
     /// output S_l fed by the noisy layers below
     /// ([`Workspace::forward_rows_with_noise`]), and the loss and accuracy
     /// the noisy network's.
+    ///
+    /// Without `activations` (a replay job takes them elsewhere) the MI
+    /// pass is skipped: `activations` is left empty, and the loss and
+    /// accuracy come from passes of their own (the same numbers).
+    #[allow(clippy::too_many_arguments)]
     pub fn take(
         &mut self,
         ws: &mut Workspace,
@@ -62,8 +67,18 @@ impl Probe {
         split: &Split,
         mi_rows: &[u32],
         noise: [Option<Noise>; 3],
+        activations: bool,
     ) {
         let [mut mi, mut train, mut test] = noise;
+        self.wnorm = net.weight_norms();
+        if !activations {
+            self.activations.iter_mut().for_each(Vec::clear);
+            (self.loss_train, self.acc_train) =
+                ws.evaluate_with_noise(net, data, &split.train, train.as_mut());
+            (self.loss_test, self.acc_test) =
+                ws.evaluate_with_noise(net, data, &split.test, test.as_mut());
+            return;
+        }
         // Without noise a row's outputs are the same in every pass (lanes
         // are independent), so the loss and accuracy of rows that are MI
         // rows come from the MI pass, bit for bit, instead of a pass of
@@ -84,7 +99,6 @@ impl Probe {
         }
         let outcomes = ws.take_row_outcomes();
         let from_mi = |rows: &[u32]| reuse.then(|| mean_of(&outcomes, &self.at, rows)).flatten();
-        self.wnorm = net.weight_norms();
         (self.loss_train, self.acc_train) = from_mi(&split.train)
             .unwrap_or_else(|| ws.evaluate_with_noise(net, data, &split.train, train.as_mut()));
         (self.loss_test, self.acc_test) = from_mi(&split.test)
@@ -169,9 +183,19 @@ mod tests {
         let train = ws.evaluate(&net, &data, &split.train);
         let test = ws.evaluate(&net, &data, &split.test);
         let all: Vec<u32> = (0..data.len() as u32).collect();
-        for mi_rows in [&all[..], &split.test[..]] {
+        for (mi_rows, activations) in [(&all[..], true), (&split.test[..], true), (&all[..], false)]
+        {
             let mut p = Probe::default();
-            p.take(&mut ws, &net, &data, &split, mi_rows, [None, None, None]);
+            p.take(
+                &mut ws,
+                &net,
+                &data,
+                &split,
+                mi_rows,
+                [None, None, None],
+                activations,
+            );
+            assert_eq!(p.activations.iter().all(Vec::is_empty), !activations);
             assert_eq!(p.loss_train.to_bits(), train.0.to_bits());
             assert_eq!(p.acc_train.to_bits(), train.1.to_bits());
             assert_eq!(p.loss_test.to_bits(), test.0.to_bits());

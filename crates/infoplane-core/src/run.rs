@@ -147,6 +147,15 @@ impl SeedRun {
         self.defer = if on { query } else { None };
     }
 
+    /// Deferred logged epochs leave as replay jobs (the weights) where the
+    /// run allows it ([`Trainer::set_defer_replay`]); for a receiver that
+    /// calls [`MiJob::replay`] before [`MiJob::compute`].
+    pub fn set_replay(&mut self, on: bool) {
+        if let Some(t) = self.trainer.as_mut() {
+            t.set_defer_replay(on);
+        }
+    }
+
     /// Whether the MI of the coming logged epochs is deferred.
     pub fn is_deferring(&self) -> bool {
         self.defer.is_some()

@@ -129,6 +129,8 @@ pub struct Trainer {
     batch_grads: BatchGradients,
     run_range: Option<RunRange>,
     defer_mi: bool,
+    /// Deferred MI goes out as replay jobs ([`Trainer::set_defer_replay`]).
+    replay: bool,
     record: SeedRecord,
     /// K: noisy passes of the MI rows per probe for noisy-sp's h(T | X)
     /// (0: none; see [`Trainer::set_cond_samples`]).
@@ -140,8 +142,13 @@ pub struct Trainer {
     cond_pass: Vec<Vec<f32>>,
 }
 
+/// Weights and biases of `net`.
+pub(crate) fn param_count(net: &Network) -> usize {
+    net.layers.iter().map(|l| l.w.len() + l.b.len()).sum()
+}
+
 /// Every layer's `w` then `b`, concatenated, into `out`.
-fn params_into(net: &Network, out: &mut Vec<f32>) {
+pub(crate) fn params_into(net: &Network, out: &mut Vec<f32>) {
     out.clear();
     for l in &net.layers {
         out.extend_from_slice(&l.w);
@@ -150,7 +157,7 @@ fn params_into(net: &Network, out: &mut Vec<f32>) {
 }
 
 /// The inverse of [`params_into`]; `flat` has exactly the network's size.
-fn load_params(net: &mut Network, flat: &[f32]) {
+pub(crate) fn load_params(net: &mut Network, flat: &[f32]) {
     let mut o = 0;
     for l in &mut net.layers {
         let (nw, nb) = (l.w.len(), l.b.len());
@@ -351,7 +358,7 @@ pub(crate) fn cond_samples_of(cfg: &Config) -> usize {
     }
 }
 
-fn uses_run_range(cfg: &Config) -> bool {
+pub(crate) fn uses_run_range(cfg: &Config) -> bool {
     matches!(
         cfg.estimator,
         Estimator::UniformBinning {
@@ -411,6 +418,7 @@ impl Trainer {
             batch_grads: BatchGradients::default(),
             run_range,
             defer_mi: false,
+            replay: false,
             cond_k: cond_samples_of(cfg),
             cond: Vec::new(),
             cond_pass: Vec::new(),
@@ -707,6 +715,20 @@ impl Trainer {
         self.defer_mi = on;
     }
 
+    /// With `true` (and where [`crate::mi_job::replayable`]), deferred
+    /// logged epochs go out as replay jobs: the probe skips its pass over
+    /// the MI rows and [`Trainer::mi_job`] carries the weights instead of
+    /// the activations ([`MiJob::replay`] recomputes them). Records are the
+    /// same either way.
+    pub fn set_defer_replay(&mut self, on: bool) {
+        self.replay = on && crate::mi_job::replayable(&self.cfg);
+    }
+
+    /// Whether logged epochs now leave as replay jobs.
+    fn replaying(&self) -> bool {
+        self.defer_mi && self.replay
+    }
+
     /// Writes logged epoch `k`'s MI (one pair per layer) into the record.
     pub fn fill_mi(&mut self, k: usize, mi: &[MiPair]) -> Result<(), TrainError> {
         let logged = self.record.ixt.len();
@@ -726,8 +748,16 @@ impl Trainer {
     }
 
     /// The last probe's activations as an [`MiJob`] (`query` is the
-    /// experiment's query string), with the current [`Trainer::run_range`].
+    /// experiment's query string), with the current [`Trainer::run_range`];
+    /// a replay job with the probe's weights instead when
+    /// [`Trainer::set_defer_replay`] holds.
     pub fn mi_job(&self, query: &str) -> MiJob {
+        if self.replaying() {
+            return MiJob {
+                params: self.probe_params.clone(),
+                ..self.job_of(query, vec![Vec::new(); self.net.layers.len()])
+            };
+        }
         self.job_of(query, self.probe.activations.clone())
     }
 
@@ -746,6 +776,8 @@ impl Trainer {
             } else {
                 self.cond.clone()
             },
+            seed: self.cfg.seed,
+            params: Vec::new(),
         }
     }
 
@@ -800,6 +832,7 @@ impl Trainer {
             NoisePass::ProbeTest,
         ]
         .map(|p| pass_noise(&self.cfg, e, 0, p));
+        let replay = self.replaying();
         self.probe.take(
             &mut self.ws,
             &self.net,
@@ -807,8 +840,9 @@ impl Trainer {
             &self.split,
             &self.mi_rows,
             noise,
+            !replay,
         );
-        if self.run_range.is_some() {
+        if self.run_range.is_some() || replay {
             params_into(&self.net, &mut self.probe_params);
         }
         self.take_cond_samples(e);

@@ -7,7 +7,7 @@
 use crate::protocol::{CheckpointMsg, FromWorker, SpeedsMsg, SweepTrainJob, ToWorker, TrainJob};
 use infoplane_core::checkpoint::Checkpoint;
 use infoplane_core::codec::Codec;
-use infoplane_core::config::Config;
+use infoplane_core::config::{Config, DataChoice};
 use infoplane_core::cost;
 use infoplane_core::data::Dataset;
 use infoplane_core::mi_job::MiJob;
@@ -216,6 +216,9 @@ fn train(job: TrainJob, data: Option<Vec<u8>>) {
     if job.credits > 0 {
         run.set_deferral(Some(parsed.params.experiment_query()));
     }
+    // Where the run allows it, deferred epochs leave as their weights and
+    // the helper recomputes the activations (see `mi`).
+    run.set_replay(true);
     JOB.with(|j| {
         *j.borrow_mut() = Job {
             run: Some(run),
@@ -296,8 +299,13 @@ fn sweep(job: SweepTrainJob, data: Option<Vec<u8>>) {
     schedule();
 }
 
+thread_local! {
+    /// The data set replay jobs run on, by its choice (built once).
+    static REPLAY_DATA: RefCell<Option<(DataChoice, Arc<Dataset>)>> = const { RefCell::new(None) };
+}
+
 fn mi(id: u64, bytes: &[u8]) {
-    let job = match MiJob::from_bytes(bytes) {
+    let mut job = match MiJob::from_bytes(bytes) {
         Ok(j) => j,
         Err(e) => return error(format!("MI job: {e}")),
     };
@@ -305,6 +313,22 @@ fn mi(id: u64, bytes: &[u8]) {
         Ok(c) => c,
         Err(e) => return error(e.to_string()),
     };
+    if !job.params.is_empty() {
+        // Replay jobs come from runs on a data set compiled in (var_u).
+        let data = REPLAY_DATA.with(|d| {
+            let mut d = d.borrow_mut();
+            if d.as_ref().is_none_or(|(c, _)| *c != cfg.data) {
+                *d = cfg.dataset(None).ok().map(|data| (cfg.data, data));
+            }
+            d.as_ref().map(|(_, data)| data.clone())
+        });
+        let Some(data) = data else {
+            return error("MI job: its data set cannot be rebuilt here".into());
+        };
+        if let Err(e) = job.replay(&cfg, &data) {
+            return error(format!("MI job: {e}"));
+        }
+    }
     post(&FromWorker::Mi {
         id,
         pairs: job.compute(&cfg.estimator),

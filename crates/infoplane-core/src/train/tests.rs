@@ -262,15 +262,21 @@ fn range_run_matches_rebinning_stored_activations() {
 }
 
 /// A deferred run whose MI travels as bytes, is computed from the job's own
-/// query and filled back gives the normal run's record.
-fn check_deferred(query: &str) {
+/// query and filled back gives the normal run's record; with `replay`, the
+/// jobs that can carry weights do, and their activations are recomputed.
+fn check_deferred_as(query: &str, replay: bool) {
     let cfg = cfg_of(query);
     let want = uninterrupted(&cfg);
     let mut t = Trainer::new(&cfg, var_u()).unwrap();
     t.set_defer_mi(true);
+    t.set_defer_replay(replay);
+    let replayed = replay && crate::mi_job::replayable(&cfg);
     let compute = |job: MiJob| {
-        let job = MiJob::from_bytes(&job.to_bytes()).unwrap();
-        job.compute(&cfg_of(&job.query).estimator)
+        let mut job = MiJob::from_bytes(&job.to_bytes()).unwrap();
+        assert_eq!(job.params.is_empty(), !replayed, "{query}");
+        let cfg = cfg_of(&job.query);
+        job.replay(&cfg, &var_u()).unwrap();
+        job.compute(&cfg.estimator)
     };
     let mut k = 0;
     while !t.is_done() {
@@ -289,6 +295,34 @@ fn check_deferred(query: &str) {
     }
     let got = t.finish(Status::Done, 0.0);
     assert_eq!(got.digest(), want.digest(), "{query}");
+}
+
+fn check_deferred(query: &str) {
+    check_deferred_as(query, false);
+    check_deferred_as(query, true);
+}
+
+#[test]
+fn replay_jobs_carry_weights_and_give_the_normal_record() {
+    // Binned MI on var_u replays, on the run's own split (the job carries
+    // the seed; a shuffled split depends on it) and MI rows.
+    for q in [
+        "epochs=30&log_samples=12",
+        "split=shuffled&seed=7&epochs=20&log_samples=6",
+        "mi_rows=test&act_time=end&epochs=20&log_samples=6",
+    ] {
+        assert!(crate::mi_job::replayable(&cfg_of(q)), "{q}");
+        check_deferred_as(q, true);
+    }
+    // What cannot: noise, class clustering, range=run, a fetched data set.
+    for q in [
+        "noise_std=0.05",
+        "clustering=on",
+        "estimator=uniform-binning&range=run",
+        "dataset=digits",
+    ] {
+        assert!(!crate::mi_job::replayable(&cfg_of(q)), "{q}");
+    }
 }
 
 #[test]
