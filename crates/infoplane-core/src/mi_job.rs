@@ -280,7 +280,10 @@ impl MiJob {
         }
         let seed = r.u64("the seed")?;
         let params = r.f32s(None, "the weights")?;
-        let complete = acts.iter().zip(&widths).all(|(a, &w)| a.len() == rows * w);
+        let complete = acts
+            .iter()
+            .zip(&widths)
+            .all(|(a, &w)| rows.checked_mul(w) == Some(a.len()));
         let replay = !params.is_empty() && acts.iter().all(Vec::is_empty);
         if !(complete && params.is_empty() || replay) {
             return Err(r.error("a job needs either every layer's activations or its weights"));
