@@ -106,6 +106,11 @@ for (const [name, args] of [
   native[name] = (Date.now() - t0) / 1000;
   out(`native_${name}`, native[name].toFixed(2), 's');
 }
+// idnns-default natively on the 4-lane kernels the browser runs (SSE2
+// instead of AVX2; the same bits): the browser's cost over the same kernels.
+const lane4 = Number(/idnns_default_run_4_lane_kernels: ([\d.]+) s/
+  .exec(execFileSync(cli, ['bench', 'idnns-4-lane'], { encoding: 'utf8' }))[1]);
+out('native_idnns_default_run_4_lane_kernels', lane4.toFixed(2), 's');
 {
   const page = await ctx.newPage();
   await page.goto(`${srv.url}/?bench=1`);
@@ -121,6 +126,7 @@ for (const [name, args] of [
       out(`ratio_measured_over_estimate_${name}`, (secs / est).toFixed(2), '(ratio)');
     }
     if (native[name]) out(`ratio_browser_over_native_${name}`, (secs / native[name]).toFixed(2), '(ratio)');
+    if (name === 'idnns_default_run') out(`ratio_browser_over_native_4_lane_${name}`, (secs / lane4).toFixed(2), '(ratio)');
   }
   await page.close();
 }

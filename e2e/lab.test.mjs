@@ -78,6 +78,29 @@ test('a short preset runs to completion and every figure is drawn', async () => 
   assert.deepEqual(errors, []);
 });
 
+test('a speed measured while a run shares the cores serves the page but is not cached; an idle one is', async () => {
+  // A fresh profile: nothing cached, so the page measures on load.
+  const fresh = await launch();
+  try {
+    const { page, errors } = await open(fresh, `${srv.url}/?${SHORT}`);
+    const before = await page.locator('#estimate').textContent();
+    await page.click('#run');
+    assert.match(before, /measuring this browser's speed/, 'the run started before the measurement ended');
+    await waitForState(page, 'done');
+    await page.waitForFunction(() => /about .* in all/.test(document.querySelector('#estimate')?.textContent || ''), null, { timeout: 30000 });
+    assert.equal(await page.evaluate(() => localStorage.getItem('infoplane-speeds')), null, 'a contended measurement was cached');
+    assert.deepEqual(errors, []);
+    // Control: a page left idle measures and caches (build, then 3 speeds).
+    const { page: idle } = await open(fresh, `${srv.url}/?${SHORT}`);
+    await idle.waitForFunction(() => localStorage.getItem('infoplane-speeds'), null, { timeout: 30000 });
+    const parts = (await idle.evaluate(() => localStorage.getItem('infoplane-speeds'))).split(' ');
+    assert.equal(parts.length, 4);
+    assert.ok(parts.slice(1).every((v) => Number(v) > 0), parts.join(' '));
+  } finally {
+    await fresh.close();
+  }
+});
+
 test('the configuration lives in the URL: edits replace the history entry and a reload restores them', async () => {
   const { page } = await open(ctx, `${srv.url}/?preset=saxe-tanh`);
   const before = await page.evaluate(() => history.length);

@@ -50,14 +50,20 @@ fn store(s: SpeedsCopy) {
 }
 
 /// Provides [`Speed`] and fills it: from the cache, or by a measurement of
-/// about 0.4 s in a worker (off the page's thread).
+/// about 0.4 s in a worker (off the page's thread). A measurement taken
+/// while this page's workers ran jobs (a run started at once) shared the
+/// cores and reads slow: it serves this page but is not cached, so the next
+/// page measures again.
 pub fn provide_speed() -> Speed {
     let sig = RwSignal::new(cached());
     let speed = Speed(sig);
     provide_context(speed);
     if sig.get_untracked().is_none() {
+        let sent = crate::pool::work_sent();
         measure(move |s| {
-            store(s);
+            if crate::pool::work_sent() == sent {
+                store(s);
+            }
             sig.set(Some(s));
         });
     }

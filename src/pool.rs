@@ -169,6 +169,16 @@ pub struct Workers {
 #[derive(Clone, Default)]
 pub struct Pool(Rc<RefCell<Inner>>);
 
+thread_local! {
+    static WORK_SENT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many jobs (trainings, sweeps' trainings, MI jobs) this page has sent
+/// to workers so far: a speed measured while it changed shared the cores.
+pub(crate) fn work_sent() -> u64 {
+    WORK_SENT.with(|n| n.get())
+}
+
 /// Posts `msg` to `worker`, with the data set's bytes attached to a
 /// training job; the error says why it could not.
 pub(crate) fn send(
@@ -178,6 +188,12 @@ pub(crate) fn send(
 ) -> Result<(), String> {
     // [message bytes, data set bytes (a training job's)]; the message's
     // buffer is handed over, the data set's copied (it serves every seed).
+    if matches!(
+        msg,
+        ToWorker::Train(_) | ToWorker::Sweep(_) | ToWorker::Mi { .. }
+    ) {
+        WORK_SENT.with(|n| n.set(n.get() + 1));
+    }
     let bytes = js_sys::Uint8Array::from(&msg.to_bytes()[..]);
     let parts = js_sys::Array::of1(&bytes);
     if let (ToWorker::Train(_) | ToWorker::Sweep(_), Some(data)) = (msg, data) {
