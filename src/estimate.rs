@@ -12,6 +12,7 @@ use infoplane_core::data::Dataset;
 use infoplane_core::params::Params;
 use infoplane_core::sweep::SweepPlan;
 use leptos::prelude::*;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -50,22 +51,22 @@ fn store(s: SpeedsCopy) {
 }
 
 /// Provides [`Speed`] and fills it: from the cache, or by a measurement of
-/// about 0.4 s in a worker (off the page's thread). A measurement taken
-/// while this page's workers ran jobs (a run started at once) shared the
-/// cores and reads slow: it serves this page but is not cached, so the next
-/// page measures again.
+/// about 0.4 s in a worker (off the page's thread). Work sent to a worker
+/// stops the measurement (it would share the cores and read slow); it
+/// starts again once no session runs (see [`crate::speed`]).
 pub fn provide_speed() -> Speed {
     let sig = RwSignal::new(cached());
     let speed = Speed(sig);
     provide_context(speed);
     if sig.get_untracked().is_none() {
-        let sent = crate::pool::work_sent();
-        measure(move |s| {
-            if crate::pool::work_sent() == sent {
+        let start = move || {
+            measure(move |s| {
                 store(s);
-            }
-            sig.set(Some(s));
-        });
+                sig.set(Some(s));
+            })
+        };
+        crate::speed::measuring(None, Some(Rc::new(start)));
+        start();
     }
     speed
 }
@@ -77,6 +78,7 @@ fn measure(done: impl Fn(SpeedsCopy) + 'static) {
     let Ok(worker) = web_sys::Worker::new(&crate::pool::worker_url()) else {
         return;
     };
+    crate::speed::measuring(Some(worker.clone()), None);
     let w = worker.clone();
     let cell: std::rc::Rc<std::cell::RefCell<Option<Handler>>> = Default::default();
     let keep = cell.clone();
@@ -88,6 +90,7 @@ fn measure(done: impl Fn(SpeedsCopy) + 'static) {
                     let _ = crate::pool::send(&w, &ToWorker::Calibrate, None);
                 }
                 Ok(FromWorker::Speeds(s)) => {
+                    crate::speed::measuring(None, None);
                     done(SpeedsCopy([
                         s.dense_flops_per_s,
                         s.bin_values_per_s,
@@ -103,6 +106,7 @@ fn measure(done: impl Fn(SpeedsCopy) + 'static) {
                     );
                 }
                 _ => {
+                    crate::speed::measuring(None, None);
                     w.set_onmessage(None);
                     w.terminate();
                 }

@@ -169,16 +169,6 @@ pub struct Workers {
 #[derive(Clone, Default)]
 pub struct Pool(Rc<RefCell<Inner>>);
 
-thread_local! {
-    static WORK_SENT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
-}
-
-/// How many jobs (trainings, sweeps' trainings, MI jobs) this page has sent
-/// to workers so far: a speed measured while it changed shared the cores.
-pub(crate) fn work_sent() -> u64 {
-    WORK_SENT.with(|n| n.get())
-}
-
 /// Posts `msg` to `worker`, with the data set's bytes attached to a
 /// training job; the error says why it could not.
 pub(crate) fn send(
@@ -192,7 +182,7 @@ pub(crate) fn send(
         msg,
         ToWorker::Train(_) | ToWorker::Sweep(_) | ToWorker::Mi { .. }
     ) {
-        WORK_SENT.with(|n| n.set(n.get() + 1));
+        crate::speed::yield_to_work();
     }
     let bytes = js_sys::Uint8Array::from(&msg.to_bytes()[..]);
     let parts = js_sys::Array::of1(&bytes);

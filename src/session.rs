@@ -195,13 +195,24 @@ pub fn check_memory(params: &Params, custom: Option<&Dataset>) -> Result<Cost, S
 impl Session {
     /// An idle session.
     pub fn new() -> Self {
-        Session {
+        let s = Session {
             runs: RwSignal::new(Runs::default()),
             sweep: RwSignal::new(None),
             workers: RwSignal::new((0, 0)),
             pool: StoredValue::new_local(Pool::default()),
             speed: use_context::<Speed>(),
-        }
+        };
+        // Tells the speed measurement when this session runs (it waits
+        // for the cores to be free).
+        use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+        let running = Arc::new(AtomicBool::new(false));
+        let r = running.clone();
+        Effect::new(move |_| {
+            let now = s.state() == RunState::Running;
+            crate::speed::session_running(r.swap(now, Relaxed), now);
+        });
+        on_cleanup(move || crate::speed::session_running(running.swap(false, Relaxed), false));
+        s
     }
 
     /// Starts the experiment `params` (one worker per seed, up to the

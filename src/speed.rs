@@ -1,9 +1,59 @@
 //! This browser's measured kernel speeds as the page shares them (the
 //! estimate module measures them once; the estimates read them, and the
-//! session when it decides where a run's MI is computed).
+//! session when it decides where a run's MI is computed), and the rule
+//! that keeps the measurement off busy cores: work sent to a worker stops
+//! a measurement in progress, which starts again once no session runs.
 
 use infoplane_core::cost::Speeds;
 use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+thread_local! {
+    /// The worker measuring the speeds, while it does.
+    static MEASURING: RefCell<Option<web_sys::Worker>> = const { RefCell::new(None) };
+    /// A measurement was stopped for work and is still owed.
+    static OWED: Cell<bool> = const { Cell::new(false) };
+    /// Sessions running now.
+    static RUNNING: Cell<usize> = const { Cell::new(0) };
+    /// Starts a measurement.
+    static MEASURE: RefCell<Option<Rc<dyn Fn()>>> = const { RefCell::new(None) };
+}
+
+/// Records the worker of the measurement in progress (`None`: it ended),
+/// and how to start one again.
+pub(crate) fn measuring(worker: Option<web_sys::Worker>, again: Option<Rc<dyn Fn()>>) {
+    MEASURING.with(|m| *m.borrow_mut() = worker);
+    if again.is_some() {
+        MEASURE.with(|m| *m.borrow_mut() = again);
+    }
+}
+
+/// Work is about to go to a worker: a measurement in progress would share
+/// the cores with it and read slow (half speed on two cores), so it stops
+/// and is owed until no session runs.
+pub(crate) fn yield_to_work() {
+    if let Some(w) = MEASURING.with(|m| m.borrow_mut().take()) {
+        w.set_onmessage(None);
+        w.terminate();
+        OWED.with(|o| o.set(true));
+    }
+}
+
+/// A session's running state changed from `was` to `now` (or was looked
+/// at again); with no session running, an owed measurement starts.
+pub(crate) fn session_running(was: bool, now: bool) {
+    RUNNING.with(|r| match (was, now) {
+        (false, true) => r.set(r.get() + 1),
+        (true, false) => r.set(r.get().saturating_sub(1)),
+        _ => {}
+    });
+    if RUNNING.with(Cell::get) == 0 && OWED.with(|o| o.replace(false)) {
+        if let Some(f) = MEASURE.with(|m| m.borrow().clone()) {
+            f();
+        }
+    }
+}
 
 /// This browser's measured speeds, shared by the page (`None` while the
 /// one-off measurement runs).
