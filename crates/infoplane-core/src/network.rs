@@ -862,8 +862,8 @@ pub struct Workspace {
 pub const BLOCK_CACHE_FLOATS: usize = 1 << 21;
 
 /// Loaded blocks by their rows, for batches that repeat every epoch (fixed
-/// batch order): the gradient pass reads a block's inputs, targets and mask
-/// where they are cached, instead of gathering every row's features again.
+/// batch order): a block's inputs, targets and mask are copied back, a
+/// few contiguous copies instead of a gather of every row's features.
 #[derive(Clone, Debug, Default)]
 struct BlockCache {
     on: bool,
@@ -920,7 +920,7 @@ impl Workspace {
     }
 
     /// Keeps the blocks that gradient passes load (up to
-    /// [`BLOCK_CACHE_FLOATS`] values) and reads them in place when the same
+    /// [`BLOCK_CACHE_FLOATS`] values) and copies them back when the same
     /// rows come again: for fixed batch orders, where every epoch loads the
     /// same blocks. Results are the same either way.
     pub fn cache_blocks(&mut self, on: bool) {
@@ -930,49 +930,40 @@ impl Workspace {
         };
     }
 
-    /// [`Workspace::load`] through `cache` (taken out of `self` by the
-    /// caller so the kernels can read its blocks in place): the index of
-    /// the cached block holding `rows` (inputs, targets, mask), or `None`
-    /// when they were loaded into the workspace instead.
-    fn load_cached(
-        &mut self,
-        cache: &mut BlockCache,
-        net: &Network,
-        data: &Dataset,
-        rows: &[u32],
-    ) -> Option<usize> {
-        if !cache.on {
-            self.load(net, data, rows);
-            return None;
+    /// [`Workspace::load`] through the block cache, when it is on.
+    fn load_cached(&mut self, net: &Network, data: &Dataset, rows: &[u32]) {
+        if !self.cache.on {
+            return self.load(net, data, rows);
         }
         let rows = &rows[..rows.len().min(BLOCK)];
         let (nf, k) = (data.n_features(), self.target.len());
         let id = data as *const Dataset as usize;
-        if cache.data != id {
-            *cache = BlockCache {
-                on: true,
-                data: id,
-                ..BlockCache::default()
-            };
+        if self.cache.data != id {
+            self.cache_blocks(true);
+            self.cache.data = id;
         }
         let key = (rows.first().copied().unwrap_or(0), rows.len() as u32);
-        if let Some(&i) = cache.index.get(&key) {
-            if cache.blocks[i].0 == rows {
-                return Some(i);
+        if let Some(&i) = self.cache.index.get(&key) {
+            let (cached_rows, b) = &self.cache.blocks[i];
+            if cached_rows == rows {
+                self.acts[..nf].copy_from_slice(&b[..nf]);
+                self.target.copy_from_slice(&b[nf..nf + k]);
+                self.mask = b[nf + k];
+                return;
             }
         }
         self.load(net, data, rows);
         let floats = (nf + k + 1) * BLOCK;
-        if !cache.index.contains_key(&key) && cache.floats + floats <= BLOCK_CACHE_FLOATS {
+        if !self.cache.index.contains_key(&key) && self.cache.floats + floats <= BLOCK_CACHE_FLOATS
+        {
             let mut b = Vec::with_capacity(nf + k + 1);
             b.extend_from_slice(&self.acts[..nf]);
             b.extend_from_slice(&self.target);
             b.push(self.mask);
-            cache.index.insert(key, cache.blocks.len());
-            cache.blocks.push((rows.to_vec(), b));
-            cache.floats += floats;
+            self.cache.index.insert(key, self.cache.blocks.len());
+            self.cache.blocks.push((rows.to_vec(), b));
+            self.cache.floats += floats;
         }
-        None
     }
 
     /// From now on, [`Workspace::forward_rows`] (and its noisy form) also
@@ -1037,9 +1028,7 @@ impl Workspace {
     }
 
     /// Forward pass of the loaded block (`n` valid rows) through every
-    /// layer (weights from `self.packed`), with `noise` on the hidden layers;
-    /// the input blocks are `input` when given (a cached block), else the
-    /// workspace's own.
+    /// layer (weights from `self.packed`), with `noise` on the hidden layers.
     #[cfg_attr(target_arch = "wasm32", inline(never))]
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn forward_block<V: Simd, A: Act>(
@@ -1048,15 +1037,11 @@ impl Workspace {
         net: &Network,
         mut noise: Option<&mut Noise>,
         n: usize,
-        input: Option<&[Block]>,
     ) {
         let last = net.layers.len() - 1;
         for (l, (layer, p)) in net.layers.iter().zip(&self.packed).enumerate() {
             let (prev, rest) = self.acts.split_at_mut(self.offsets[l + 1]);
-            let prev = match input {
-                Some(x) if l == 0 => x,
-                _ => &prev[self.offsets[l]..],
-            };
+            let prev = &prev[self.offsets[l]..];
             if l < last {
                 let out = &mut rest[..layer.n_out];
                 dense::<V, A>(act, layer, &p.fwd, prev, out);
@@ -1197,37 +1182,24 @@ impl Workspace {
             gb.iter_mut().for_each(|b| *b = [0.0; W]);
         }
         let last = net.layers.len() - 1;
-        let k = net.layers[last].n_out;
-        // The cache's blocks: inputs, targets, mask (see `load_cached`).
-        let nf = data.n_features();
-        // Out of `self` while the kernels read its blocks in place.
-        let mut cache = std::mem::take(&mut self.cache);
         for chunk in rows.chunks(BLOCK) {
-            let hit = self.load_cached(&mut cache, net, data, chunk);
-            let cached = hit.map(|i| &cache.blocks[i].1[..]);
-            let input = cached.map(|b| &b[..nf]);
-            self.forward_block::<V, A>(act, net, noise.as_deref_mut(), chunk.len(), input);
-            let (target, mask) = match cached {
-                Some(b) => (&b[nf..nf + k], &b[nf + k]),
-                None => (&self.target[..k], &self.mask),
-            };
+            self.load_cached(net, data, chunk);
+            self.forward_block::<V, A>(act, net, noise.as_deref_mut(), chunk.len());
             // Output delta: softmax + cross-entropy and sigmoid + BCE both
             // give p - y per logit; padded lanes are masked to zero.
             let off = self.offsets[last + 1];
+            let k = net.layers[last].n_out;
             for at in (0..BLOCK).step_by(V::LANES) {
-                let m = V::load(&mask[at..]);
+                let m = V::load(&self.mask[at..]);
                 for u in 0..k {
                     let p = V::load(&self.acts[off + u][at..]);
-                    let t = V::load(&target[u][at..]);
+                    let t = V::load(&self.target[u][at..]);
                     ((p - t) * m).store(&mut self.delta[u][at..]);
                 }
             }
             for l in (0..=last).rev() {
                 let layer = &net.layers[l];
-                let prev = match input {
-                    Some(x) if l == 0 => x,
-                    _ => &self.acts[self.offsets[l]..self.offsets[l] + layer.n_in],
-                };
+                let prev = &self.acts[self.offsets[l]..self.offsets[l] + layer.n_in];
                 let d = &self.delta[..layer.n_out];
                 for (g, dj) in self.gb[l].iter_mut().zip(d) {
                     for h in (0..W).step_by(V::LANES) {
@@ -1252,7 +1224,6 @@ impl Workspace {
                 }
             }
         }
-        self.cache = cache;
         // Mean over the batch, as TensorFlow's reduce_mean of the loss.
         let n = rows.len() as f32;
         for l in 0..net.layers.len() {
@@ -1382,7 +1353,7 @@ impl Workspace {
         self.row_outcomes.clear();
         for (bi, chunk) in rows.chunks(BLOCK).enumerate() {
             self.load(net, data, chunk);
-            self.forward_block::<V, A>(act, net, noise.as_deref_mut(), chunk.len(), None);
+            self.forward_block::<V, A>(act, net, noise.as_deref_mut(), chunk.len());
             let o = self.outcome(net, chunk.len());
             for c in 0..chunk.len() {
                 loss += o.loss[c];
