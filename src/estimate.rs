@@ -12,7 +12,6 @@ use infoplane_core::data::Dataset;
 use infoplane_core::params::Params;
 use infoplane_core::sweep::SweepPlan;
 use leptos::prelude::*;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -65,7 +64,7 @@ pub fn provide_speed() -> Speed {
                 sig.set(Some(s));
             })
         };
-        crate::speed::measuring(None, Some(Rc::new(start)));
+        crate::speed::on_measure_again(start);
         start();
     }
     speed
@@ -78,7 +77,7 @@ fn measure(done: impl Fn(SpeedsCopy) + 'static) {
     let Ok(worker) = web_sys::Worker::new(&crate::pool::worker_url()) else {
         return;
     };
-    crate::speed::measuring(Some(worker.clone()), None);
+    crate::speed::measuring(Some(worker.clone()));
     let w = worker.clone();
     let cell: std::rc::Rc<std::cell::RefCell<Option<Handler>>> = Default::default();
     let keep = cell.clone();
@@ -90,7 +89,7 @@ fn measure(done: impl Fn(SpeedsCopy) + 'static) {
                     let _ = crate::pool::send(&w, &ToWorker::Calibrate, None);
                 }
                 Ok(FromWorker::Speeds(s)) => {
-                    crate::speed::measuring(None, None);
+                    crate::speed::measuring(None);
                     done(SpeedsCopy([
                         s.dense_flops_per_s,
                         s.bin_values_per_s,
@@ -106,7 +105,7 @@ fn measure(done: impl Fn(SpeedsCopy) + 'static) {
                     );
                 }
                 _ => {
-                    crate::speed::measuring(None, None);
+                    crate::speed::measuring(None);
                     w.set_onmessage(None);
                     w.terminate();
                 }

@@ -20,13 +20,14 @@ thread_local! {
     static MEASURE: RefCell<Option<Rc<dyn Fn()>>> = const { RefCell::new(None) };
 }
 
-/// Records the worker of the measurement in progress (`None`: it ended),
-/// and how to start one again.
-pub(crate) fn measuring(worker: Option<web_sys::Worker>, again: Option<Rc<dyn Fn()>>) {
+/// Records the worker of the measurement in progress (`None`: it ended).
+pub(crate) fn measuring(worker: Option<web_sys::Worker>) {
     MEASURING.with(|m| *m.borrow_mut() = worker);
-    if again.is_some() {
-        MEASURE.with(|m| *m.borrow_mut() = again);
-    }
+}
+
+/// How to start a measurement again once one was stopped for work.
+pub(crate) fn on_measure_again(start: impl Fn() + 'static) {
+    MEASURE.with(|m| *m.borrow_mut() = Some(Rc::new(start)));
 }
 
 /// Work is about to go to a worker: a measurement in progress would share

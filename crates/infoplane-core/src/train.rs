@@ -531,7 +531,7 @@ impl Trainer {
             activation: cfg.activation,
             output: cfg.output,
         };
-        let n_params: usize = net.layers.iter().map(|l| l.w.len() + l.b.len()).sum();
+        let n_params = param_count(&net);
         let sizes_ok = ck.params.len() == n_params
             && ck
                 .adam
