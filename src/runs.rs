@@ -91,6 +91,12 @@ pub struct SeedView {
     pub deferred: BTreeSet<usize>,
     /// The deferred epochs still awaited.
     pub pending: BTreeSet<usize>,
+    /// Deferred MI that came before its epoch's record: the trainer posts
+    /// a deferred job before the events that log its epoch, and a helper
+    /// on another core can answer before those events reach the page.
+    /// (A list, not a map: it rarely holds anything, and a map of a new
+    /// type would cost the page's download 3 KB.)
+    pub early: Vec<(usize, Vec<MiPair>)>,
 }
 
 impl SeedView {
@@ -107,6 +113,7 @@ impl SeedView {
             record: SeedRecord::new(seed),
             deferred: BTreeSet::new(),
             pending: BTreeSet::new(),
+            early: Vec::new(),
         }
     }
 
@@ -229,6 +236,11 @@ impl Runs {
             Event::Epoch { seed, record } => {
                 if let Some(s) = self.seed_mut(seed) {
                     s.record.push(&record);
+                    let k = s.record.epochs.len() - 1;
+                    if let Some(i) = s.early.iter().position(|e| e.0 == k) {
+                        let (_, pairs) = s.early.swap_remove(i);
+                        s.record.set_mi(k, &pairs);
+                    }
                 }
             }
             Event::Finished { seed, mut record } => {
@@ -247,6 +259,9 @@ impl Runs {
                     s.message = record.message.clone();
                     s.seconds = record.seconds;
                     s.record = record;
+                    for (k, pairs) in std::mem::take(&mut s.early) {
+                        s.record.set_mi(k, &pairs);
+                    }
                 }
             }
         }
@@ -267,8 +282,8 @@ impl Runs {
             }
             Report::Mi(k, pairs) => {
                 if let Some(s) = self.seed_mut(seed) {
-                    if s.pending.remove(&k) {
-                        s.record.set_mi(k, &pairs);
+                    if s.pending.remove(&k) && !s.record.set_mi(k, &pairs) {
+                        s.early.push((k, pairs));
                     }
                 }
             }
@@ -277,6 +292,7 @@ impl Runs {
                     s.record.truncate(logged);
                     s.deferred.retain(|&k| k < logged);
                     s.pending.retain(|&k| k < logged);
+                    s.early.retain(|e| e.0 < logged);
                     s.ended = None;
                     s.epoch = epoch;
                 }
@@ -305,6 +321,7 @@ impl Runs {
                 s.record.status = status;
             }
             s.pending.clear();
+            s.early.clear();
         }
         self.paused = false;
     }
@@ -351,6 +368,7 @@ impl Runs {
                     record: r,
                     deferred: BTreeSet::new(),
                     pending: BTreeSet::new(),
+                    early: Vec::new(),
                 })
                 .collect(),
             header: Some(header),
@@ -426,6 +444,73 @@ mod tests {
         r.fail(1, "bad".into());
         assert_eq!(r.state(), RunState::Error);
         assert_eq!(r.seeds[0].ended, Some(Status::Done));
+    }
+
+    /// A logged epoch whose MI was left to another worker.
+    fn epoch(epoch: usize) -> EpochRecord {
+        EpochRecord {
+            epoch,
+            ixt: vec![],
+            ity: vec![],
+            grad_m: vec![1.0],
+            grad_s: vec![1.0],
+            wnorm: vec![1.0],
+            loss_train: 0.7,
+            loss_test: 0.7,
+            acc_train: 0.5,
+            acc_test: 0.5,
+        }
+    }
+
+    /// A helper's MI can reach the page before the trainer's events that
+    /// log its epoch (they come from different workers); it must land on
+    /// that epoch once it is logged, whichever arrives first.
+    #[test]
+    fn deferred_mi_lands_whether_it_comes_before_or_after_its_epoch() {
+        let pair = MiPair {
+            ixt: 1.5,
+            ity: 0.25,
+        };
+        let mut r = Runs::queued(Params::default());
+        r.apply(Event::Started {
+            seed: 0,
+            logged: vec![0, 1],
+            header: header(),
+        });
+        // Epoch 0: the MI comes after the epoch; epoch 1: before it.
+        r.report(0, Report::Pending(0));
+        r.apply(Event::Epoch {
+            seed: 0,
+            record: epoch(0),
+        });
+        r.report(0, Report::Mi(0, vec![pair]));
+        r.report(0, Report::Pending(1));
+        r.report(0, Report::Mi(1, vec![pair]));
+        assert!(r.seeds[0].pending.is_empty());
+        r.apply(Event::Epoch {
+            seed: 0,
+            record: epoch(1),
+        });
+        let mut last = r.seeds[0].record.clone();
+        last.ixt = vec![vec![], vec![]];
+        last.ity = vec![vec![], vec![]];
+        last.status = Status::Done;
+        r.apply(Event::Finished {
+            seed: 0,
+            record: last,
+        });
+        let s = &r.seeds[0];
+        assert!(s.is_settled());
+        assert_eq!(s.record.ixt, vec![vec![1.5], vec![1.5]]);
+        assert_eq!(s.record.ity, vec![vec![0.25], vec![0.25]]);
+        // Control: MI nobody deferred is not taken in.
+        let mut r = Runs::queued(Params::default());
+        r.report(0, Report::Mi(0, vec![pair]));
+        r.apply(Event::Epoch {
+            seed: 0,
+            record: epoch(0),
+        });
+        assert_eq!(r.seeds[0].record.ixt, vec![Vec::<f64>::new()]);
     }
 
     #[test]
