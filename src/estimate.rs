@@ -70,17 +70,12 @@ pub fn provide_speed() -> Speed {
     speed
 }
 
-type Handler = Closure<dyn FnMut(web_sys::MessageEvent)>;
-
 /// Runs the calibration in a worker of its own and reports the speeds.
 fn measure(done: impl Fn(SpeedsCopy) + 'static) {
     let Ok(worker) = web_sys::Worker::new(&crate::pool::worker_url()) else {
         return;
     };
-    crate::speed::measuring(Some(worker.clone()));
     let w = worker.clone();
-    let cell: std::rc::Rc<std::cell::RefCell<Option<Handler>>> = Default::default();
-    let keep = cell.clone();
     let onmessage =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
             match crate::pool::received(&ev) {
@@ -89,30 +84,18 @@ fn measure(done: impl Fn(SpeedsCopy) + 'static) {
                     let _ = crate::pool::send(&w, &ToWorker::Calibrate, None);
                 }
                 Ok(FromWorker::Speeds(s)) => {
-                    crate::speed::measuring(None);
+                    crate::speed::measured();
                     done(SpeedsCopy([
                         s.dense_flops_per_s,
                         s.bin_values_per_s,
                         s.kde_pair_dims_per_s,
                     ]));
-                    w.set_onmessage(None);
-                    w.terminate();
-                    // Dropped after this handler returns.
-                    let keep = keep.clone();
-                    leptos::prelude::set_timeout(
-                        move || drop(keep.borrow_mut().take()),
-                        Default::default(),
-                    );
                 }
-                _ => {
-                    crate::speed::measuring(None);
-                    w.set_onmessage(None);
-                    w.terminate();
-                }
+                _ => crate::speed::measured(),
             }
         });
     worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-    *cell.borrow_mut() = Some(onmessage);
+    crate::speed::measuring(worker, Box::new(onmessage));
 }
 
 /// A run's estimate, ready to show.

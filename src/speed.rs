@@ -9,9 +9,13 @@ use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+/// A measurement in progress: its worker, and what lives as long as it
+/// (the worker's message handler).
+type Measurement = (web_sys::Worker, Box<dyn std::any::Any>);
+
 thread_local! {
-    /// The worker measuring the speeds, while it does.
-    static MEASURING: RefCell<Option<web_sys::Worker>> = const { RefCell::new(None) };
+    /// The measurement in progress, if any.
+    static MEASURING: RefCell<Option<Measurement>> = const { RefCell::new(None) };
     /// A measurement was stopped for work and is still owed.
     static OWED: Cell<bool> = const { Cell::new(false) };
     /// Sessions running now.
@@ -20,9 +24,26 @@ thread_local! {
     static MEASURE: RefCell<Option<Rc<dyn Fn()>>> = const { RefCell::new(None) };
 }
 
-/// Records the worker of the measurement in progress (`None`: it ended).
-pub(crate) fn measuring(worker: Option<web_sys::Worker>) {
-    MEASURING.with(|m| *m.borrow_mut() = worker);
+/// Records a measurement starting in `worker`, with its message handler
+/// (kept until the measurement ends or is stopped).
+pub(crate) fn measuring(worker: web_sys::Worker, handler: Box<dyn std::any::Any>) {
+    end(MEASURING.with(|m| m.borrow_mut().replace((worker, handler))));
+}
+
+/// The measurement in progress ended (its result came, or it failed): its
+/// worker stops and its handler goes.
+pub(crate) fn measured() {
+    end(MEASURING.with(|m| m.borrow_mut().take()));
+}
+
+/// Stops a measurement's worker and drops its handler once the event being
+/// handled (perhaps by that handler) has returned.
+fn end(m: Option<Measurement>) {
+    if let Some((w, handler)) = m {
+        w.set_onmessage(None);
+        w.terminate();
+        set_timeout(move || drop(handler), Default::default());
+    }
 }
 
 /// How to start a measurement again once one was stopped for work.
@@ -34,9 +55,8 @@ pub(crate) fn on_measure_again(start: impl Fn() + 'static) {
 /// the cores with it and read slow (half speed on two cores), so it stops
 /// and is owed until no session runs.
 pub(crate) fn yield_to_work() {
-    if let Some(w) = MEASURING.with(|m| m.borrow_mut().take()) {
-        w.set_onmessage(None);
-        w.terminate();
+    if let Some(m) = MEASURING.with(|m| m.borrow_mut().take()) {
+        end(Some(m));
         OWED.with(|o| o.set(true));
     }
 }
