@@ -417,16 +417,9 @@ mod tests {
         r.apply(Event::Epoch {
             seed: 0,
             record: EpochRecord {
-                epoch: 0,
                 ixt: vec![1.0],
                 ity: vec![0.5],
-                grad_m: vec![1.0],
-                grad_s: vec![1.0],
-                wnorm: vec![1.0],
-                loss_train: 0.7,
-                loss_test: 0.7,
-                acc_train: 0.5,
-                acc_test: 0.5,
+                ..epoch(0)
             },
         });
         assert_eq!(r.seeds[0].record.epochs, vec![0]);
@@ -446,7 +439,7 @@ mod tests {
         assert_eq!(r.seeds[0].ended, Some(Status::Done));
     }
 
-    /// A logged epoch whose MI was left to another worker.
+    /// A logged epoch without MI (left to another worker).
     fn epoch(epoch: usize) -> EpochRecord {
         EpochRecord {
             epoch,
