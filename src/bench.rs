@@ -69,6 +69,14 @@ pub fn BenchPage() -> impl IntoView {
     // Per job: seconds measured here, or an error.
     let results = RwSignal::new(vec![None::<Result<f64, String>>; JOBS.len()]);
     let running = RwSignal::new(false);
+    // When the run in progress ended: read as the state changes, not at the
+    // loop's next look (up to 50 ms later).
+    let ended_at = StoredValue::new(None::<f64>);
+    Effect::new(move |_| {
+        if matches!(session.state(), RunState::Done | RunState::Error) {
+            ended_at.set_value(Some(crate::browser::now_ms()));
+        }
+    });
     let run = move |_| {
         if running.get_untracked() {
             return;
@@ -88,12 +96,16 @@ pub fn BenchPage() -> impl IntoView {
             }
             for (i, job) in JOBS.iter().enumerate() {
                 let parsed = Params::from_query(job.query, &[]);
+                ended_at.set_value(None);
                 let t0 = crate::browser::now_ms();
                 session.start(parsed.params, None);
                 let outcome = loop {
                     sleep(50).await;
                     match session.state_untracked() {
-                        RunState::Done => break Ok((crate::browser::now_ms() - t0) / 1e3),
+                        RunState::Done => {
+                            let t1 = ended_at.get_value().unwrap_or_else(crate::browser::now_ms);
+                            break Ok((t1 - t0) / 1e3);
+                        }
                         RunState::Error => {
                             break Err(session
                                 .runs
