@@ -25,6 +25,29 @@ fn clamp_select(x: f32, lo: f32, hi: f32) -> f32 {
     }
 }
 
+/// The smaller of a running minimum `acc` and `v` (`v < acc ? v : acc`): as
+/// `f32::min` when folding from +inf over values that are not NaN (a NaN
+/// `v` is skipped). One compare and select: `f32::min` (IEEE minNum) has no
+/// wasm instruction and compiles to a call to `fminf` there, one per value.
+#[inline(always)]
+pub fn min_of(acc: f32, v: f32) -> f32 {
+    if v < acc {
+        v
+    } else {
+        acc
+    }
+}
+
+/// The larger of a running maximum `acc` and `v`, as [`min_of`].
+#[inline(always)]
+pub fn max_of(acc: f32, v: f32) -> f32 {
+    if v > acc {
+        v
+    } else {
+        acc
+    }
+}
+
 /// TensorFlow's CPU `tanh` for float32: Eigen's `generic_fast_tanh_float`, a
 /// 13/6-degree rational interpolant, here in its non-FMA form (clamp
 /// ±7.90531110763549805, the smallest input where it evaluates to exactly 1).
@@ -251,6 +274,22 @@ pub fn log2(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn min_of_and_max_of_fold_as_f32_min_and_max_skipping_nan() {
+        let v = [3.5f32, -2.0, f32::NAN, 7.25, -2.5, 0.0, f32::NAN, 1.0];
+        let lo = v.iter().copied().fold(f32::INFINITY, min_of);
+        let hi = v.iter().copied().fold(f32::NEG_INFINITY, max_of);
+        assert_eq!((lo, hi), (-2.5, 7.25));
+        assert_eq!(lo, v.iter().copied().fold(f32::INFINITY, f32::min));
+        assert_eq!(hi, v.iter().copied().fold(f32::NEG_INFINITY, f32::max));
+        // Nothing but NaN, or nothing: the starting values.
+        assert_eq!(
+            [f32::NAN].iter().copied().fold(f32::INFINITY, min_of),
+            f32::INFINITY
+        );
+        assert_eq!(max_of(f32::NEG_INFINITY, f32::NAN), f32::NEG_INFINITY);
+    }
 
     #[test]
     fn tanh_matches_reference_within_a_few_ulp() {

@@ -6,6 +6,8 @@
 //! Each function fills `out` (row-major, same shape as `data`) and returns
 //! false when its parameters are invalid.
 
+use crate::math::{max_of, min_of};
+
 /// `np.linspace(lo, hi, n).astype(np.float32)`: computed in f64 as numpy
 /// does (`i * step + lo`, the last point `hi` exactly), then rounded to f32.
 pub(crate) fn idnns_edges(n: usize, lo: f32, hi: f32) -> Vec<f32> {
@@ -87,15 +89,15 @@ pub(crate) fn min_max(data: &[f32]) -> (f32, f32) {
     let (blocks, tail) = data.as_chunks::<8>();
     for b in blocks {
         for k in 0..8 {
-            lo[k] = lo[k].min(b[k]);
-            hi[k] = hi[k].max(b[k]);
+            lo[k] = min_of(lo[k], b[k]);
+            hi[k] = max_of(hi[k], b[k]);
         }
     }
-    let mut l = lo.iter().copied().fold(f32::INFINITY, f32::min);
-    let mut h = hi.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut l = lo.iter().copied().fold(f32::INFINITY, min_of);
+    let mut h = hi.iter().copied().fold(f32::NEG_INFINITY, max_of);
     for &v in tail {
-        l = l.min(v);
-        h = h.max(v);
+        l = min_of(l, v);
+        h = max_of(h, v);
     }
     (l, h)
 }
@@ -105,8 +107,8 @@ pub(crate) fn column_ranges(data: &[f32], width: usize) -> Vec<(f32, f32)> {
     let mut r = vec![(f32::INFINITY, f32::NEG_INFINITY); width];
     for row in data.chunks_exact(width) {
         for (m, &v) in r.iter_mut().zip(row) {
-            m.0 = m.0.min(v);
-            m.1 = m.1.max(v);
+            m.0 = min_of(m.0, v);
+            m.1 = max_of(m.1, v);
         }
     }
     r

@@ -72,7 +72,7 @@
 //! thread count therefore never changes a bit of the result.
 
 use super::{LayerView, MiPair};
-use crate::math::{exp_n, ln};
+use crate::math::{exp_n, ln, max_of, min_of};
 #[cfg(target_arch = "x86_64")]
 use crate::simd::Avx8;
 use crate::simd::{sum8, F32x4, Path, Simd};
@@ -232,8 +232,8 @@ fn kd_order(idx: &mut [u32], data: &[f32], d: usize, at: usize) {
         let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
         for &i in idx.iter() {
             let v = data[i as usize * d + k];
-            lo = lo.min(v);
-            hi = hi.max(v);
+            lo = min_of(lo, v);
+            hi = max_of(hi, v);
         }
         if hi - lo > best.1 {
             best = (k, hi - lo);
@@ -276,8 +276,8 @@ fn layout(layer: LayerView<'_>, labels: &[u32], c_lo: f32) -> Layout {
     let (mut lo, mut hi) = (vec![f32::INFINITY; d], vec![f32::NEG_INFINITY; d]);
     for row in layer.data.chunks_exact(d) {
         for ((l, h), &v) in lo.iter_mut().zip(hi.iter_mut()).zip(row) {
-            *l = l.min(v);
-            *h = h.max(v);
+            *l = min_of(*l, v);
+            *h = max_of(*h, v);
         }
     }
     let diag: f64 = lo
@@ -319,8 +319,8 @@ fn layout(layer: LayerView<'_>, labels: &[u32], c_lo: f32) -> Layout {
         for (b, (l, h)) in lo_k.iter_mut().zip(hi_k.iter_mut()).enumerate() {
             // Past the last row: an empty box (never far, never used).
             let col = &cols[k * pp + b * G..k * pp + ((b + 1) * G).min(p.max(b * G))];
-            *l = col.iter().copied().fold(f32::INFINITY, f32::min);
-            *h = col.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            *l = col.iter().copied().fold(f32::INFINITY, min_of);
+            *h = col.iter().copied().fold(f32::NEG_INFINITY, max_of);
         }
     }
     Layout {
@@ -529,8 +529,8 @@ fn run_tile<V: Simd, const R: usize>(
     thi.fill(f32::NEG_INFINITY);
     for row in tile_rows.chunks_exact(d) {
         for ((l, h), &v) in tlo.iter_mut().zip(thi.iter_mut()).zip(row) {
-            *l = l.min(v);
-            *h = h.max(v);
+            *l = min_of(*l, v);
+            *h = max_of(*h, v);
         }
     }
     // Lower bounds of the distances to every column group from the tile's
