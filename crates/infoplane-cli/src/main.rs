@@ -87,7 +87,20 @@ pub fn take_value(args: &mut std::slice::Iter<'_, String>, name: &str) -> Result
         .ok_or_else(|| CliError(format!("{name} needs a value")))
 }
 
+/// Ends the process quietly when the reader of its output goes away
+/// (`infoplane bench | head`), as Unix tools do: Rust starts programs with
+/// SIGPIPE ignored, so `println!` would panic on the broken pipe instead.
+fn die_quietly_on_broken_pipe() {
+    #[cfg(unix)]
+    // SAFETY: sets the default action of one signal, first thing in main,
+    // before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    die_quietly_on_broken_pipe();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("presets") => {

@@ -23,6 +23,25 @@ fn tmp(name: &str, content: &str) -> PathBuf {
     p
 }
 
+/// A reader that stops early (`infoplane params | head -1`) ends the
+/// command without a panic message: here the pipe's read end is closed
+/// before the command starts, so its first write meets a broken pipe.
+#[cfg(unix)]
+#[test]
+fn a_closed_output_pipe_ends_the_command_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_infoplane"))
+        .arg("params")
+        .stdout(writer)
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "{stderr}");
+}
+
 #[test]
 fn presets_lists_every_preset_with_its_source() {
     let (ok, out, _) = infoplane(&["presets"]);
