@@ -273,17 +273,9 @@ fn layout(layer: LayerView<'_>, labels: &[u32], c_lo: f32) -> Layout {
     }
     // Pruning can only apply if the largest possible distance (the range
     // box's diagonal, with a margin for rounding) reaches exp's cut-off.
-    let (mut lo, mut hi) = (vec![f32::INFINITY; d], vec![f32::NEG_INFINITY; d]);
-    for row in layer.data.chunks_exact(d) {
-        for ((l, h), &v) in lo.iter_mut().zip(hi.iter_mut()).zip(row) {
-            *l = min_of(*l, v);
-            *h = max_of(*h, v);
-        }
-    }
-    let diag: f64 = lo
+    let diag: f64 = super::binning::column_ranges(layer.data, d)
         .iter()
-        .zip(&hi)
-        .map(|(&l, &h)| (f64::from(h) - f64::from(l)).powi(2))
+        .map(|&(l, h)| (f64::from(h) - f64::from(l)).powi(2))
         .sum();
     let can_prune = diag * 1.01 * -f64::from(c_lo) >= 87.0;
     let mut order = vec![0u32; p];
