@@ -72,7 +72,7 @@
 //! thread count therefore never changes a bit of the result.
 
 use super::{LayerView, MiPair};
-use crate::math::{exp_n, ln, max_of, min_of};
+use crate::math::{exp_nonpos_n, ln, max_of, min_of};
 #[cfg(target_arch = "x86_64")]
 use crate::simd::Avx8;
 use crate::simd::{sum8, F32x4, Path, Simd};
@@ -653,7 +653,8 @@ impl<const R: usize> Tile<'_, R> {
             let x: [V; R] = std::array::from_fn(|r| dist[r] * c_lo);
             let mut cu = V::load(&col_up[l..]);
             let mut cl = V::load(&col_lo[l..]);
-            let e = exp_n(x);
+            // x = D · (-1/(8s²)) <= 0, or NaN.
+            let e = exp_nonpos_n(x);
             for r in 0..R {
                 let mut e_lo = e[r];
                 if MASK {
