@@ -169,29 +169,14 @@ pub fn tanh_n<V: Simd, const N: usize>(a: [V; N]) -> [V; N] {
 
 /// [`exp`] on every lane (the same operations in the same order).
 #[inline(always)]
-#[allow(clippy::excessive_precision)] // Cephes' constants, verbatim.
 pub fn exp_v<V: Simd>(x: V) -> V {
-    const MAGIC: f32 = 12_582_912.0;
-    let s = V::splat;
-    let xc = clamp_select_v(x, -87.0, 88.0);
-    let t = xc * s(std::f32::consts::LOG2_E) + s(MAGIC);
-    let m = t - s(MAGIC);
-    let r = xc - m * s(0.693359375) - m * s(-2.12194440e-4);
-    let r2 = r * r;
-    let mut y = r * s(1.9875691500e-4) + s(1.3981999507e-3);
-    y = y * r + s(8.3334519073e-3);
-    y = y * r + s(4.1665795894e-2);
-    y = y * r + s(1.6666665459e-1);
-    y = y * r + s(5.0000001201e-1);
-    y = y * r2 + r + s(1.0);
-    // (bits(t) - bits(MAGIC) + 127) << 23, as in the scalar form.
-    let scale = t.add_bits_shl23(127i32.wrapping_sub(MAGIC.to_bits() as i32));
-    x.lt(s(-87.0)).and_not(y * scale)
+    exp_n([x])[0]
 }
 
 /// [`exp_v`] of `N` vectors, step by step across them so that each
 /// constant is materialised once per step (kernels that need several
-/// exponentials at once); the same operations as `exp_v` on every lane.
+/// exponentials at once); the same operations as the scalar [`exp`] on
+/// every lane.
 #[inline(always)]
 pub fn exp_n<V: Simd, const N: usize>(x: [V; N]) -> [V; N] {
     exp_n_impl::<V, N, true>(x)
@@ -227,6 +212,7 @@ fn exp_n_impl<V: Simd, const N: usize, const CLAMP: bool>(x: [V; N]) -> [V; N] {
     y = each(&|i| y[i] * r[i] + s(1.6666665459e-1));
     y = each(&|i| y[i] * r[i] + s(5.0000001201e-1));
     y = each(&|i| y[i] * r2[i] + r[i] + s(1.0));
+    // scale = (bits(t) - bits(MAGIC) + 127) << 23, as in the scalar form.
     let k = 127i32.wrapping_sub(MAGIC.to_bits() as i32);
     // Below -87: 0 (and-not of the mask, one instruction).
     each(&|i| x[i].lt(s(-87.0)).and_not(y[i] * t[i].add_bits_shl23(k)))

@@ -311,8 +311,7 @@ fn layout(layer: LayerView<'_>, labels: &[u32], c_lo: f32) -> Layout {
         for (b, (l, h)) in lo_k.iter_mut().zip(hi_k.iter_mut()).enumerate() {
             // Past the last row: an empty box (never far, never used).
             let col = &cols[k * pp + b * G..k * pp + ((b + 1) * G).min(p.max(b * G))];
-            *l = col.iter().copied().fold(f32::INFINITY, min_of);
-            *h = col.iter().copied().fold(f32::NEG_INFINITY, max_of);
+            (*l, *h) = super::binning::min_max(col);
         }
     }
     Layout {
