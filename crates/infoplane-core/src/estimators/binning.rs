@@ -19,16 +19,26 @@ pub(crate) fn idnns_edges(n: usize, lo: f32, hi: f32) -> Vec<f32> {
 }
 
 /// Number of edges `<= v` (`np.searchsorted(edges, v, 'right')`, which is
-/// what `np.digitize` computes for increasing edges), starting from the
-/// guess `g` and walking to the exact answer, so any guess is correct and a
-/// good one costs one or two comparisons. `edges` must be non-decreasing.
+/// what `np.digitize` computes for increasing edges) for `v` < +inf (not
+/// NaN), walking from the guess `g` in `0..=n` (any guess is exact, a good
+/// one costs two comparisons). `ext` holds the `n` non-decreasing edges
+/// between -inf and +inf (edge i is `ext[i + 1]`), which end both walks,
+/// so they test edges only: a value saturated at either end (tanh's
+/// exact ±1) takes the same branches as an interior value whose guess is
+/// right. Walks that also tested the ends of the array took different
+/// branches at each end, a mispredicted branch per value in a layer
+/// saturated both ways: 3× slower there (measured once, natively, 50
+/// edges, 70 % of the values at exactly ±1: 11.1 against 3.7 ns per value;
+/// as fast as before on unsaturated values).
 #[inline(always)]
-fn count_le(edges: &[f32], v: f32, g: usize) -> usize {
-    let mut k = g.min(edges.len());
-    while k < edges.len() && edges[k] <= v {
+fn count_near(ext: &[f32], v: f32, g: usize) -> usize {
+    let mut k = g;
+    // Edge k <= v: the count is above k.
+    while ext[k + 1] <= v {
         k += 1;
     }
-    while k > 0 && edges[k - 1] > v {
+    // Edge k - 1 > v: the count is below k.
+    while ext[k] > v {
         k -= 1;
     }
     k
@@ -58,8 +68,16 @@ pub(crate) fn idnns_codes(
         })
         .collect();
     let last = canon[n_edges - 1];
-    // The guess of count_le from the uniform spacing, in f32 (any error is
-    // corrected there).
+    // The code of each count of edges <= v: index -1 wraps to the last
+    // edge in numpy.
+    let code_of: Vec<u32> = std::iter::once(last).chain(canon.iter().copied()).collect();
+    // The edges between the sentinels of `count_near`.
+    let ext: Vec<f32> = std::iter::once(f32::NEG_INFINITY)
+        .chain(edges.iter().copied())
+        .chain(std::iter::once(f32::INFINITY))
+        .collect();
+    // The guess of the count from the uniform spacing, in f32 (off by at
+    // most one for all but a few values).
     let inv_step = ((n_edges - 1) as f64 / (f64::from(hi) - f64::from(lo))) as f32;
     let top = n_edges as f32;
     out.clear();
@@ -68,13 +86,12 @@ pub(crate) fn idnns_codes(
         *o = if v.is_nan() {
             // numpy sorts NaN after every edge: index n, edge hi.
             last
+        } else if v == f32::INFINITY {
+            code_of[n_edges]
         } else {
-            let g = ((v - lo) * inv_step + 1.0).clamp(0.0, top) as usize;
-            match count_le(&edges, v, g) {
-                // Index -1 wraps to the last edge in numpy.
-                0 => last,
-                i => canon[i - 1],
-            }
+            // In 0..=n after the clamp, so through i32 (one conversion).
+            let g = ((v - lo) * inv_step + 1.0).clamp(0.0, top) as i32 as usize;
+            code_of[count_near(&ext, v, g)]
         };
     }
     true
@@ -247,6 +264,28 @@ pub(crate) fn adaptive_codes(data: &[f32], bins: usize, out: &mut Vec<u32>) -> b
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn count_near_is_exact_from_any_guess() {
+        // Every guess g in 0..=n, at and beside every edge (two coincide
+        // in f32), beyond both ends and at -inf: the plain count.
+        let edges = [-1.0f32, -0.5, 0.0, 0.0, 0.25, 0.75, 1.0];
+        let n = edges.len();
+        let ext: Vec<f32> = std::iter::once(f32::NEG_INFINITY)
+            .chain(edges)
+            .chain(std::iter::once(f32::INFINITY))
+            .collect();
+        let mut vals = vec![f32::MAX, f32::NEG_INFINITY, -7.0, 7.0, 0.1];
+        for e in edges {
+            vals.extend([e, e.next_up(), e.next_down()]);
+        }
+        for v in vals {
+            let want = edges.iter().filter(|e| **e <= v).count();
+            for g in 0..=n {
+                assert_eq!(count_near(&ext, v, g), want, "v {v}, guess {g}");
+            }
+        }
+    }
 
     #[test]
     fn adaptive_rank_formula_matches_edge_search() {

@@ -88,6 +88,70 @@ fn idnns_binning_quirks() {
     assert_eq!(mi, MiPair { ixt: 1.0, ity: 0.0 });
 }
 
+#[test]
+fn idnns_codes_match_a_plain_edge_count_at_and_beside_every_edge() {
+    // The definition, without the guess: the number of edges <= v (np.digitize),
+    // minus 1, -1 (and NaN) wrapping to the last edge, coinciding f32 edges
+    // one bin (the first's index).
+    fn reference(edges: &[f32], v: f32) -> u32 {
+        let first = |k: usize| {
+            edges
+                .iter()
+                .position(|e| e.to_bits() == edges[k].to_bits())
+                .unwrap() as u32
+        };
+        let n = edges.len();
+        match edges.iter().filter(|e| **e <= v).count() {
+            _ if v.is_nan() => first(n - 1),
+            0 => first(n - 1),
+            c => first(c - 1),
+        }
+    }
+    let mut rng = Rng::for_stream(11, Stream::Init);
+    for (n, lo, hi) in [
+        (2, -1.0f32, 1.0f32),
+        (3, -1.0, 1.0),
+        (30, -1.0, 1.0),
+        (50, -1.0, 1.0),
+        (1000, -1.0, 1.0),
+        (17, 0.0, 7.3),
+        (40, -1e-3, 1e-3),
+        (64, -3.0e30, 3.0e30),
+        // Edges that coincide in f32.
+        (9, 1.0, 1.000_000_4),
+        (1000, 1.0, 1.000_000_4),
+    ] {
+        let edges = idnns_edges(n, lo, hi);
+        let mut vals: Vec<f32> = vec![
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            0.0,
+            -0.0,
+            f32::MAX,
+            f32::MIN,
+        ];
+        for &e in &edges {
+            vals.extend([
+                e,
+                e.next_up(),
+                e.next_down(),
+                e.next_up().next_up(),
+                e.next_down().next_down(),
+            ]);
+        }
+        let span = hi - lo;
+        for _ in 0..2000 {
+            vals.push(lo - 0.25 * span + 1.5 * span * rng.next_f64() as f32);
+        }
+        let mut codes = Vec::new();
+        assert!(idnns_codes(&vals, n, lo, hi, &mut codes));
+        for (v, c) in vals.iter().zip(&codes) {
+            assert_eq!(*c, reference(&edges, *v), "n {n} [{lo}, {hi}], v {v:e}");
+        }
+    }
+}
+
 /// The deterministic 128 × 3 matrix of the numpy references:
 /// v[r][k] = ((r·37 + k·11) mod 101) / 45 - 1.1 in f64, then f32; label 1
 /// when r mod 3 == 0.
