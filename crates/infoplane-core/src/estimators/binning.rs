@@ -18,6 +18,14 @@ pub(crate) fn idnns_edges(n: usize, lo: f32, hi: f32) -> Vec<f32> {
     edges
 }
 
+/// `edges` between the -inf and +inf that [`count_near`] expects.
+fn sentinel_edges(edges: &[f32]) -> Vec<f32> {
+    std::iter::once(f32::NEG_INFINITY)
+        .chain(edges.iter().copied())
+        .chain(std::iter::once(f32::INFINITY))
+        .collect()
+}
+
 /// Number of edges `<= v` (`np.searchsorted(edges, v, 'right')`, which is
 /// what `np.digitize` computes for increasing edges) for `v` < +inf (not
 /// NaN), walking from the guess `g` in `0..=n` (any guess is exact, a good
@@ -71,11 +79,7 @@ pub(crate) fn idnns_codes(
     // The code of each count of edges <= v: index -1 wraps to the last
     // edge in numpy.
     let code_of: Vec<u32> = std::iter::once(last).chain(canon.iter().copied()).collect();
-    // The edges between the sentinels of `count_near`.
-    let ext: Vec<f32> = std::iter::once(f32::NEG_INFINITY)
-        .chain(edges.iter().copied())
-        .chain(std::iter::once(f32::INFINITY))
-        .collect();
+    let ext = sentinel_edges(&edges);
     // The guess of the count from the uniform spacing, in f32 (off by at
     // most one for all but a few values).
     let inv_step = ((n_edges - 1) as f64 / (f64::from(hi) - f64::from(lo))) as f32;
@@ -271,10 +275,7 @@ mod tests {
         // in f32), beyond both ends and at -inf: the plain count.
         let edges = [-1.0f32, -0.5, 0.0, 0.0, 0.25, 0.75, 1.0];
         let n = edges.len();
-        let ext: Vec<f32> = std::iter::once(f32::NEG_INFINITY)
-            .chain(edges)
-            .chain(std::iter::once(f32::INFINITY))
-            .collect();
+        let ext = sentinel_edges(&edges);
         let mut vals = vec![f32::MAX, f32::NEG_INFINITY, -7.0, 7.0, 0.1];
         for e in edges {
             vals.extend([e, e.next_up(), e.next_down()]);
