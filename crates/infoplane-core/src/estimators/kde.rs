@@ -62,6 +62,14 @@
 //!   skipped without changing a single bit. Masked lanes (j <= i, the other
 //!   phase's columns, past the end) are zeroed, which is equally exact.
 //!
+//! * The upper bound alone ([`kde_upper`]) skips the 8s² sums, and its
+//!   cut-off is e_up's: where e_lo < 2^-31 e_up is exactly 0 (above), and
+//!   exp gives less than 2^-31 for every f32 argument below [`UP_CUT`] =
+//!   -21.6 (e^-21.6 is 0.89 · 2^-31; a test checks every such argument), so
+//!   a group with LB · (-1/(8s²)) < -21.6 adds nothing to the 2s² sums. The
+//!   bits are those of [`kde_bounds`]' upper bound; the reach of pruning is
+//!   half the distance (a quarter of D).
+//!
 //! No max-subtraction is needed because every sum is >= 1.
 //!
 //! Determinism with threads: rows are grouped into chunks of
@@ -102,6 +110,13 @@ const MIN_ROWS_FOR_THREADS: usize = 512;
 /// Row indexes are compared as f32 in the kernel's masks: exact below 2^24.
 const MAX_ROWS: usize = 1 << 24;
 
+/// Below this argument exp returns exactly 0 (e_lo = 0): nothing of
+/// either bound.
+const BOTH_CUT: f32 = -87.0;
+/// Below this argument exp is under 2^-31, so e_up is exactly 0: nothing of
+/// the upper bound (see the module notes).
+const UP_CUT: f32 = -21.6;
+
 /// How to run [`kde_bounds`] (tests vary each; none changes a bit).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Opts {
@@ -111,6 +126,9 @@ pub(crate) struct Opts {
     pub path: Path,
     /// Skip blocks whose kernels are all exactly 0.
     pub prune: bool,
+    /// Compute the lower bound too (else only the upper, whose kernels
+    /// vanish nearer, so that pruning skips more).
+    pub lower: bool,
 }
 
 /// The layer sorted by class, then each class in k-d order, laid out for
@@ -137,6 +155,9 @@ struct Layout {
     counts: Vec<usize>,
     /// f32 factor -1/(8s²).
     c_lo: f32,
+    /// Arguments of exp below this add nothing to the sums computed
+    /// ([`BOTH_CUT`], or [`UP_CUT`] for the upper bound alone).
+    cut: f32,
     /// Bounding boxes of the column groups (G columns each), unit-major:
     /// the low of unit k over group b at `bb[k * pp / G + b]`, the high at
     /// `bb[(d + k) * pp / G + b]`.
@@ -162,8 +183,22 @@ pub fn kde_bounds(
         threads: super::default_threads(),
         path: crate::simd::current_path(),
         prune: true,
+        lower: true,
     };
     kde_bounds_opts(layer, labels, n_classes, noise_var, opts)
+}
+
+/// The upper bound of [`kde_bounds`] alone, with the same bits, in less
+/// time: the lower bound's sums are skipped, and pruning reaches the pairs
+/// whose upper kernel is exactly 0 (see the module notes).
+pub fn kde_upper(layer: LayerView<'_>, labels: &[u32], n_classes: usize, noise_var: f64) -> MiPair {
+    let opts = Opts {
+        threads: super::default_threads(),
+        path: crate::simd::current_path(),
+        prune: true,
+        lower: false,
+    };
+    kde_bounds_opts(layer, labels, n_classes, noise_var, opts).0
 }
 
 #[cfg(test)]
@@ -183,11 +218,13 @@ pub(crate) fn kde_bounds_with(
         threads,
         path,
         prune: true,
+        lower: true,
     };
     kde_bounds_opts(layer, labels, n_classes, noise_var, opts)
 }
 
-/// [`kde_bounds`] with every option explicit.
+/// [`kde_bounds`] with every option explicit; the lower bound is NaN when
+/// `opts.lower` is false.
 pub(crate) fn kde_bounds_opts(
     layer: LayerView<'_>,
     labels: &[u32],
@@ -211,9 +248,11 @@ pub(crate) fn kde_bounds_opts(
         // 0 · -inf would make the j = i term NaN.
         return nan;
     }
-    let lay = layout(layer, labels, c_lo);
+    let cut = if opts.lower { BOTH_CUT } else { UP_CUT };
+    let lay = layout(layer, labels, c_lo, cut);
     let sums = pair_sums(&lay, opts);
-    finish(&lay, &sums)
+    let (up, lo) = finish(&lay, &sums);
+    (up, if opts.lower { lo } else { MiPair::NAN })
 }
 
 /// Orders `idx` (rows of `data`, width d, from absolute position `at` in
@@ -260,7 +299,7 @@ fn kd_order(idx: &mut [u32], data: &[f32], d: usize, at: usize) {
 
 /// Sorts rows by class, then each class by [`kd_order`], into row- and
 /// column-major copies, with the column blocks' bounding boxes.
-fn layout(layer: LayerView<'_>, labels: &[u32], c_lo: f32) -> Layout {
+fn layout(layer: LayerView<'_>, labels: &[u32], c_lo: f32, cut: f32) -> Layout {
     let (p, d) = (layer.rows, layer.width);
     let counts = super::entropy::class_counts(labels);
     let mut class_end = Vec::with_capacity(counts.len());
@@ -272,12 +311,12 @@ fn layout(layer: LayerView<'_>, labels: &[u32], c_lo: f32) -> Layout {
         class_end.push(end);
     }
     // Pruning can only apply if the largest possible distance (the range
-    // box's diagonal, with a margin for rounding) reaches exp's cut-off.
+    // box's diagonal, with a margin for rounding) reaches the cut-off.
     let diag: f64 = super::binning::column_ranges(layer.data, d)
         .iter()
         .map(|&(l, h)| (f64::from(h) - f64::from(l)).powi(2))
         .sum();
-    let can_prune = diag * 1.01 * -f64::from(c_lo) >= 87.0;
+    let can_prune = diag * 1.01 * -f64::from(c_lo) >= -f64::from(cut);
     let mut order = vec![0u32; p];
     for (i, &y) in labels.iter().enumerate() {
         order[next[y as usize]] = i as u32;
@@ -325,6 +364,7 @@ fn layout(layer: LayerView<'_>, labels: &[u32], c_lo: f32) -> Layout {
         class_end,
         counts,
         c_lo,
+        cut,
         bb,
     }
 }
@@ -341,6 +381,10 @@ struct PairSums {
     col_start: Vec<usize>,
     /// Rows per chunk.
     chunk: usize,
+    /// Column groups that pruning skipped (over every row tile): what the
+    /// tests check pruning by.
+    #[cfg_attr(not(test), allow(dead_code))]
+    skipped: usize,
 }
 
 /// First column of chunk `c`'s column buffer: its first row, rounded down
@@ -408,15 +452,15 @@ fn pair_sums(lay: &Layout, opts: Opts) -> PairSums {
         bb: vec![0.0; 2 * lay.d],
         lb: vec![0.0; lay.pp / G],
     };
-    super::parallel_map(n_chunks, threads, scratch, |scratch, c| {
+    let skipped = super::parallel_map(n_chunks, threads, scratch, |scratch, c| {
         let job = jobs[c].lock().ok().and_then(|mut slot| slot.take());
-        if let Some(job) = job {
+        job.map_or(0, |job| {
             let opts = Opts {
                 prune: opts.prune && lay.can_prune,
                 ..opts
             };
-            run_chunk(lay, job, scratch, opts);
-        }
+            run_chunk(lay, job, scratch, opts)
+        })
     });
     drop(jobs);
     PairSums {
@@ -424,18 +468,32 @@ fn pair_sums(lay: &Layout, opts: Opts) -> PairSums {
         cols,
         col_start,
         chunk: chunk_len,
+        skipped: skipped.iter().sum(),
     }
 }
 
-/// Runs one chunk with the kernel build `opts.path` asks for.
-fn run_chunk(lay: &Layout, job: Job<'_>, scratch: &mut Scratch, opts: Opts) {
-    match opts.path.or_supported() {
+/// Runs one chunk with the kernel build `opts.path` asks for; returns the
+/// column groups pruning skipped.
+fn run_chunk(lay: &Layout, job: Job<'_>, scratch: &mut Scratch, opts: Opts) -> usize {
+    // A build per choice of bounds: a run-time test of `lower` in the
+    // kernel cost a third of its speed natively.
+    match (opts.path.or_supported(), opts.lower) {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `or_supported` keeps AVX2 only on CPUs that have it.
-        Path::Avx2 => unsafe { chunk_avx2(lay, job, scratch, opts.prune) },
+        (Path::Avx2, true) => unsafe { chunk_avx2::<true>(lay, job, scratch, opts.prune) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as above.
+        (Path::Avx2, false) => unsafe { chunk_avx2::<false>(lay, job, scratch, opts.prune) },
         #[cfg(test)]
-        Path::Scalar => chunk_body::<crate::simd::Scalar4>(lay, job, scratch, opts.prune),
-        _ => chunk_body::<F32x4>(lay, job, scratch, opts.prune),
+        (Path::Scalar, true) => {
+            chunk_body::<crate::simd::Scalar4, true>(lay, job, scratch, opts.prune)
+        }
+        #[cfg(test)]
+        (Path::Scalar, false) => {
+            chunk_body::<crate::simd::Scalar4, false>(lay, job, scratch, opts.prune)
+        }
+        (_, true) => chunk_body::<F32x4, true>(lay, job, scratch, opts.prune),
+        (_, false) => chunk_body::<F32x4, false>(lay, job, scratch, opts.prune),
     }
 }
 
@@ -443,14 +501,24 @@ fn run_chunk(lay: &Layout, job: Job<'_>, scratch: &mut Scratch, opts: Opts) {
 /// element-wise operations of the other builds, hence the same bits.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn chunk_avx2(lay: &Layout, job: Job<'_>, scratch: &mut Scratch, prune: bool) {
-    chunk_body::<Avx8>(lay, job, scratch, prune);
+unsafe fn chunk_avx2<const LOWER: bool>(
+    lay: &Layout,
+    job: Job<'_>,
+    scratch: &mut Scratch,
+    prune: bool,
+) -> usize {
+    chunk_body::<Avx8, LOWER>(lay, job, scratch, prune)
 }
 
 /// Pairs (i, j > i) for the rows i of one chunk, in tiles of rows of one
 /// class.
 #[inline(always)]
-fn chunk_body<V: Simd>(lay: &Layout, job: Job<'_>, scratch: &mut Scratch, prune: bool) {
+fn chunk_body<V: Simd, const LOWER: bool>(
+    lay: &Layout,
+    job: Job<'_>,
+    scratch: &mut Scratch,
+    prune: bool,
+) -> usize {
     let n = job.cols.len() / 4;
     let cbase = job.base / BLK * BLK;
     let (same_up, rest) = job.cols.split_at_mut(n);
@@ -466,19 +534,27 @@ fn chunk_body<V: Simd>(lay: &Layout, job: Job<'_>, scratch: &mut Scratch, prune:
     // letter's Saxe card took 82–83 s with 4 rows, 87–88 s with 2).
     let tile = if V::REGISTERS >= 16 { MAX_TILE } else { 2 };
     let mut li = 0;
+    let mut skipped = 0;
     while li < job.rows.len() {
         let i = job.base + li;
         let ce = lay.class_end[lay.class_of[i]];
-        let r = tile.min(job.rows.len() - li).min(ce - i);
+        // Whole tiles, and single rows where a class or the chunk ends
+        // sooner (at most 3 rows each time): two builds of the kernel per
+        // choice of bounds instead of four (the worker's download).
+        let r = if (job.rows.len() - li).min(ce - i) >= tile {
+            tile
+        } else {
+            1
+        };
         let out = &mut job.rows[li..li + r];
-        match r {
-            1 => run_tile::<V, 1>(lay, i, scratch, &mut cols, out, prune),
-            2 => run_tile::<V, 2>(lay, i, scratch, &mut cols, out, prune),
-            3 => run_tile::<V, 3>(lay, i, scratch, &mut cols, out, prune),
-            _ => run_tile::<V, 4>(lay, i, scratch, &mut cols, out, prune),
-        }
+        skipped += match r {
+            1 => run_tile::<V, 1, LOWER>(lay, i, scratch, &mut cols, out, prune),
+            2 => run_tile::<V, 2, LOWER>(lay, i, scratch, &mut cols, out, prune),
+            _ => run_tile::<V, 4, LOWER>(lay, i, scratch, &mut cols, out, prune),
+        };
         li += r;
     }
+    skipped
 }
 
 /// A chunk's column sums: 2s² and 8s² kernels, same and other class, over
@@ -496,16 +572,17 @@ const TINY: f32 = 1.0 / 2_147_483_648.0;
 const IOTA: [f32; G] = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0];
 
 /// Rows `i0..i0 + R` (one class) against every column j > i: their own
-/// sums into `out`, their kernels into the column sums.
+/// sums into `out`, their kernels into the column sums (the 8s² ones left
+/// at 0 unless `LOWER`); returns the column groups pruning skipped.
 #[inline(always)]
-fn run_tile<V: Simd, const R: usize>(
+fn run_tile<V: Simd, const R: usize, const LOWER: bool>(
     lay: &Layout,
     i0: usize,
     scratch: &mut Scratch,
     cols: &mut ColSums<'_>,
     out: &mut [[f32; 4]],
     prune: bool,
-) {
+) -> usize {
     let d = lay.d;
     let ce = lay.class_end[lay.class_of[i0]];
     let tile_rows = &lay.rows[i0 * d..(i0 + R) * d];
@@ -541,9 +618,9 @@ fn run_tile<V: Simd, const R: usize>(
     // Per row: same 2s², same 8s², other 2s², other 8s² lane accumulators.
     let mut acc = [[[0.0f32; G]; 4]; R];
     let [su, sl] = &mut cols.same;
-    k.phase::<V, 0>(i0 + 1, ce, &mut acc, cols.base, su, sl);
+    let mut skipped = k.phase::<V, 0, LOWER>(i0 + 1, ce, &mut acc, cols.base, su, sl);
     let [ou, ol] = &mut cols.other;
-    k.phase::<V, 2>(ce, lay.p, &mut acc, cols.base, ou, ol);
+    skipped += k.phase::<V, 2, LOWER>(ce, lay.p, &mut acc, cols.base, ou, ol);
     for (o, a) in out.iter_mut().zip(&acc) {
         // The j = i term, exp(0) = 1, comes first.
         *o = [
@@ -553,6 +630,7 @@ fn run_tile<V: Simd, const R: usize>(
             sum8(&a[3]),
         ];
     }
+    skipped
 }
 
 /// For column groups `b0..` (as many as `out` holds, a multiple of the
@@ -594,9 +672,10 @@ impl<const R: usize> Tile<'_, R> {
     /// Adds e_ij for j in `j0..j1` to the tile rows' accumulators `Q`,
     /// `Q + 1` (lane j mod 8; rows only take j > i) and to the column sums
     /// `col_up`, `col_lo` (indexed from `cbase`). Groups whose bound puts
-    /// every kernel at exactly 0 are skipped (see the module notes).
+    /// every kernel wanted at exactly 0 are skipped (see the module notes);
+    /// returns how many.
     #[inline(always)]
-    fn phase<V: Simd, const Q: usize>(
+    fn phase<V: Simd, const Q: usize, const LOWER: bool>(
         &self,
         j0: usize,
         j1: usize,
@@ -604,31 +683,34 @@ impl<const R: usize> Tile<'_, R> {
         cbase: usize,
         col_up: &mut [f32],
         col_lo: &mut [f32],
-    ) {
+    ) -> usize {
         if j0 >= j1 {
-            return;
+            return 0;
         }
         // Columns every lane of which all rows take without a mask.
         let clean_from = j0.max(self.i0 + R);
-        let c_lo = self.lay.c_lo;
+        let (c_lo, cut) = (self.lay.c_lo, self.lay.cut);
+        let mut skipped = 0;
         for g in (j0 / G * G..j1.div_ceil(G) * G).step_by(G) {
-            if self.prune && self.lb[g / G] * c_lo < -87.0 {
+            if self.prune && self.lb[g / G] * c_lo < cut {
+                skipped += 1;
                 continue;
             }
             let clean = g >= clean_from && g + G <= j1;
             let cu = &mut col_up[g - cbase..g - cbase + G];
             let cl = &mut col_lo[g - cbase..g - cbase + G];
             if clean {
-                self.group::<V, Q, false>(g, j0, j1, acc, cu, cl);
+                self.group::<V, Q, false, LOWER>(g, j0, j1, acc, cu, cl);
             } else {
-                self.group::<V, Q, true>(g, j0, j1, acc, cu, cl);
+                self.group::<V, Q, true, LOWER>(g, j0, j1, acc, cu, cl);
             }
         }
+        skipped
     }
 
     /// The tile against the 8 columns `g..g + 8`.
     #[inline(always)]
-    fn group<V: Simd, const Q: usize, const MASK: bool>(
+    fn group<V: Simd, const Q: usize, const MASK: bool, const LOWER: bool>(
         &self,
         g: usize,
         j0: usize,
@@ -651,7 +733,11 @@ impl<const R: usize> Tile<'_, R> {
             }
             let x: [V; R] = std::array::from_fn(|r| dist[r] * c_lo);
             let mut cu = V::load(&col_up[l..]);
-            let mut cl = V::load(&col_lo[l..]);
+            let mut cl = if LOWER {
+                V::load(&col_lo[l..])
+            } else {
+                V::splat(0.0)
+            };
             // x = D · (-1/(8s²)) <= 0, or NaN.
             let e = exp_nonpos_n(x);
             for r in 0..R {
@@ -671,12 +757,16 @@ impl<const R: usize> Tile<'_, R> {
                 let e_up = sq * sq;
                 let a = &mut acc[r];
                 (V::load(&a[Q][l..]) + e_up).store(&mut a[Q][l..]);
-                (V::load(&a[Q + 1][l..]) + e_lo).store(&mut a[Q + 1][l..]);
                 cu = cu + e_up;
-                cl = cl + e_lo;
+                if LOWER {
+                    (V::load(&a[Q + 1][l..]) + e_lo).store(&mut a[Q + 1][l..]);
+                    cl = cl + e_lo;
+                }
             }
             cu.store(&mut col_up[l..]);
-            cl.store(&mut col_lo[l..]);
+            if LOWER {
+                cl.store(&mut col_lo[l..]);
+            }
         }
     }
 }
@@ -775,6 +865,7 @@ mod tests {
                     threads,
                     path,
                     prune,
+                    lower: true,
                 };
                 bits(kde_bounds_opts(layer, &labels, 3, s2, opts))
             };
@@ -797,6 +888,73 @@ mod tests {
     }
 
     #[test]
+    fn the_upper_bound_alone_has_the_same_bits_and_prunes_further() {
+        // (5, 0.05): clusters >= 1.7 apart in a unit, D <= 5 · 1.9² = 18.05,
+        // so no kernel at 8s² reaches exp's 0 (the lower cut needs D >
+        // 87 · 8 · 0.05 = 34.8) but upper kernels between clusters that
+        // differ in 3 units or more (D >= 8.67 > 21.6 · 0.4 = 8.64) vanish.
+        for (d, s2) in [(5usize, 0.05), (5, 1e-3), (1, 1e-3), (10, 0.1), (3, 0.5)] {
+            let (data, labels) = clustered(d as u64 + 7, 1100, d, 3);
+            let layer = LayerView {
+                data: &data,
+                rows: 1100,
+                width: d,
+            };
+            let opts = |threads, path, prune, lower| Opts {
+                threads,
+                path,
+                prune,
+                lower,
+            };
+            let both = kde_bounds_opts(layer, &labels, 3, s2, opts(1, Path::Scalar, false, true));
+            for (threads, path, prune) in [
+                (1, Path::Scalar, true),
+                (1, Path::Scalar, false),
+                (2, Path::Base, true),
+                (1, Path::Avx2, true),
+                (3, Path::Avx2, true),
+            ] {
+                let (up, lo) =
+                    kde_bounds_opts(layer, &labels, 3, s2, opts(threads, path, prune, false));
+                let what = format!("d {d} s2 {s2}: {threads} threads, {path:?}, prune {prune}");
+                assert_eq!(
+                    (up.ixt.to_bits(), up.ity.to_bits()),
+                    (both.0.ixt.to_bits(), both.0.ity.to_bits()),
+                    "{what}"
+                );
+                assert!(lo.ixt.is_nan() && lo.ity.is_nan(), "{what}: no lower bound");
+            }
+            let skipped = |cut| {
+                let c_lo = (-0.125 / s2) as f32;
+                let lay = layout(layer, &labels, c_lo, cut);
+                let lower = cut == BOTH_CUT;
+                pair_sums(&lay, opts(1, Path::Base, true, lower)).skipped
+            };
+            if (d, s2) == (5, 0.05) {
+                assert_eq!(skipped(BOTH_CUT), 0);
+                assert!(skipped(UP_CUT) > 1000, "{} groups skipped", skipped(UP_CUT));
+            }
+            assert!(skipped(UP_CUT) >= skipped(BOTH_CUT), "d {d} s2 {s2}");
+        }
+    }
+
+    #[test]
+    fn exp_is_below_2_to_the_minus_31_at_every_argument_under_the_upper_cut() {
+        // Every f32 in [-87, UP_CUT) (below -87 exp returns 0 exactly), as
+        // the kernel computes it: then e_up = (e_lo²)² is 0 (module notes).
+        let (hi, lo) = (UP_CUT.to_bits(), (-87.0f32).to_bits());
+        let mut worst = 0.0f32;
+        for b in (hi + 1..=lo).step_by(4) {
+            let x = std::array::from_fn(|k| f32::from_bits((b + k as u32).min(lo)));
+            let [e] = exp_nonpos_n([Scalar4(x)]);
+            worst = e.0.iter().fold(worst, |w, &v| w.max(v));
+        }
+        assert!(worst < TINY, "exp reaches {worst:e} below {UP_CUT}");
+        // And the cut is no lower than it needs to be by much.
+        assert!(worst > 0.8 * TINY, "{worst:e}");
+    }
+
+    #[test]
     fn group_bounds_hold_and_skip_far_groups() {
         // Cluster centres are ±0.9 per unit with spread ±0.05, so rows of
         // different clusters are >= 1.7 apart in some unit: D >= 2.89 and
@@ -809,7 +967,7 @@ mod tests {
             width: 5,
         };
         let c_lo = (-0.125 / 1e-3) as f32;
-        let lay = layout(layer, &labels, c_lo);
+        let lay = layout(layer, &labels, c_lo, BOTH_CUT);
         let (d, nb) = (lay.d, lay.pp / G);
         let mut lb = vec![0.0f32; nb];
         let mut far = 0;

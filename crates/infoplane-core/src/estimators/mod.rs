@@ -40,7 +40,7 @@ mod tests_more;
 
 pub use clustering::{class_clustering, Clustering};
 pub use entropy::{discrete_mi, label_entropy};
-pub use kde::kde_bounds;
+pub use kde::{kde_bounds, kde_upper};
 pub use knn::{digamma, knn_entropy, knn_mi, ksg_label_mi, ksg_mi};
 pub use noisy::{noisy_mi, noisy_mi_cond};
 
@@ -347,7 +347,7 @@ pub fn estimate_layers(
     match *est {
         Estimator::KdeUpper { noise_var } => layers
             .iter()
-            .map(|l| kde::kde_bounds(*l, labels, n_classes, noise_var).0)
+            .map(|l| kde::kde_upper(*l, labels, n_classes, noise_var))
             .collect(),
         Estimator::KdeLower { noise_var } => layers
             .iter()
