@@ -255,6 +255,34 @@ test('the worked example computes the letter\'s numbers from its literal input a
   assert.deepEqual(errors, []);
 });
 
+test('on a phone (390 px) neither page scrolls sideways: wide figures scroll in their own box', async () => {
+  const page = await ctx.newPage();
+  await page.setViewportSize({ width: 390, height: 844 });
+  const widths = async () => page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: innerWidth }));
+  await page.goto(`${srv.url}/letter/#stored-run`);
+  await page.waitForSelector('#letter .claim-card');
+  // Figures are laid out once the cards have their width.
+  await page.waitForFunction(() => document.querySelector('#stored-run canvas')?.width > 0);
+  const letter = await widths();
+  assert.ok(letter.doc <= letter.view, `the letter page is ${letter.doc} px wide at ${letter.view} px`);
+  // Every card within the viewport, each figure at its minimum width inside a box that scrolls.
+  const cards = await page.evaluate(() => [...document.querySelectorAll('.claim-card')].map((c) => c.getBoundingClientRect().right));
+  assert.ok(cards.every((r) => r <= 390), `cards end at ${cards}`);
+  const fig = await page.evaluate(() => {
+    const box = document.querySelector('#stored-run .claim-config');
+    return { scroll: box.scrollWidth, client: box.clientWidth, overflow: getComputedStyle(box).overflowX };
+  });
+  assert.equal(fig.overflow, 'auto');
+  assert.ok(fig.scroll > fig.client, `the figure box scrolls: ${JSON.stringify(fig)}`);
+  await page.locator('#stored-run').scrollIntoViewIfNeeded();
+  await shot(page, 'letter-phone-stored-run');
+  await page.goto(`${srv.url}/?preset=saxe-tanh`);
+  await page.waitForSelector('#run');
+  const lab = await widths();
+  assert.ok(lab.doc <= lab.view, `the lab page is ${lab.doc} px wide at ${lab.view} px`);
+  await page.close();
+});
+
 test('embed=1 shows only the card the hash names and posts its state to the host', async () => {
   const { page, errors } = await openLetter('?embed=1#worked-example');
   assert.deepEqual(await page.locator('.claim-card').evaluateAll((cs) => cs.map((c) => c.id)), ['worked-example']);
