@@ -77,6 +77,9 @@ pub fn tanh(a: f32) -> f32 {
     }
 }
 
+/// Below this argument [`exp`] and its vector forms return exactly 0.
+pub(crate) const EXP_ZERO_BELOW: f32 = -87.0;
+
 /// `exp(x)` in f32 (Cephes/Eigen polynomial, max error ~1 ulp), branch-free.
 /// Returns 0 below -87 (where f32 leaves the normal range) and saturates at
 /// `exp(88)` above 88 (far beyond any value the callers can produce).
@@ -87,7 +90,7 @@ pub fn exp(x: f32) -> f32 {
     // 1.5 * 2^23: adding it rounds to the nearest integer (ties to even)
     // without calling `floor`, which SSE2 cannot vectorise.
     const MAGIC: f32 = 12_582_912.0;
-    let xc = clamp_select(x, -87.0, 88.0);
+    let xc = clamp_select(x, EXP_ZERO_BELOW, 88.0);
     let t = xc * LOG2E + MAGIC;
     let m = t - MAGIC;
     // Cody-Waite: ln 2 split into an exactly representable head and a tail.
@@ -102,7 +105,7 @@ pub fn exp(x: f32) -> f32 {
     // The integer m sits in the low mantissa bits of t.
     let mi = (t.to_bits() as i32).wrapping_sub(MAGIC.to_bits() as i32);
     let scale = f32::from_bits(((mi + 127) as u32) << 23);
-    if x < -87.0 {
+    if x < EXP_ZERO_BELOW {
         0.0
     } else {
         y * scale
@@ -198,7 +201,7 @@ fn exp_n_impl<V: Simd, const N: usize, const CLAMP: bool>(x: [V; N]) -> [V; N] {
     let s = V::splat;
     let each = |f: &dyn Fn(usize) -> V| -> [V; N] { std::array::from_fn(f) };
     let xc = if CLAMP {
-        each(&|i| clamp_select_v(x[i], -87.0, 88.0))
+        each(&|i| clamp_select_v(x[i], EXP_ZERO_BELOW, 88.0))
     } else {
         x
     };
@@ -215,7 +218,10 @@ fn exp_n_impl<V: Simd, const N: usize, const CLAMP: bool>(x: [V; N]) -> [V; N] {
     // scale = (bits(t) - bits(MAGIC) + 127) << 23, as in the scalar form.
     let k = 127i32.wrapping_sub(MAGIC.to_bits() as i32);
     // Below -87: 0 (and-not of the mask, one instruction).
-    each(&|i| x[i].lt(s(-87.0)).and_not(y[i] * t[i].add_bits_shl23(k)))
+    each(&|i| {
+        x[i].lt(s(EXP_ZERO_BELOW))
+            .and_not(y[i] * t[i].add_bits_shl23(k))
+    })
 }
 
 /// -x per lane: -0 - x flips the sign of every value, zeros included.
