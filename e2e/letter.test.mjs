@@ -274,6 +274,13 @@ test('on a phone (390 px) neither page scrolls sideways: wide figures scroll in 
   });
   assert.equal(fig.overflow, 'auto');
   assert.ok(fig.scroll > fig.client, `the figure box scrolls: ${JSON.stringify(fig)}`);
+  // The stored-run figure stacks its planes (grid, the reader's runs, SZT's) at full width
+  // instead of squeezing two side by side with their titles running into each other.
+  const planes = await page.evaluate(() => {
+    const c = document.querySelector('#stored-run canvas[id$="stored-planes"]');
+    return { w: c.clientWidth, h: c.clientHeight };
+  });
+  assert.ok(planes.h > 1.8 * planes.w, `stored-run planes stacked: ${JSON.stringify(planes)}`);
   await page.locator('#stored-run').scrollIntoViewIfNeeded();
   await shot(page, 'letter-phone-stored-run');
   await page.goto(`${srv.url}/?preset=saxe-tanh`);

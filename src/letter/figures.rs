@@ -6,6 +6,7 @@
 
 // The lab's sweep summary: the one piece of the lab's sweep UI the letter's
 // `bins-decide` card draws.
+use crate::components::canvas::NARROW;
 use crate::components::sweep::draw as sweep_draw;
 use crate::figures::{draw_figure, FigureInput};
 use crate::runs::Runs;
@@ -115,6 +116,16 @@ impl LetterFigure {
             LetterFigure::StoredPlanes => "stored-planes",
             LetterFigure::SweepSummary => "sweep-summary",
         }
+    }
+
+    /// On narrow screens, the information planes it stacks one above the
+    /// other for `seeds` seeds (each then keeps its shape, see
+    /// [`crate::components::canvas::narrow_height`]); `None`: not a stack
+    /// of planes.
+    pub fn narrow_panels(self, seeds: usize) -> Option<usize> {
+        // The seeds' grid (one panel while there is none), then the mean
+        // of the reader's runs and SZT's stored run.
+        (self == LetterFigure::StoredPlanes).then_some(seeds.max(1) + 2)
     }
 
     /// CSS height in pixels, for `seeds` seeds in a column of `columns`.
@@ -304,8 +315,17 @@ fn stored_planes(runs: &Runs, area: &fig::Area, scale: f64) -> Result<Vec<HitPoi
         layer_labels: true,
         scale,
     };
-    let (_, ht) = area.dim_in_pixel();
-    let (top, bottom) = area.split_vertically(ht * 55 / 100);
+    let (wd, ht) = area.dim_in_pixel();
+    // Narrow (a phone): the two lower planes go below the grid, one above
+    // the other, instead of side by side at half the width.
+    let narrow = f64::from(wd) / scale.max(0.25) < NARROW;
+    let grid = runs.seeds.len().max(1) as u32;
+    let top_share = if narrow {
+        ht * grid / (grid + 2)
+    } else {
+        ht * 55 / 100
+    };
+    let (top, bottom) = area.split_vertically(top_share);
     let seeds: Vec<RecordView> = runs
         .seeds
         .iter()
@@ -320,8 +340,12 @@ fn stored_planes(runs: &Runs, area: &fig::Area, scale: f64) -> Result<Vec<HitPoi
             title: String::new(),
         },
     )?;
-    let (w, _) = bottom.dim_in_pixel();
-    let (left, right) = bottom.split_horizontally(w / 2);
+    let (w, h) = bottom.dim_in_pixel();
+    let (left, right) = if narrow {
+        bottom.split_vertically(h / 2)
+    } else {
+        bottom.split_horizontally(w / 2)
+    };
     let mean: Aggregate;
     let mean_view = if runs.seeds.len() > 1 {
         mean = runs.aggregate();
@@ -506,5 +530,36 @@ mod tests {
         let svg = list.to_svg();
         // (SVG escapes the apostrophe.)
         assert!(svg.contains("stored run: loading"), "{}", &svg[..200]);
+
+        // On a phone (the figure at its 30rem minimum, 480 px): the seed's
+        // grid, then the reader's runs, then SZT's, one above the other at
+        // full width, in the height narrow_height gives three planes.
+        let panels = LetterFigure::StoredPlanes.narrow_panels(runs.seeds.len());
+        assert_eq!(panels, Some(3));
+        let h = crate::components::canvas::narrow_height(480.0, 560, panels) as i32;
+        let (list, ()) = fig::record(480, h as u32, &fig::estimate_text, |area| {
+            let hits = LetterFigure::StoredPlanes.draw(&runs, area, 1.0).unwrap();
+            let ys: Vec<&fig::HitPoint> = hits
+                .iter()
+                .filter(|p| p.text.contains("I(X;T) 8.00"))
+                .collect();
+            assert_eq!(ys.len(), 40);
+            // 20 points in the grid (top third), 20 in the reader's plane
+            // (middle third), which spans more than half the width.
+            let (grid, mean): (Vec<&fig::HitPoint>, Vec<&fig::HitPoint>) =
+                ys.iter().copied().partition(|p| p.y < h / 3);
+            assert_eq!((grid.len(), mean.len()), (20, 20));
+            assert!(mean.iter().all(|p| p.y < 2 * h / 3), "{mean:?}");
+            assert!(mean.iter().any(|p| p.x > 240), "{mean:?}");
+        });
+        // SZT's plane last, in the bottom third.
+        let stored_title = list.ops.iter().find_map(|op| match op {
+            fig::Op::Text { text, pos, .. } if text.contains("stored run") => Some(pos.1),
+            _ => None,
+        });
+        assert!(
+            stored_title.is_some_and(|y| y > 2 * h / 3),
+            "{stored_title:?}"
+        );
     }
 }

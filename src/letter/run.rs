@@ -446,6 +446,7 @@ pub fn RunBody(
                     view! {
                         <PlotCanvas id=format!("{id}-{k}-{}", fig.slug()) label=fig.label()
                             height=Signal::derive(move || fig.height(n_seeds.get(), columns))
+                            panels=fig.narrow_panels(0).map(|_| Signal::derive(move || fig.narrow_panels(n_seeds.get()).unwrap_or(1)))
                             draw deps />
                     }
                 })

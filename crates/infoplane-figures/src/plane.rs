@@ -348,4 +348,69 @@ mod tests {
             }
         }
     }
+
+    /// Two planes side by side at a phone's width (the stored-run card's
+    /// lower row, 240 px each): a title wider than its panel breaks between
+    /// words into lines that stay inside the panel, one below the other;
+    /// a title that fits stays one line.
+    #[test]
+    fn long_titles_wrap_inside_their_panel() {
+        let titles = [
+            "Your runs: no run yet",
+            "SZT's stored run: mean of 20 repeats (bars: ± 2 sd)",
+        ];
+        let (list, drawn) = record(480, 260, &estimate_text, |area| {
+            let (left, right) = area.split_horizontally(240);
+            for (a, t) in [left, right].iter().zip(titles) {
+                let opts = PlaneOptions {
+                    title: t.to_string(),
+                    ..PlaneOptions::default()
+                };
+                draw_plane(a, &RecordView::empty("no run yet"), &opts)?;
+            }
+            Ok::<(), String>(())
+        });
+        drawn.unwrap();
+        // Title lines (not the tick labels, numbers), centred on their anchor,
+        // as boxes in the whole picture.
+        let lines: Vec<(String, [i32; 4])> = list
+            .ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Text {
+                    text, pos, font, ..
+                } if text.parse::<f64>().is_err()
+                    && titles.iter().any(|t| t.contains(text.as_str())) =>
+                {
+                    let (w, h) = estimate_text(text, font);
+                    let x0 = pos.0 - w as i32 / 2;
+                    Some((text.clone(), [x0, pos.1, x0 + w as i32, pos.1 + h as i32]))
+                }
+                _ => None,
+            })
+            .collect();
+        let joined = |x_lo: i32, x_hi: i32| {
+            let parts: Vec<&str> = lines
+                .iter()
+                .filter(|(_, b)| b[0] >= x_lo && b[2] <= x_hi)
+                .map(|(t, _)| t.as_str())
+                .collect();
+            parts.join(" ")
+        };
+        // Every line within its half, and the halves' lines read as the titles.
+        assert_eq!(joined(0, 240), titles[0]);
+        assert_eq!(joined(240, 480), titles[1]);
+        let right: Vec<&[i32; 4]> = lines
+            .iter()
+            .filter(|(_, b)| b[0] >= 240)
+            .map(|(_, b)| b)
+            .collect();
+        assert!(right.len() >= 2, "{lines:?}");
+        for (i, a) in right.iter().enumerate() {
+            for b in &right[i + 1..] {
+                assert_eq!(overlap(a, b), 0, "{a:?} overlaps {b:?}");
+            }
+        }
+        assert_eq!(lines.iter().filter(|(_, b)| b[2] <= 240).count(), 1);
+    }
 }

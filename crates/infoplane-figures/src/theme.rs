@@ -103,13 +103,46 @@ pub(crate) fn titled<'m>(area: &Area<'m>, text: &str, t: Theme) -> Result<Area<'
         return Ok(area.clone());
     }
     let font = t.title_font();
-    let (w, _) = area.dim_in_pixel();
-    let (_, th) = text_size(area, text, &font)?;
+    let (w, h) = area.dim_in_pixel();
     let pad = t.px(5.0);
     let style = font.pos(Pos::new(HPos::Center, VPos::Top));
-    area.draw(&Text::new(text.to_string(), (w as i32 / 2, pad), style))
-        .map_err(err)?;
-    Ok(area.split_vertically(th + 2 * pad).1)
+    let mut y = pad;
+    for line in wrap(area, text, &font, w as i32 - 2 * pad)? {
+        let (_, th) = text_size(area, &line, &font)?;
+        area.draw(&Text::new(line, (w as i32 / 2, y), style.clone()))
+            .map_err(err)?;
+        y += th;
+    }
+    // A tiny area keeps nothing below its title (the callers then draw
+    // nothing more), rather than a cut beyond its edge.
+    Ok(area.split_vertically((y + pad).min(h as i32)).1)
+}
+
+/// `text` in lines no wider than `width` pixels, broken between words (a
+/// word wider than that alone on its line): titles of narrow panels (a
+/// phone's, two side by side) would otherwise run into each other.
+pub(crate) fn wrap(
+    area: &Area,
+    text: &str,
+    font: &TextStyle,
+    width: i32,
+) -> Result<Vec<String>, String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let wider = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if !line.is_empty() && text_size(area, &wider, font)?.0 > width {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        } else {
+            line = wider;
+        }
+    }
+    lines.push(line);
+    Ok(lines)
 }
 
 /// A number for a tooltip: three significant digits, scientific when tiny
