@@ -292,6 +292,16 @@ pub fn narrow_height(css_w: f64, height: u32, panels: Option<usize>) -> u32 {
     }
 }
 
+/// Panels of the information-plane grid of `seeds` seeds: one per seed and
+/// their mean (one alone while there are fewer than two).
+pub fn plane_grid_panels(seeds: usize) -> usize {
+    if seeds <= 1 {
+        1
+    } else {
+        seeds + 1
+    }
+}
+
 /// Reads (and so subscribes to) the signals a figure depends on.
 pub type DepsFn = Rc<dyn Fn()>;
 

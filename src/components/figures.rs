@@ -96,11 +96,8 @@ pub fn Figures() -> impl IntoView {
         d.shows_control("captions"),
     );
     let shown = d.clone();
-    // Panels of the plane grid: one per seed, and their mean.
-    let panels = Signal::derive(move || match n_seeds.get() {
-        0 | 1 => 1,
-        n => n + 1,
-    });
+    let panels =
+        Signal::derive(move || crate::components::canvas::plane_grid_panels(n_seeds.get()));
     let canvas = move |kind: FigureKind, label: &'static str, height: Signal<u32>, deps: DepsFn| {
         shown.shows(kind).then(|| {
             // The text alternative, kept in step with the figure.

@@ -6,7 +6,7 @@
 
 // The lab's sweep summary: the one piece of the lab's sweep UI the letter's
 // `bins-decide` card draws.
-use crate::components::canvas::NARROW;
+use crate::components::canvas::{plane_grid_panels, NARROW};
 use crate::components::sweep::draw as sweep_draw;
 use crate::figures::{draw_figure, FigureInput};
 use crate::runs::Runs;
@@ -123,9 +123,14 @@ impl LetterFigure {
     /// [`crate::components::canvas::narrow_height`]); `None`: not a stack
     /// of planes.
     pub fn narrow_panels(self, seeds: usize) -> Option<usize> {
-        // The seeds' grid (one panel while there is none), then the mean
-        // of the reader's runs and SZT's stored run.
-        (self == LetterFigure::StoredPlanes).then_some(seeds.max(1) + 2)
+        match self {
+            // The lab's grid.
+            LetterFigure::Planes { .. } => Some(plane_grid_panels(seeds)),
+            // The seeds' grid (one panel while there is none), then the
+            // mean of the reader's runs and SZT's stored run.
+            LetterFigure::StoredPlanes => Some(seeds.max(1) + 2),
+            _ => None,
+        }
     }
 
     /// CSS height in pixels, for `seeds` seeds in a column of `columns`.
@@ -536,6 +541,12 @@ mod tests {
         // full width, in the height narrow_height gives three planes.
         let panels = LetterFigure::StoredPlanes.narrow_panels(runs.seeds.len());
         assert_eq!(panels, Some(3));
+        // A card's plane grid stacks as the lab's (3 seeds and their mean);
+        // line charts keep their own narrow height.
+        let grid = LetterFigure::Planes { polylines: true };
+        assert_eq!(grid.narrow_panels(3), Some(4));
+        assert_eq!(grid.narrow_panels(0), Some(1));
+        assert_eq!(LetterFigure::Loss.narrow_panels(3), None);
         let h = crate::components::canvas::narrow_height(480.0, 560, panels) as i32;
         let (list, ()) = fig::record(480, h as u32, &fig::estimate_text, |area| {
             let hits = LetterFigure::StoredPlanes.draw(&runs, area, 1.0).unwrap();
