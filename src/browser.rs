@@ -133,6 +133,11 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// The window's CSS width in pixels (`None` where unknown).
+pub fn viewport_width() -> Option<f64> {
+    web_sys::window()?.inner_width().ok()?.as_f64()
+}
+
 /// The device pixel ratio (1 where unknown).
 pub fn device_pixel_ratio() -> f64 {
     web_sys::window()

@@ -104,6 +104,15 @@ fn session_lines(name: &str, session: &crate::session::Session) -> Vec<String> {
         .unwrap_or_else(|| session.runs.with(|r| progress_lines(name, r)))
 }
 
+/// Whether `fig` stacks its planes when narrow: on a phone only. On a
+/// desktop a card's two columns are narrower than
+/// [`NARROW`](crate::components::canvas::NARROW) too, and there a grid of
+/// planes keeps the card's height instead of growing a plane per seed.
+fn stack_planes(fig: LetterFigure) -> bool {
+    fig.narrow_panels(0).is_some()
+        && crate::browser::viewport_width().is_some_and(|w| w < crate::components::canvas::NARROW)
+}
+
 /// The verdict of finished runs, or why there is none yet.
 fn judge(spec: &RunSpec, by_value: &[Vec<Vec<SeedRecord>>]) -> Option<Verdict> {
     // Configurations that are not sweeps have one value: their records.
@@ -446,7 +455,7 @@ pub fn RunBody(
                     view! {
                         <PlotCanvas id=format!("{id}-{k}-{}", fig.slug()) label=fig.label()
                             height=Signal::derive(move || fig.height(n_seeds.get(), columns))
-                            panels=fig.narrow_panels(0).map(|_| Signal::derive(move || fig.narrow_panels(n_seeds.get()).unwrap_or(1)))
+                            panels=stack_planes(fig).then(|| Signal::derive(move || fig.narrow_panels(n_seeds.get()).unwrap_or(1)))
                             draw deps />
                     }
                 })
