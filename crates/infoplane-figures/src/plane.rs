@@ -295,8 +295,41 @@ fn label_layers(frame: &Frame, last: &[(usize, (f64, f64))]) -> Result<(), Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{estimate_text, record, Op};
+    use crate::record::{estimate_text, record, Align, Baseline, DisplayList, Op};
     use infoplane_core::record::{EpochRecord, SeedRecord};
+
+    /// The box of each text `keep` accepts, from its anchor as recorded, as
+    /// estimate_text measures it: (text, [x0, y0, x1, y1]).
+    fn text_boxes(list: &DisplayList, keep: impl Fn(&str) -> bool) -> Vec<(String, [i32; 4])> {
+        list.ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Text {
+                    text,
+                    pos,
+                    font,
+                    align,
+                    baseline,
+                    ..
+                } if keep(text) => {
+                    let (w, h) = estimate_text(text, font);
+                    let (w, h) = (w as i32, h as i32);
+                    let x0 = match align {
+                        Align::Left => pos.0,
+                        Align::Centre => pos.0 - w / 2,
+                        Align::Right => pos.0 - w,
+                    };
+                    let y0 = match baseline {
+                        Baseline::Top => pos.1,
+                        Baseline::Middle => pos.1 - h / 2,
+                        Baseline::Bottom => pos.1 - h,
+                    };
+                    Some((text.clone(), [x0, y0, x0 + w, y0 + h]))
+                }
+                _ => None,
+            })
+            .collect()
+    }
 
     /// Six layers ending within a few pixels of one another, as on a plane
     /// squeezed onto a phone: every "L" label still gets a spot of its own.
@@ -323,23 +356,7 @@ mod tests {
             draw_plane(area, &RecordView::seed(&s), &opts)
         });
         assert_eq!(hits.unwrap().len(), 12);
-        // Each label's box (anchored top left), as estimate_text measures it.
-        let boxes: Vec<(String, [i32; 4])> = list
-            .ops
-            .iter()
-            .filter_map(|op| match op {
-                Op::Text {
-                    text, pos, font, ..
-                } if text.starts_with('L') => {
-                    let (w, h) = estimate_text(text, font);
-                    Some((
-                        text.clone(),
-                        [pos.0, pos.1, pos.0 + w as i32, pos.1 + h as i32],
-                    ))
-                }
-                _ => None,
-            })
-            .collect();
+        let boxes = text_boxes(&list, |t| t.starts_with('L'));
         let names: Vec<&str> = boxes.iter().map(|(t, _)| t.as_str()).collect();
         assert_eq!(names, ["L1", "L2", "L3", "L4", "L5", "L6"]);
         for (i, (a, ba)) in boxes.iter().enumerate() {
@@ -371,24 +388,11 @@ mod tests {
             Ok::<(), String>(())
         });
         drawn.unwrap();
-        // Title lines (not the tick labels, numbers), centred on their anchor,
-        // as boxes in the whole picture.
-        let lines: Vec<(String, [i32; 4])> = list
-            .ops
-            .iter()
-            .filter_map(|op| match op {
-                Op::Text {
-                    text, pos, font, ..
-                } if text.parse::<f64>().is_err()
-                    && titles.iter().any(|t| t.contains(text.as_str())) =>
-                {
-                    let (w, h) = estimate_text(text, font);
-                    let x0 = pos.0 - w as i32 / 2;
-                    Some((text.clone(), [x0, pos.1, x0 + w as i32, pos.1 + h as i32]))
-                }
-                _ => None,
-            })
-            .collect();
+        // Title lines (not the tick labels, numbers), as boxes in the whole
+        // picture.
+        let lines = text_boxes(&list, |t| {
+            t.parse::<f64>().is_err() && titles.iter().any(|title| title.contains(t))
+        });
         let joined = |x_lo: i32, x_hi: i32| {
             let parts: Vec<&str> = lines
                 .iter()
