@@ -335,9 +335,11 @@ impl Runs {
         self.seeds.iter().map(|s| s.record.clone()).collect()
     }
 
-    /// The mean over seeds.
+    /// The mean over seeds (computed from the seeds' records in place: a
+    /// card redraws it while records grow).
     pub fn aggregate(&self) -> Aggregate {
-        Aggregate::of(&self.records())
+        let records: Vec<&SeedRecord> = self.seeds.iter().map(|s| &s.record).collect();
+        Aggregate::of(&records)
     }
 
     /// The run as a record in the CLI's schema (for export), once a seed

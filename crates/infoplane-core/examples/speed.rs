@@ -1,7 +1,7 @@
 //! Speed of the core's kernels, natively or in wasm (no browser needed):
 //!
 //! ```text
-//! cargo run --release -p infoplane-core --example speed [idnns|grad|kde] [epochs]
+//! cargo run --release -p infoplane-core --example speed [idnns|saxe|grad|kde] [epochs]
 //! SPEED_PATH=base ...   # natively, the 4-lane kernels the browser runs
 //! RUSTFLAGS="-C target-feature=+simd128" cargo build --release -p infoplane-core \
 //!     --example speed --target wasm32-wasip1      # rustup target add wasm32-wasip1
@@ -60,16 +60,21 @@ fn report(name: &str, t0: Instant, c0: Option<f64>, per: f64, unit: &str) {
     }
 }
 
-fn config(preset: &str, epochs: usize) -> Config {
+/// The preset's configuration, with `epochs` if given.
+fn config(preset: &str, epochs: Option<usize>) -> Config {
     let mut p = Params::from_preset(presets::find(preset).expect("preset exists"));
-    p.set("epochs", &epochs.to_string()).expect("valid epochs");
+    if let Some(e) = epochs {
+        p.set("epochs", &e.to_string()).expect("valid epochs");
+    }
     Config::from_params(&p).expect("valid preset")
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let what = args.get(1).map_or("idnns", String::as_str);
-    let epochs: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(8000);
+    // Runs: the preset's epochs unless given; repeated kernels: 8000 times.
+    let given: Option<usize> = args.get(2).and_then(|s| s.parse().ok());
+    let epochs = given.unwrap_or(8000);
     if std::env::var("SPEED_PATH").as_deref() == Ok("base") {
         infoplane_core::simd::limit_path(Some(infoplane_core::simd::Path::Base));
     }
@@ -77,7 +82,7 @@ fn main() {
     match what {
         // The whole idnns-default run: training, probes, binning MI, gradients.
         "idnns" => {
-            let cfg = config("idnns-default", epochs);
+            let cfg = config("idnns-default", given);
             let (t0, c0) = (Instant::now(), cpu_secs());
             let mut t = Trainer::new(&cfg, data).expect("valid config");
             while !t.is_done() {
@@ -87,10 +92,23 @@ fn main() {
             let rec = t.finish(Status::Done, 0.0);
             println!("record_digest: {} hex", rec.digest());
         }
+        // The whole saxe-tanh run (shuffled batches of 256, binning MI):
+        // the training each configuration of the letter's Saxe card does.
+        "saxe" => {
+            let cfg = config("saxe-tanh", given);
+            let (t0, c0) = (Instant::now(), cpu_secs());
+            let mut t = Trainer::new(&cfg, data).expect("valid config");
+            while !t.is_done() {
+                t.step().expect("finite run");
+            }
+            report("saxe_run", t0, c0, 1.0, "s");
+            let rec = t.finish(Status::Done, 0.0);
+            println!("record_digest: {} hex", rec.digest());
+        }
         // Gradient of every batch of the training set, `epochs` times,
         // without updates.
         "grad" => {
-            let cfg = config("idnns-default", epochs);
+            let cfg = config("idnns-default", Some(epochs));
             let t = Trainer::new(&cfg, data.clone()).expect("valid config");
             let net = t.network().clone();
             let train = t.split().train.clone();

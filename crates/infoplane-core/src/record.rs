@@ -9,6 +9,7 @@ use crate::gradients::{curves, GradCurves, GradDefinition};
 use crate::network::Output;
 use crate::params::Params;
 use serde::{Deserialize, Serialize};
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 /// Serde helpers writing NaN as `null` and reading `null` back as NaN.
@@ -417,9 +418,15 @@ fn mean_sd(series: &[&Vec<Vec<f64>>], k: usize) -> (Vec<f64>, Vec<f64>) {
 }
 
 impl Aggregate {
-    /// Mean and spread over `seeds`, over the epochs all of them logged.
-    pub fn of(seeds: &[SeedRecord]) -> Aggregate {
-        let with_data: Vec<&SeedRecord> = seeds.iter().filter(|s| !s.epochs.is_empty()).collect();
+    /// Mean and spread over `seeds` (records or references to them, so
+    /// that a caller holding them elsewhere need not copy them), over the
+    /// epochs all of them logged.
+    pub fn of<S: Borrow<SeedRecord>>(seeds: &[S]) -> Aggregate {
+        let with_data: Vec<&SeedRecord> = seeds
+            .iter()
+            .map(Borrow::borrow)
+            .filter(|s| !s.epochs.is_empty())
+            .collect();
         let Some(shortest) = with_data.iter().map(|s| s.epochs.len()).min() else {
             return Aggregate::default();
         };
@@ -1176,7 +1183,10 @@ mod tests {
         a.push(&epoch(0, 1.0));
         b.push(&epoch(0, 3.0));
         b.push(&epoch(1, 3.0));
+        // References to records (the page's live runs) give the same.
+        let by_ref = Aggregate::of(&[&a, &b]);
         let m = Aggregate::of(&[a, b]);
+        assert_eq!(by_ref, m);
         assert_eq!(m.epochs, vec![0]);
         assert_eq!(m.ixt[0], vec![2.0, 1.0]);
         assert_eq!(m.ixt_sd[0], vec![1.0, 0.0]);

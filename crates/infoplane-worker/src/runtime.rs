@@ -1,7 +1,7 @@
 //! Inside the Web Worker: one job at a time. A training job advances in
-//! slices of a few tens of milliseconds, forwarding every event in order
-//! with a checkpoint at the boundary each slice ends on (at most a few per
-//! second), so the page can end the worker at any moment and continue
+//! slices of a few tens of milliseconds and forwards its events in order,
+//! a few times per second, each batch with a checkpoint at the boundary it
+//! ends on, so the page can end the worker at any moment and continue
 //! elsewhere. An MI job or a calibration runs to its end and answers.
 
 use crate::protocol::{CheckpointMsg, FromWorker, SpeedsMsg, SweepTrainJob, ToWorker, TrainJob};
@@ -13,7 +13,7 @@ use infoplane_core::data::Dataset;
 use infoplane_core::mi_job::MiJob;
 use infoplane_core::params::Params;
 use infoplane_core::run::{Event, SeedRun};
-use infoplane_core::sweep::{SweepPlan, SweepSeedRun};
+use infoplane_core::sweep::{SweepEvent, SweepPlan, SweepSeedRun};
 use std::cell::RefCell;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
@@ -24,6 +24,13 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 const SLICE_MS: f64 = 40.0;
 /// Least time between two checkpoints sent to the page.
 const CHECKPOINT_EVERY_MS: f64 = 200.0;
+/// Least time between two batches of events sent to the page (the same as
+/// checkpoints, which travel with them). Every message costs the page's
+/// main thread a decode and an update of the card or lab: a message per
+/// 40 ms slice from each of a letter card's twelve trainings was hundreds
+/// per second, and took the main thread a large share of a core that the
+/// trainings needed.
+const POST_EVERY_MS: f64 = CHECKPOINT_EVERY_MS;
 
 #[derive(Default)]
 struct Job {
@@ -37,6 +44,12 @@ struct Job {
     epochs_left: Option<usize>,
     scheduled: bool,
     last_checkpoint: f64,
+    /// Events not yet sent, in order.
+    pending: Vec<Event>,
+    /// A sweep's events not yet sent, in order.
+    sweep_pending: Vec<SweepEvent>,
+    /// When events were last sent.
+    last_post: f64,
 }
 
 thread_local! {
@@ -113,7 +126,6 @@ fn slice() {
     if JOB.with(|j| j.borrow().sweep.is_some()) {
         return sweep_slice();
     }
-    let mut events = Vec::new();
     let mut out = Vec::new();
     let more = JOB.with(|j| {
         let mut j = j.borrow_mut();
@@ -122,6 +134,7 @@ fn slice() {
         let Some(run) = j.run.as_mut() else {
             return false;
         };
+        let events = &mut j.pending;
         let max = j.epochs_left.unwrap_or(usize::MAX);
         let deadline = (now_ms() + SLICE_MS) / 1e3;
         let before = run.epoch().unwrap_or(0);
@@ -155,25 +168,38 @@ fn slice() {
         } else {
             None
         };
+        // Events wait for the next checkpoint, unless the run ends, a job
+        // leaves (the page then gets the events that opened it at once, as
+        // before) or they waited long enough.
+        let send = checkpoint.is_some()
+            || finished
+            || stepped
+            || !out.is_empty()
+            || now - j.last_post >= POST_EVERY_MS;
         // Deferred jobs go first: once the page holds the events (and the
         // checkpoint after them), it knows of every job they left open.
         for m in out.drain(..) {
             post(&m);
         }
+        if send {
+            j.last_post = now;
+        }
         if stepped && !finished {
             let ck = checkpoint.expect("taken above");
             post(&FromWorker::Events {
-                events: std::mem::take(&mut events),
+                events: std::mem::take(&mut j.pending),
                 checkpoint: None,
             });
             post(&FromWorker::Stepped { checkpoint: ck });
             j.run = None;
             return false;
         }
-        post(&FromWorker::Events {
-            events: std::mem::take(&mut events),
-            checkpoint,
-        });
+        if send {
+            post(&FromWorker::Events {
+                events: std::mem::take(&mut j.pending),
+                checkpoint,
+            });
+        }
         !finished
     });
     if more {
@@ -229,6 +255,9 @@ fn train(job: TrainJob, data: Option<Vec<u8>>) {
             epochs_left: job.max_epochs,
             scheduled: false,
             last_checkpoint: now_ms(),
+            pending: Vec::new(),
+            sweep_pending: Vec::new(),
+            last_post: now_ms(),
         };
     });
     post(&FromWorker::Events {
@@ -239,20 +268,31 @@ fn train(job: TrainJob, data: Option<Vec<u8>>) {
 }
 
 fn sweep_slice() {
-    let mut events = Vec::new();
-    let more = JOB.with(|j| {
+    let (more, events) = JOB.with(|j| {
         let mut j = j.borrow_mut();
+        let j = &mut *j;
         j.scheduled = false;
         let Some(run) = j.sweep.as_mut() else {
-            return false;
+            return (false, None);
         };
         let deadline = (now_ms() + SLICE_MS) / 1e3;
+        let events = &mut j.sweep_pending;
         run.advance(usize::MAX, deadline, &|| now_ms() / 1e3, &mut |e| {
             events.push(e)
         });
-        run.results().is_none()
+        let more = run.results().is_none();
+        // As a training's (see `POST_EVERY_MS`); a sweep has no checkpoints.
+        let now = now_ms();
+        if !more || now - j.last_post >= POST_EVERY_MS {
+            j.last_post = now;
+            (more, Some(std::mem::take(&mut j.sweep_pending)))
+        } else {
+            (more, None)
+        }
     });
-    post(&FromWorker::SweepEvents { events });
+    if let Some(events) = events {
+        post(&FromWorker::SweepEvents { events });
+    }
     if more {
         schedule();
     }
@@ -292,6 +332,7 @@ fn sweep(job: SweepTrainJob, data: Option<Vec<u8>>) {
     JOB.with(|j| {
         *j.borrow_mut() = Job {
             sweep: Some(run),
+            last_post: now_ms(),
             ..Job::default()
         };
     });
