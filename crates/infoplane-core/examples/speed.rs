@@ -69,6 +69,20 @@ fn config(preset: &str, epochs: Option<usize>) -> Config {
     Config::from_params(&p).expect("valid preset")
 }
 
+/// Runs `preset` to the end (its epochs unless `epochs` is given) and
+/// prints its time as `name` and its record's digest.
+fn whole_run(preset: &str, epochs: Option<usize>, data: Arc<data::Dataset>, name: &str) {
+    let cfg = config(preset, epochs);
+    let (t0, c0) = (Instant::now(), cpu_secs());
+    let mut t = Trainer::new(&cfg, data).expect("valid config");
+    while !t.is_done() {
+        t.step().expect("finite run");
+    }
+    report(name, t0, c0, 1.0, "s");
+    let rec = t.finish(Status::Done, 0.0);
+    println!("record_digest: {} hex", rec.digest());
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let what = args.get(1).map_or("idnns", String::as_str);
@@ -81,30 +95,10 @@ fn main() {
     let data = Arc::new(data::var_u());
     match what {
         // The whole idnns-default run: training, probes, binning MI, gradients.
-        "idnns" => {
-            let cfg = config("idnns-default", given);
-            let (t0, c0) = (Instant::now(), cpu_secs());
-            let mut t = Trainer::new(&cfg, data).expect("valid config");
-            while !t.is_done() {
-                t.step().expect("finite run");
-            }
-            report("idnns_default_run", t0, c0, 1.0, "s");
-            let rec = t.finish(Status::Done, 0.0);
-            println!("record_digest: {} hex", rec.digest());
-        }
+        "idnns" => whole_run("idnns-default", given, data, "idnns_default_run"),
         // The whole saxe-tanh run (shuffled batches of 256, binning MI):
         // the training each configuration of the letter's Saxe card does.
-        "saxe" => {
-            let cfg = config("saxe-tanh", given);
-            let (t0, c0) = (Instant::now(), cpu_secs());
-            let mut t = Trainer::new(&cfg, data).expect("valid config");
-            while !t.is_done() {
-                t.step().expect("finite run");
-            }
-            report("saxe_run", t0, c0, 1.0, "s");
-            let rec = t.finish(Status::Done, 0.0);
-            println!("record_digest: {} hex", rec.digest());
-        }
+        "saxe" => whole_run("saxe-tanh", given, data, "saxe_run"),
         // Gradient of every batch of the training set, `epochs` times,
         // without updates.
         "grad" => {
