@@ -28,26 +28,26 @@ pub static JOBS: &[BenchJob] = &[
         name: "idnns_default_run",
         label: "idnns-default, one seed, 8000 epochs (274 logged, binning MI and gradients)",
         query: "preset=idnns-default",
-        native: 1.68,
+        native: 1.16,
     },
     BenchJob {
         name: "saxe_relu_run",
         label: "saxe-relu, one seed, 10 000 epochs (211 logged, binning MI)",
         query: "preset=saxe-relu",
-        native: 2.13,
+        native: 1.44,
     },
     BenchJob {
         name: "saxe_tanh_kde_run",
         label:
             "saxe-tanh with the KDE upper bound, one seed, 10 000 epochs (211 logged, 4096 rows)",
         query: "preset=saxe-tanh&estimator=kde-upper",
-        native: 6.08,
+        native: 3.79,
     },
     BenchJob {
         name: "szt_2017_stored_run_20_seeds",
         label: "szt-2017-stored-run, 20 seeds (full batch, 10 000 epochs, 964 logged)",
         query: "preset=szt-2017-stored-run",
-        native: 45.8,
+        native: 28.7,
     },
 ];
 

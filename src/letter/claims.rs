@@ -485,7 +485,7 @@ pub static CLAIMS: &[Claim] = &[
                 slug: "kde",
                 epochs: 10000,
                 seeds: 1,
-                why: "the KDE estimate costs 4096² pairs per layer at each of ibsgd's 211 logged epochs: measured in headless Chromium on this project's two-core machine, the card with one seed of each KDE configuration at the full 10000 epochs beside the four-seed binning runs took 82–83 s (95–133 s on a slower two-core host, depending on the sitting), so four seeds of them would not finish within 90 s on two cores",
+                why: "the KDE estimate costs 4096² pairs per layer at each of ibsgd's 211 logged epochs: measured in headless Chromium on this project's two-core machine, the card with one seed of each KDE configuration at the full 10000 epochs beside the four-seed binning runs took 51–57 s in the fastest sitting and up to 136 s in slow ones (the host's speed drifts), three quarters of its work the KDE runs, so four seeds of them would not finish within 90 s on two cores",
             }),
             rule: verdicts::saxe_rule,
             judge: Judge::Records(verdicts::saxe),
