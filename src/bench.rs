@@ -178,3 +178,28 @@ pub fn BenchPage() -> impl IntoView {
         </main>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::JOBS;
+
+    /// The page says its native column is the README's: each job's row of
+    /// the README's performance table (its first cell starts the job's
+    /// label) gives the same seconds, so one cannot be updated alone.
+    #[test]
+    fn native_times_are_the_readmes() {
+        let readme = include_str!("../README.md");
+        let rows: Vec<Vec<&str>> = readme
+            .lines()
+            .filter(|l| l.starts_with("| ") && l.ends_with(" |"))
+            .map(|l| l.trim_matches('|').split(" | ").map(str::trim).collect())
+            .collect();
+        for job in JOBS {
+            let row = rows
+                .iter()
+                .find(|r| r.len() == 3 && job.label.starts_with(r[0]))
+                .unwrap_or_else(|| panic!("no README row for {}", job.name));
+            assert_eq!(row[1], format!("{} s", job.native), "{}", job.name);
+        }
+    }
+}
